@@ -1,0 +1,234 @@
+"""The `kg` command line: validate, build, query, stats.
+
+Settings come from the defaults, then ``KG_*`` environment variables, then these flags.
+Exit codes: 0 success, 1 the curated files have a Violation, 2 a usage or settings error,
+3 any other failure (store, query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import __version__, config
+from kg.errors import ConfigurationError, KGError, ValidationFailed
+from kg.namespaces import Vocabulary
+from kg.rdf import IRI, BNode, Term
+from kg.store.base import Row
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = config.load(
+            project=getattr(args, "project", None),
+            store=getattr(args, "store", None),
+            base_iri=getattr(args, "base_iri", None),
+            lang=getattr(args, "lang", None),
+        )
+        return int(args.run(args, settings) or EXIT_OK)
+    except ValidationFailed as exc:
+        print(exc.report.text(settings.lang), file=sys.stderr)
+        return EXIT_INVALID
+    except ConfigurationError as exc:
+        print(f"kg: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KGError as exc:
+        print(f"kg: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command accepts, before or after its name."""
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common.add_argument("--project", type=Path, help="project folder (KG_PROJECT, default .)")
+    common.add_argument("--base-iri", help="IRI base (KG_BASE_IRI)")
+    common.add_argument("--lang", choices=["de", "en"], help="message language (KG_LANG)")
+    common.add_argument("--store", help="store folder or SPARQL server URL (KG_STORE)")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="kg", description=__doc__.splitlines()[0], parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, run, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, parents=[common])
+        sub.set_defaults(run=run)
+        return sub
+
+    p = command("validate", cmd_validate, "validate curated files in the corpus context")
+    p.add_argument("paths", nargs="*", type=Path, help="files to report on (default: all)")
+    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+
+    p = command("build", cmd_build, "validate and publish into the store")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    p = command("query", cmd_query, "run a named query (or a .rq file)")
+    p.add_argument("name", nargs="?", help="query name in queries/ or a .rq file; none lists")
+    p.add_argument("--param", action="append", default=[], metavar="K=V")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = command("serve", cmd_serve, "serve the site and the SPARQL endpoint")
+    p.add_argument("--host", help="address to listen on (KG_HOST, default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (KG_PORT, default 5000)")
+
+    p = command("stats", cmd_stats, "counts of the published graph")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    return parser
+
+
+def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.validate import validate_project
+
+    paths = [p.resolve() for p in args.paths] or None
+    _, report = validate_project(settings.project, settings.vocab, paths)
+    render = {"text": report.text, "json": report.json, "sarif": report.sarif}[args.format]
+    print(render(settings.lang))
+    return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.build import build
+
+    quiet = args.quiet or not sys.stderr.isatty()
+
+    def progress(step: str) -> None:
+        if not quiet:
+            print(f"… {step}", file=sys.stderr)
+
+    result = build(settings, progress=progress)
+    warnings = result.report.count("Warning")
+    if not args.quiet:
+        seconds = result.timings.get("total", 0.0)
+        print(
+            f"published release {result.release.id}: {result.release.quads} quads "
+            f"from {result.report.files} files in {seconds:.1f} s "
+            f"({warnings} warnings; `kg validate` lists them)"
+        )
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.queries import QueryCatalogue
+    from kg.store import QueryKind, open_store
+
+    catalogue = QueryCatalogue(settings.queries_dir, settings.vocab)
+    if not args.name:
+        for query in catalogue:
+            params = " ".join(f"--param {p.name}=…" for p in query.params)
+            print(f"{query.name:32} {query.in_lang('title', settings.lang)}  {params}".rstrip())
+        return EXIT_OK
+    query = catalogue.load(args.name)
+    given = dict(_key_value(item) for item in args.param)
+    bindings = query.bindings(given, settings.vocab)
+    store = open_store(settings)
+    if query.kind is QueryKind.SELECT:
+        rows = store.select(query.text, bindings)
+        print(_render_rows(rows, _variables(query.text, rows), args.format, settings.vocab))
+    elif query.kind is QueryKind.ASK:
+        print(json.dumps(store.ask(query.text, bindings)))
+    else:
+        triples = store.construct(query.text, bindings)
+        rows = [{"subject": s, "predicate": p, "object": o} for s, p, o in triples]
+        print(_render_rows(rows, ["subject", "predicate", "object"], args.format, settings.vocab))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
+    from werkzeug.serving import run_simple
+
+    from web import create_app
+
+    settings = settings.replace(host=args.host, port=args.port)
+    app = create_app(settings=settings)
+    print(f"serving http://{settings.host}:{settings.port}/ (Ctrl-C stops)", file=sys.stderr)
+    run_simple(settings.host, settings.port, app, threaded=True)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.stats import LABELS, statistics
+    from kg.store import open_store
+
+    figures = statistics(open_store(settings), settings.vocab)
+    if args.format == "json":
+        print(json.dumps(figures, indent=2))
+    else:
+        width = max(len(LABELS[k][settings.lang]) for k in figures)
+        for name, value in figures.items():
+            print(f"{LABELS[name][settings.lang]:<{width}}  {value:>8}")
+    return EXIT_OK
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep:
+        raise ConfigurationError(f"--param expects K=V, got {item!r}")
+    return key.strip(), value
+
+
+def _variables(text: str, rows: list[Row]) -> list[str]:
+    seen: list[str] = []
+    for row in rows:
+        seen.extend(k for k in row if k not in seen)
+    return seen
+
+
+def _cell(term: Term | None, vocab: Vocabulary, compact: bool) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, IRI) and compact:
+        for prefix, ns in vocab.prefixes.items():
+            if term.value.startswith(ns) and len(term.value) > len(ns):
+                return f"{prefix}:{term.value[len(ns) :]}"
+        return f"<{term.value}>"
+    if isinstance(term, BNode):
+        return str(term)
+    return term.value
+
+
+def _render_rows(rows: list[Row], names: list[str], fmt: str, vocab: Vocabulary) -> str:
+    if fmt == "json":
+        return json.dumps(
+            [{k: _cell(v, vocab, False) for k, v in row.items()} for row in rows],
+            ensure_ascii=False,
+            indent=2,
+        )
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([[_cell(row.get(n), vocab, False) for n in names] for row in rows])
+        return buffer.getvalue().rstrip("\n")
+    table = [names] + [[_cell(row.get(n), vocab, True) for n in names] for row in rows]
+    widths = [min(60, max(len(r[i]) for r in table)) for i in range(len(names))]
+    lines = [
+        "  ".join(c[:60].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

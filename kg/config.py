@@ -1,0 +1,124 @@
+"""Settings: code defaults, then ``KG_*`` environment variables, then command-line flags.
+
+Every setting is a field of :class:`Settings` with its default and its documentation in one
+place; ``tests/test_settings_documented.py`` checks that the README names every one of them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ConfigurationError
+from kg.namespaces import DEFAULT_BASE, Vocabulary
+
+
+def _setting(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of the knowledge graph, each with its default."""
+
+    project: Path = _setting(Path("."), "Project folder holding ontology/, usecases/, queries/.")
+    store: str = _setting(
+        "var/store",
+        "The store: a folder (embedded pyoxigraph, relative to the project) "
+        "or an http(s):// URL of a SPARQL 1.1 server.",
+    )
+    base_iri: str = _setting(DEFAULT_BASE, "Base of every IRI the graph mints.")
+    lang: str = _setting("en", "Language of command-line messages: de or en.")
+    query_timeout: float = _setting(10.0, "Seconds a query may run before it is stopped.")
+    max_rows: int = _setting(10_000, "Most result rows (or triples) a query may return.")
+    max_query_length: int = _setting(20_000, "Longest query text accepted, in characters.")
+    max_query_depth: int = _setting(
+        64, "Deepest nesting of brackets and braces accepted in a query."
+    )
+    max_body: int = _setting(1_000_000, "Largest HTTP request body accepted, in bytes.")
+    host: str = _setting("127.0.0.1", "Address `kg serve` listens on.")
+    port: int = _setting(5000, "Port `kg serve` listens on.")
+    keep_releases: int = _setting(2, "Published releases kept on disk (embedded store).")
+
+    @property
+    def vocab(self) -> Vocabulary:
+        return Vocabulary(self.base_iri)
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.project / "ontology"
+
+    @property
+    def usecases_dir(self) -> Path:
+        return self.project / "usecases"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.project / "queries"
+
+    @property
+    def is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))
+
+    @property
+    def store_path(self) -> Path:
+        if self.is_remote:
+            raise ConfigurationError(f"KG_STORE is a URL, not a folder: {self.store}")
+        path = Path(self.store)
+        return path if path.is_absolute() else self.project / path
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied, ignoring ``None`` values (unset flags)."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        return _checked(dataclasses.replace(self, **given))
+
+
+def env_name(name: str) -> str:
+    return "KG_" + name.upper()
+
+
+def documentation() -> list[tuple[str, str, str]]:
+    """(environment variable, default, description) for every setting."""
+    return [(env_name(f.name), str(f.default), f.metadata["doc"]) for f in fields(Settings)]
+
+
+def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from the defaults, the ``KG_*`` variables in ``environ`` and ``overrides``."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = environ.get(env_name(f.name))
+        if raw is not None and raw != "":
+            values[f.name] = _convert(f.name, f.default, raw)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return _checked(Settings(**values))
+
+
+def _convert(name: str, default: Any, raw: str) -> Any:
+    try:
+        if isinstance(default, Path):
+            return Path(raw)
+        if isinstance(default, bool):
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{env_name(name)}={raw!r} is not a valid value: {exc}") from exc
+    return raw
+
+
+def _checked(settings: Settings) -> Settings:
+    if settings.lang not in {"de", "en"}:
+        raise ConfigurationError(f"KG_LANG must be de or en, not {settings.lang!r}")
+    if not settings.base_iri.startswith(("http://", "https://")):
+        raise ConfigurationError(f"KG_BASE_IRI must be an http(s) IRI, not {settings.base_iri!r}")
+    for name in ("query_timeout", "max_rows", "max_query_length", "max_query_depth", "max_body"):
+        if getattr(settings, name) <= 0:
+            raise ConfigurationError(f"{env_name(name)} must be positive")
+    return settings

@@ -1,0 +1,82 @@
+"""The exception family of the knowledge graph.
+
+Every error the domain raises on purpose derives from :class:`KGError`; the web package turns
+each kind into one HTTP answer in a single handler, and the command line into one exit code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.report import Report
+
+
+class KGError(Exception):
+    """Base class of every error the knowledge graph raises on purpose."""
+
+    #: HTTP status the web layer answers with.
+    status: int = 500
+
+
+class ConfigurationError(KGError):
+    """A setting is missing, malformed or contradicts another one."""
+
+    status = 500
+
+
+class ValidationFailed(KGError):
+    """Curated input has at least one Violation; the build stops and nothing is published."""
+
+    status = 422
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(f"{report.count('Violation')} violation(s) in the curated files")
+
+
+class QueryError(KGError):
+    """A query is malformed, refused by the guard or failed in the store."""
+
+    status = 400
+
+
+class QueryRefused(QueryError):
+    """A query was refused before it ran (length, nesting, SERVICE, foreign dataset, update)."""
+
+    status = 400
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its deadline and was stopped."""
+
+    status = 503
+
+
+class NotFound(KGError):
+    """There is nothing to describe at this IRI, or no named query of this name."""
+
+    status = 404
+
+
+class StoreUnavailable(KGError):
+    """The triple store cannot be reached or holds no published release yet."""
+
+    status = 503
+
+
+class PublishFailed(KGError):
+    """A release could not be published; the previous release stays served."""
+
+    status = 500
+
+
+class InconsistentGraph(ValidationFailed):
+    """The curated data contradict the ontology (OWL inconsistency): a Violation like SHACL's.
+
+    Its report names the resources, the files and the axiom involved, in German and English.
+    """
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(report)
+        self.args = (f"{report.count('Violation')} contradiction(s) with the ontology",)

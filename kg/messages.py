@@ -1,0 +1,152 @@
+"""Bilingual messages for problems found while reading curated files.
+
+SHACL findings carry their own ``sh:message`` in German and English (ontology/shapes.ttl);
+these are the messages for what happens before SHACL can look: syntax, form and identity.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "yaml-syntax": {
+        "de": "YAML-Syntaxfehler: {problem}. Prüfen Sie Einrückung, Doppelpunkte und "
+        "Anführungszeichen an dieser Stelle.",
+        "en": "YAML syntax error: {problem}. Check indentation, colons and quotes at this point.",
+    },
+    "empty-file": {
+        "de": "Die Datei ist leer. Beschreiben Sie darin einen Anwendungsfall "
+        "oder löschen Sie sie.",
+        "en": "The file is empty. Describe a use case in it or delete it.",
+    },
+    "unsupported-file": {
+        "de": "Dateityp '{suffix}' wird nicht unterstützt. Verwenden Sie YAML (.yaml, .yml, "
+        ".jsonld), Turtle (.ttl) oder RDF/XML (.rdf).",
+        "en": "File type '{suffix}' is not supported. Use YAML (.yaml, .yml, .jsonld), "
+        "Turtle (.ttl) or RDF/XML (.rdf).",
+    },
+    "not-text": {
+        "de": "Die Datei ist kein lesbarer UTF-8-Text und damit weder YAML noch Turtle.",
+        "en": "The file is not readable UTF-8 text, so it is neither YAML nor Turtle.",
+    },
+    "not-a-mapping": {
+        "de": "Erwartet wird eine Zuordnung von Feldern (id: …, type: …), gefunden: {found}.",
+        "en": "Expected a mapping of fields (id: …, type: …), found: {found}.",
+    },
+    "remote-context": {
+        "de": "Ein fremder @context wird aus Sicherheitsgründen nie geladen. Schreiben Sie "
+        '"@context": {context} oder lassen Sie die Zeile weg.',
+        "en": "A foreign @context is never loaded, for safety. Write "
+        '"@context": {context} or leave the line out.',
+    },
+    "misplaced-keyword": {
+        "de": "'{key}' ist nur auf der obersten Ebene der Datei erlaubt.",
+        "en": "'{key}' is only allowed at the top level of the file.",
+    },
+    "unknown-field": {
+        "de": "Unbekanntes Feld.{hint} Die erlaubten Felder stehen in docs/authoring.md.",
+        "en": "Unknown field.{hint} The allowed fields are listed in docs/authoring.md.",
+    },
+    "did-you-mean": {"de": " Meinten Sie '{name}'?", "en": " Did you mean '{name}'?"},
+    "duplicate-key": {
+        "de": "Das Feld steht zweimal in diesem Eintrag (zuerst in Zeile {first}). "
+        "Führen Sie die Werte in einem Feld zusammen.",
+        "en": "The field appears twice in this entry (first on line {first}). "
+        "Merge the values into one field.",
+    },
+    "missing-id": {
+        "de": "Der Eintrag hat kein Feld 'id'. Ergänzen Sie z. B. "
+        "'id: usecase/mein-anwendungsfall'.",
+        "en": "The entry has no 'id' field. Add one, for example 'id: usecase/my-use-case'.",
+    },
+    "missing-type": {
+        "de": "Der Eintrag hat kein Feld 'type'. Ergänzen Sie z. B. 'type: UseCase'.",
+        "en": "The entry has no 'type' field. Add one, for example 'type: UseCase'.",
+    },
+    "bad-id": {
+        "de": "Ungültige Kennung. Schreiben Sie '<art>/<kürzel>' mit Kleinbuchstaben, Ziffern "
+        "und Bindestrichen, z. B. 'usecase/hamburg-ampeldaten'.",
+        "en": "Invalid identifier. Write '<kind>/<slug>' with lowercase letters, digits and "
+        "hyphens, for example 'usecase/hamburg-traffic-signals'.",
+    },
+    "id-kind-mismatch": {
+        "de": "Die Kennung passt nicht zum Typ {type}: sie muss mit '{kind}/' beginnen.",
+        "en": "The identifier does not fit type {type}: it must start with '{kind}/'.",
+    },
+    "file-name-mismatch": {
+        "de": "Die Kennung passt nicht zum Dateinamen. Nennen Sie die Datei '{expected}' "
+        "oder ändern Sie die Kennung.",
+        "en": "The identifier does not match the file name. Name the file '{expected}' "
+        "or change the identifier.",
+    },
+    "unknown-type": {
+        "de": "Unbekannter Typ. Erlaubt sind: {allowed}.",
+        "en": "Unknown type. Allowed are: {allowed}.",
+    },
+    "bad-slug": {
+        "de": "Ungültiger Verweis. Ein Kürzel besteht aus Kleinbuchstaben, Ziffern und "
+        "Bindestrichen, z. B. 'mobility' oder 'hamburg'.",
+        "en": "Invalid reference. A slug consists of lowercase letters, digits and hyphens, "
+        "for example 'mobility' or 'hamburg'.",
+    },
+    "bad-code": {
+        "de": "Ungültiger Code: erlaubt sind Buchstaben und Ziffern ohne Leerzeichen.",
+        "en": "Invalid code: use letters and digits without spaces.",
+    },
+    "expected-text": {
+        "de": "Erwartet wird ein Text, gefunden: {found}.",
+        "en": "Expected a text, found: {found}.",
+    },
+    "expected-language-map": {
+        "de": "Erwartet werden Texte je Sprache, z. B. '{{de: …, en: …}}', gefunden: {found}.",
+        "en": "Expected texts per language, for example '{{de: …, en: …}}', found: {found}.",
+    },
+    "bad-language": {
+        "de": "Ungültiger Sprachcode. Verwenden Sie Codes wie 'de' oder 'en'.",
+        "en": "Invalid language code. Use codes such as 'de' or 'en'.",
+    },
+    "expected-entries": {
+        "de": "Erwartet wird eine Liste von Einträgen mit Feldern, gefunden: {found}.",
+        "en": "Expected a list of entries with fields, found: {found}.",
+    },
+    "bad-url": {
+        "de": "Keine gültige Web-Adresse. Geben Sie eine vollständige Adresse mit http:// "
+        "oder https:// und ohne Leerzeichen an.",
+        "en": "Not a valid web address. Give a complete address starting with http:// or "
+        "https://, without spaces.",
+    },
+    "duplicate-id": {
+        "de": "Die Kennung ist bereits in {other} definiert. Jede Kennung darf nur in einer "
+        "Datei definiert werden: benennen Sie einen der Einträge um.",
+        "en": "The identifier is already defined in {other}. Each identifier may be defined in "
+        "only one file: rename one of the entries.",
+    },
+    "rdf-syntax": {
+        "de": "Syntaxfehler: {problem}",
+        "en": "Syntax error: {problem}",
+    },
+    "doctype-refused": {
+        "de": "RDF/XML mit DOCTYPE oder ENTITY wird aus Sicherheitsgründen abgelehnt. "
+        "Entfernen Sie die DOCTYPE-Deklaration.",
+        "en": "RDF/XML with a DOCTYPE or ENTITY is refused for safety. "
+        "Remove the DOCTYPE declaration.",
+    },
+}
+
+
+def message(code: str, **params: object) -> dict[str, str]:
+    """The message ``code`` in both languages, with ``params`` filled in.
+
+    >>> message("did-you-mean", name="sectors")["en"]
+    " Did you mean 'sectors'?"
+    """
+    templates = MESSAGES[code]
+    return {
+        lang: text.format(**{k: _in(v, lang) for k, v in params.items()})
+        for lang, text in templates.items()
+    }
+
+
+def _in(value: object, lang: str) -> object:
+    """A parameter that is itself bilingual (a dict by language) in ``lang``."""
+    if isinstance(value, dict) and lang in value:
+        return value[lang]
+    return value

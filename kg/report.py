@@ -1,0 +1,145 @@
+"""Validation findings and their rendering as text, JSON and SARIF, in German or English."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+_LABELS = {
+    "de": {
+        "Violation": "Verstoß",
+        "Warning": "Warnung",
+        "Info": "Hinweis",
+        "field": "Feld",
+        "value": "Wert",
+        "summary": "{v} Verstöße, {w} Warnungen in {f} Dateien",
+        "ok": "Keine Verstöße.",
+    },
+    "en": {
+        "Violation": "Violation",
+        "Warning": "Warning",
+        "Info": "Info",
+        "field": "field",
+        "value": "value",
+        "summary": "{v} violations, {w} warnings in {f} files",
+        "ok": "No violations.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one curated file, with its message in both languages."""
+
+    severity: str
+    file: str
+    line: int
+    message: dict[str, str]
+    field: str | None = None
+    value: str | None = None
+    column: int | None = None
+    code: str = "shacl"
+    focus: str | None = None
+
+    def text(self, lang: str) -> str:
+        labels = _LABELS[lang]
+        where = f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
+        parts = [f"{where}: {labels[self.severity]}"]
+        if self.field:
+            parts.append(f"{labels['field']} '{self.field}'")
+        if self.value is not None:
+            parts.append(f"{labels['value']} '{self.value}'")
+        return " – ".join(parts) + ": " + self.message.get(lang, self.message["en"])
+
+
+@dataclass
+class Report:
+    """All findings of one validation run."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        self.findings.extend(findings)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(sorted(self.findings, key=lambda f: (f.file, f.line, f.column or 0)))
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def conforms(self) -> bool:
+        return self.count("Violation") == 0
+
+    def only(self, files: set[str]) -> Report:
+        return Report([f for f in self.findings if f.file in files], len(files))
+
+    def text(self, lang: str = "en") -> str:
+        lines = [f.text(lang) for f in self]
+        summary = _LABELS[lang]["summary"].format(
+            v=self.count("Violation"), w=self.count("Warning"), f=self.files
+        )
+        lines.append(summary if self.findings else _LABELS[lang]["ok"] + " " + summary)
+        return "\n".join(lines)
+
+    def json(self, lang: str = "en") -> str:
+        items = []
+        for f in self:
+            item = asdict(f)
+            item["text"] = f.message.get(lang, f.message["en"])
+            items.append(item)
+        body = {
+            "conforms": self.conforms,
+            "violations": self.count("Violation"),
+            "warnings": self.count("Warning"),
+            "files": self.files,
+            "findings": items,
+        }
+        return json.dumps(body, ensure_ascii=False, indent=2)
+
+    def sarif(self, lang: str = "en") -> str:
+        """SARIF 2.1.0, which code-review tools show inline in the changed file."""
+        levels = {"Violation": "error", "Warning": "warning", "Info": "note"}
+        rules: dict[str, dict] = {}
+        results = []
+        for f in self:
+            rules.setdefault(f.code, {"id": f.code})
+            location = {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": Path(f.file).as_posix()},
+                    "region": {
+                        "startLine": f.line,
+                        **({"startColumn": f.column} if f.column else {}),
+                    },
+                }
+            }
+            results.append(
+                {
+                    "ruleId": f.code,
+                    "level": levels[f.severity],
+                    "message": {"text": f.text(lang)},
+                    "locations": [location],
+                }
+            )
+        doc = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "kg validate",
+                            "informationUri": "https://w3id.org/sckg/",
+                            "rules": list(rules.values()),
+                        }
+                    },
+                    "results": results,
+                }
+            ],
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2)

@@ -1,0 +1,219 @@
+"""Find and read the curated files: YAML-LD, Turtle and RDF/XML, each with line numbers.
+
+Curated input is untrusted: no remote context is loaded (see :mod:`kg.yamlld`), RDF/XML with a
+``DOCTYPE`` is refused before any XML parser sees it, and every problem becomes a
+:class:`~kg.report.Finding` that names the file and the line instead of an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.messages import message
+from kg.namespaces import Vocabulary
+from kg.rdf import IRI
+from kg.report import Finding
+from kg.yamlld import Context, Parsed, Problem, convert, load_context
+
+YAML_SUFFIXES = {".yaml", ".yml", ".jsonld", ".json"}
+TURTLE_SUFFIXES = {".ttl"}
+RDFXML_SUFFIXES = {".rdf", ".owl"}
+IGNORED_SUFFIXES = {".md"}
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass
+class SourceFile:
+    """One curated file and what it says."""
+
+    path: str  #: relative to the project, with forward slashes
+    digest: str
+    parsed: Parsed
+    graph: str  #: IRI of the named graph that holds its triples
+    findings: list[Finding] = field(default_factory=list)
+
+    def line_of(self, s: object, p: object | None = None, o: object | None = None) -> int:
+        """The best line for a statement, a subject's field, or a subject."""
+        if p is not None and o is not None and (s, p, o) in self.parsed.lines:
+            return self.parsed.lines[(s, p, o)]
+        if p is not None:
+            for (ts, tp, _), line in self.parsed.lines.items():
+                if ts == s and tp == p:
+                    return line
+        if isinstance(s, IRI) and s.value in self.parsed.defines:
+            return self.parsed.defines[s.value]
+        for (ts, _, _), line in self.parsed.lines.items():
+            if ts == s:
+                return line
+        return 1
+
+
+def discover(usecases_dir: Path) -> list[Path]:
+    """Every curated file below ``usecases_dir``, in a stable order."""
+    found = []
+    for path in sorted(usecases_dir.rglob("*")):
+        relative = path.relative_to(usecases_dir)
+        if path.is_dir() or any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() in IGNORED_SUFFIXES:
+            continue
+        found.append(path)
+    return found
+
+
+def read_file(
+    path: Path, project: Path, context: Context, vocab: Vocabulary, index: int = 0
+) -> SourceFile:
+    """Read one curated file into a :class:`SourceFile`; problems become findings."""
+    data = path.read_bytes()
+    relative = path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
+    source = SourceFile(
+        path=relative,
+        digest=hashlib.sha256(data).hexdigest(),
+        parsed=Parsed(),
+        graph=vocab.graph("source/" + relative),
+    )
+    suffix = path.suffix.lower()
+    if not data.strip():
+        source.parsed.problems.append(Problem("empty-file", 1, 1))
+    elif suffix not in YAML_SUFFIXES | TURTLE_SUFFIXES | RDFXML_SUFFIXES:
+        source.parsed.problems.append(
+            Problem("unsupported-file", 1, 1, params={"suffix": suffix or path.name})
+        )
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            source.parsed.problems.append(Problem("not-text", line, 1))
+        else:
+            if suffix in YAML_SUFFIXES:
+                source.parsed = convert(text, context, stem=path.stem, bnode_prefix=f"f{index}")
+            else:
+                source.parsed = _read_rdf(text, data, suffix, context)
+    source.findings = [_finding(source.path, p) for p in source.parsed.problems]
+    return source
+
+
+def _finding(path: str, problem: Problem) -> Finding:
+    return Finding(
+        severity="Violation",
+        file=path,
+        line=problem.line,
+        column=problem.column,
+        field=problem.field,
+        value=problem.value,
+        message=problem.message,
+        code=problem.code,
+    )
+
+
+def _read_rdf(text: str, data: bytes, suffix: str, context: Context) -> Parsed:
+    """Turtle or RDF/XML through rdflib, with each triple placed on its subject's line."""
+    import rdflib  # imported here: only files in these formats need it
+
+    from kg.bridge import from_rdflib
+
+    parsed = Parsed()
+    if suffix in RDFXML_SUFFIXES and (match := _DOCTYPE.search(data)):
+        line = data[: match.start()].count(b"\n") + 1
+        parsed.problems.append(Problem("doctype-refused", line, 1))
+        return parsed
+    graph = rdflib.Graph()
+    fmt = "turtle" if suffix in TURTLE_SUFFIXES else "xml"
+    try:
+        graph.parse(data=text, format=fmt, publicID=context.base)
+    except Exception as exc:  # rdflib raises many types for bad syntax; all mean the same here
+        line = _line_in_message(str(exc))
+        parsed.problems.append(Problem("rdf-syntax", line, 1, params={"problem": str(exc)}))
+        return parsed
+    lines = _subject_lines(text, graph)
+    for s, p, o in graph:
+        subject = from_rdflib(s)
+        parsed.add(subject, IRI(str(p)), from_rdflib(o), lines.get(s, 1))  # type: ignore[arg-type]
+        if isinstance(subject, IRI) and (s, rdflib.RDF.type, None) in graph:
+            parsed.defines.setdefault(subject.value, lines.get(s, 1))
+    return parsed
+
+
+def _line_in_message(text: str) -> int:
+    match = re.search(r"line (\d+)", text)
+    return int(match.group(1)) if match else 1
+
+
+def _subject_lines(text: str, graph) -> dict:
+    """First line on which each subject is written in full or as a prefixed name."""
+    namespaces = [(str(ns), prefix) for prefix, ns in graph.namespaces()]
+    lines: dict = {}
+    source_lines = text.splitlines()
+    for subject in set(graph.subjects()):
+        forms = [f"<{subject}>"]
+        forms += [
+            f"{prefix}:{subject[len(ns) :]}"
+            for ns, prefix in namespaces
+            if str(subject).startswith(ns) and prefix
+        ]
+        for number, line in enumerate(source_lines, start=1):
+            if any(form in line for form in forms):
+                lines[subject] = number
+                break
+    return lines
+
+
+@dataclass
+class Corpus:
+    """All curated files of a project, read and cross-checked for duplicate identifiers."""
+
+    files: list[SourceFile]
+    context: Context
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for source in self.files for f in source.findings]
+
+    def triples(self) -> Iterable[tuple]:
+        for source in self.files:
+            yield from source.parsed.triples
+
+    def file_defining(self, iri: str) -> SourceFile | None:
+        for source in self.files:
+            if iri in source.parsed.defines:
+                return source
+        return None
+
+
+def read_corpus(project: Path, vocab: Vocabulary, paths: Iterable[Path] | None = None) -> Corpus:
+    """Read every curated file of ``project`` (or just ``paths``) and check identity."""
+    context = load_context(project / "ontology", vocab.base)
+    files = list(paths) if paths is not None else discover(project / "usecases")
+    sources = [read_file(p, project, context, vocab, i) for i, p in enumerate(files)]
+    _check_duplicates(sources)
+    return Corpus(sources, context)
+
+
+def _check_duplicates(sources: list[SourceFile]) -> None:
+    """An identifier defined in several files: each of them gets a finding naming the others."""
+    where: dict[str, list[tuple[SourceFile, int]]] = {}
+    for source in sources:
+        for iri, line in source.parsed.defines.items():
+            where.setdefault(iri, []).append((source, line))
+    for iri, places in where.items():
+        if len(places) < 2:
+            continue
+        for source, line in places:
+            others = ", ".join(f"{o.path}:{n}" for o, n in places if o is not source)
+            source.findings.append(
+                Finding(
+                    severity="Violation",
+                    file=source.path,
+                    line=line,
+                    field="id",
+                    value=iri,
+                    code="duplicate-id",
+                    message=message("duplicate-id", other=others),
+                )
+            )

@@ -1,0 +1,163 @@
+"""The store interface every backend implements."""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.rdf import Term, Triple
+
+Bindings = Mapping[str, Term]
+Row = dict[str, Term]
+
+
+class QueryKind(enum.Enum):
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+    @property
+    def is_graph(self) -> bool:
+        return self in (QueryKind.CONSTRUCT, QueryKind.DESCRIBE)
+
+
+class ResultFormat(enum.Enum):
+    """Serialisations a store can answer with, by their media type."""
+
+    SPARQL_JSON = "application/sparql-results+json"
+    SPARQL_XML = "application/sparql-results+xml"
+    CSV = "text/csv"
+    TSV = "text/tab-separated-values"
+    TURTLE = "text/turtle"
+    N_TRIPLES = "application/n-triples"
+    N_QUADS = "application/n-quads"
+    JSON_LD = "application/ld+json"
+    RDF_XML = "application/rdf+xml"
+
+    @property
+    def media_type(self) -> str:
+        return self.value
+
+    @property
+    def extension(self) -> str:
+        return _EXTENSIONS[self]
+
+    @classmethod
+    def from_name(cls, name: str) -> ResultFormat | None:
+        """A format from a ``format=`` value: an extension, a short name or a media type."""
+        wanted = name.strip().lower()
+        for fmt in cls:
+            if wanted in (fmt.value, fmt.extension, fmt.name.lower(), *_ALIASES.get(fmt, ())):
+                return fmt
+        return None
+
+    @property
+    def is_tabular(self) -> bool:
+        return self in (
+            ResultFormat.SPARQL_JSON,
+            ResultFormat.SPARQL_XML,
+            ResultFormat.CSV,
+            ResultFormat.TSV,
+        )
+
+
+_EXTENSIONS = {
+    ResultFormat.SPARQL_JSON: "srj",
+    ResultFormat.SPARQL_XML: "srx",
+    ResultFormat.CSV: "csv",
+    ResultFormat.TSV: "tsv",
+    ResultFormat.TURTLE: "ttl",
+    ResultFormat.N_TRIPLES: "nt",
+    ResultFormat.N_QUADS: "nq",
+    ResultFormat.JSON_LD: "jsonld",
+    ResultFormat.RDF_XML: "rdf",
+}
+_ALIASES = {
+    ResultFormat.SPARQL_JSON: ("json", "application/json"),
+    ResultFormat.SPARQL_XML: ("xml", "application/xml"),
+    ResultFormat.TURTLE: ("turtle",),
+    ResultFormat.N_TRIPLES: ("ntriples", "n-triples"),
+    ResultFormat.N_QUADS: ("nquads", "n-quads"),
+    ResultFormat.JSON_LD: ("json-ld",),
+    ResultFormat.RDF_XML: ("rdfxml", "rdf/xml", "xml"),
+}
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published version of the graph."""
+
+    id: str
+    quads: int
+    created: str
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset of one query (SPARQL Protocol ``default-graph-uri`` / ``named-graph-uri``).
+
+    With neither given, the default graph is the union of all named graphs.
+    """
+
+    default_graphs: Sequence[str] = ()
+    named_graphs: Sequence[str] = ()
+
+
+class Store(ABC):
+    """What the rest of the knowledge graph needs from a triple store."""
+
+    @abstractmethod
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
+        """Rows of a SELECT query; ``bindings`` are typed terms, never pasted into text."""
+
+    @abstractmethod
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
+
+    @abstractmethod
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]: ...
+
+    @abstractmethod
+    def serialize(
+        self,
+        query: str,
+        kind: QueryKind,
+        fmt: ResultFormat,
+        *,
+        dataset: Dataset | None = None,
+        bindings: Bindings | None = None,
+        base_iri: str | None = None,
+        max_rows: int | None = None,
+    ) -> bytes:
+        """Run a query and serialise its result (the SPARQL endpoint's path).
+
+        ``base_iri`` resolves relative IRIs in the query (the SPARQL Protocol lets the service
+        choose it; the endpoint passes its own URL). With ``max_rows``, a result of more rows
+        (or triples) raises :class:`~kg.errors.QueryRefused` instead of being serialised, so
+        the caller knows success or failure before it answers.
+        """
+
+    @abstractmethod
+    def publish(
+        self, nquads: Path, meta: Mapping[str, object], updates: Sequence[str] = ()
+    ) -> Release:
+        """Replace the served graph by the quads in ``nquads``, atomically for readers.
+
+        ``updates`` (SPARQL Update requests, run in order on the new release before it becomes
+        visible) materialise what the build derives, such as sector interconnections.
+        """
+
+    @abstractmethod
+    def release(self) -> Release | None:
+        """The release being served, or None when nothing was published yet."""
+
+    @abstractmethod
+    def dump(self, fmt: ResultFormat, out: Path) -> None:
+        """Write the whole served dataset to ``out`` (N-Quads, or a triple format merged)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (files, connections)."""

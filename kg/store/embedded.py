@@ -1,0 +1,342 @@
+"""The embedded store: pyoxigraph on disk, published as immutable releases.
+
+Layout of the store folder::
+
+    releases/<id>/        one RocksDB folder per published release, never written again
+    releases/<id>.json    what the release holds (written before it becomes current)
+    current               symbolic link to the served release, swapped with one rename
+    build.lock            held while a build writes a new release
+
+A build writes a whole new release beside the served one and only then moves ``current`` with
+an atomic ``rename``; a build that fails or is killed half-way leaves ``current`` untouched, and
+readers (which open releases read-only) never see a half-built graph.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import itertools
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import PublishFailed, QueryError, QueryRefused, StoreUnavailable
+from kg.rdf import IRI, BNode, Literal, Term, Triple
+from kg.store.base import Bindings, Dataset, QueryKind, Release, ResultFormat, Row, Store
+
+_RESULT_FORMATS = {
+    ResultFormat.SPARQL_JSON: ox.QueryResultsFormat.JSON,
+    ResultFormat.SPARQL_XML: ox.QueryResultsFormat.XML,
+    ResultFormat.CSV: ox.QueryResultsFormat.CSV,
+    ResultFormat.TSV: ox.QueryResultsFormat.TSV,
+}
+_RDF_FORMATS = {
+    ResultFormat.TURTLE: ox.RdfFormat.TURTLE,
+    ResultFormat.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    ResultFormat.N_QUADS: ox.RdfFormat.N_QUADS,
+    ResultFormat.JSON_LD: ox.RdfFormat.JSON_LD,
+    ResultFormat.RDF_XML: ox.RdfFormat.RDF_XML,
+}
+
+
+class EmbeddedStore(Store):
+    """A folder of pyoxigraph releases; see the module documentation."""
+
+    def __init__(self, root: Path, *, keep: int = 2) -> None:
+        self.root = Path(root)
+        self.keep = max(1, keep)
+        self._lock = threading.Lock()
+        self._opened: tuple[str, ox.Store] | None = None
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def current(self) -> Path:
+        return self.root / "current"
+
+    def _target(self) -> str | None:
+        try:
+            return os.readlink(self.current)
+        except OSError:
+            return None
+
+    def _store(self) -> ox.Store:
+        """The served release, re-opened when a build has moved ``current``."""
+        target = self._target()
+        if target is None:
+            raise StoreUnavailable(f"no published release in {self.root}; run `kg build` first")
+        opened = self._opened
+        if opened is not None and opened[0] == target:
+            return opened[1]
+        with self._lock:
+            if self._opened is None or self._opened[0] != target:
+                try:
+                    store = ox.Store.read_only(str(self.root / target))
+                except OSError as exc:
+                    raise StoreUnavailable(f"cannot open release {target}: {exc}") from exc
+                self._opened = (target, store)
+            return self._opened[1]
+
+    def _run(
+        self,
+        query: str,
+        bindings: Bindings | None,
+        dataset: Dataset | None = None,
+        base_iri: str | None = None,
+    ):
+        options: dict = {"substitutions": _substitutions(bindings)} if bindings else {}
+        if base_iri:
+            options["base_iri"] = base_iri
+        if dataset and (dataset.default_graphs or dataset.named_graphs):
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+            if dataset.named_graphs:
+                options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        try:
+            return self._store().query(query, **options)
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from exc
+        except OSError as exc:
+            raise QueryError(f"the store could not answer: {exc}") from exc
+
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
+        result = self._run(query, bindings)
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = _from_ox(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        return bool(self._run(query, bindings))
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]:
+        return [
+            (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))  # type: ignore[misc]
+            for t in self._run(query, bindings)
+        ]
+
+    def serialize(
+        self,
+        query: str,
+        kind: QueryKind,
+        fmt: ResultFormat,
+        *,
+        dataset: Dataset | None = None,
+        bindings: Bindings | None = None,
+        base_iri: str | None = None,
+        max_rows: int | None = None,
+    ) -> bytes:
+        result = self._run(query, bindings, dataset, base_iri)
+        if isinstance(result, ox.QueryBoolean) or not isinstance(result, ox.QuerySolutions):
+            wanted = _RDF_FORMATS if isinstance(result, ox.QueryTriples) else _RESULT_FORMATS
+            if fmt not in wanted:
+                raise QueryError(f"a {kind.value} result cannot be given as {fmt.media_type}")
+        if isinstance(result, ox.QueryTriples):
+            triples = _capped(result, max_rows, "triples")
+            return ox.serialize(triples, format=_RDF_FORMATS[fmt]) or b""
+        if isinstance(result, ox.QueryBoolean) or max_rows is None:
+            return result.serialize(format=_RESULT_FORMATS[fmt])
+        variables = [v.value for v in result.variables]
+        data = _solutions_json(variables, _capped(result, max_rows, "rows"))
+        if fmt is ResultFormat.SPARQL_JSON:
+            return data
+        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        return parsed.serialize(format=_RESULT_FORMATS[fmt])
+
+    def release(self) -> Release | None:
+        target = self._target()
+        if target is None:
+            return None
+        meta_file = self.root / (target + ".json")
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return Release(id=Path(target).name, quads=0, created="")
+        return Release(
+            id=meta["id"], quads=meta["quads"], created=meta["created"], meta=meta.get("meta", {})
+        )
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the served release (for comparisons in tests and tools)."""
+        return iter(self._store())
+
+    def dump(self, fmt: ResultFormat, out: Path) -> None:
+        store = self._store()
+        rdf_format = _RDF_FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            store.dump(str(out), format=rdf_format)
+        else:  # a triple format: the union of all graphs, as queries see it
+            ox.serialize((q.triple for q in store), str(out), format=rdf_format)
+
+    # -- publishing -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "build.lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise PublishFailed(f"another build is publishing into {self.root}") from exc
+            yield
+
+    def publish(
+        self, nquads: Path, meta: Mapping[str, object], updates: Sequence[str] = ()
+    ) -> Release:
+        with self._build_lock():
+            release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+            folder = self.root / "releases" / release_id
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                count = _load_release(folder, nquads, updates)
+            except (OSError, SyntaxError, ValueError) as exc:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise PublishFailed(f"loading the new release failed: {exc}") from exc
+            release = Release(
+                release_id, count, datetime.now(UTC).isoformat(timespec="seconds"), dict(meta)
+            )
+            info = {
+                "id": release.id,
+                "quads": release.quads,
+                "created": release.created,
+                "meta": release.meta,
+            }
+            _write_atomically(folder.with_suffix(".json"), json.dumps(info, indent=2))
+            self._swap(Path("releases") / release_id)
+            self._prune(keep={release_id})
+            return release
+
+    def _swap(self, target: Path) -> None:
+        link = self.root / f"current.{os.getpid()}.tmp"
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        link.symlink_to(target)
+        os.replace(link, self.current)  # atomic on POSIX: readers see old or new, never none
+        _fsync_dir(self.root)
+
+    def _prune(self, keep: set[str]) -> None:
+        """Delete releases beyond the newest ``self.keep`` and leftovers of failed builds."""
+        folder = self.root / "releases"
+        served = Path(self._target() or "").name
+        releases = sorted((p for p in folder.iterdir() if p.is_dir()), reverse=True)
+        kept = 0
+        for path in releases:
+            complete = path.with_suffix(".json").exists()
+            if path.name in keep or path.name == served or (complete and kept < self.keep):
+                kept += complete
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            with contextlib.suppress(FileNotFoundError):
+                path.with_suffix(".json").unlink()
+
+
+def _load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> int:
+    store = ox.Store(str(folder))
+    try:
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        for update in updates:
+            store.update(update)
+        store.flush()
+        count = len(store)
+        if count == 0:
+            raise ValueError("the new release holds no quads")
+        return count
+    finally:
+        del store  # closes RocksDB, so the release can be opened read-only
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _substitutions(bindings: Bindings) -> dict:
+    return {ox.Variable(name): _to_ox(term) for name, term in bindings.items()}
+
+
+def _to_ox(term: Term):
+    if isinstance(term, IRI):
+        return ox.NamedNode(term.value)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term.id)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+
+
+def _from_ox(term) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=term.datatype.value)
+
+
+def _capped(items: Iterator, limit: int | None, what: str) -> list:
+    """All of ``items``, or :class:`QueryRefused` when there are more than ``limit``."""
+    taken = list(items if limit is None else itertools.islice(items, limit + 1))
+    if limit is not None and len(taken) > limit:
+        raise QueryRefused(
+            f"the result has more than {limit} {what} (the limit of this service); "
+            "narrow the query or page through it with LIMIT and OFFSET"
+        )
+    return taken
+
+
+def _solutions_json(variables: list[str], solutions: list[ox.QuerySolution]) -> bytes:
+    """SPARQL 1.1 JSON results for solutions already read (so they can be counted first)."""
+    bindings = []
+    for solution in solutions:
+        row = {}
+        for name in variables:
+            value = solution[name]
+            if value is not None:
+                row[name] = _term_json(value)
+        bindings.append(row)
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def _term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        parts = ("subject", "predicate", "object")
+        return {"type": "triple", "value": {k: _term_json(getattr(term, k)) for k in parts}}
+    out: dict = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != _XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

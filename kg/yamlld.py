@@ -1,0 +1,414 @@
+"""YAML-LD to triples, directly, with the line of every triple.
+
+The project's JSON-LD context (``ontology/context.jsonld``) is the single definition of the
+authoring format: this module reads it and applies exactly the JSON-LD 1.1 expansion rules the
+context uses (language maps, ``@id`` and ``@vocab`` typed values with property-scoped ``@vocab``,
+typed literals, nested node objects), without a generic JSON-LD processor. That keeps the
+line of each value (for error messages) and is fast; ``tests/test_yamlld.py`` checks that the
+result equals what a full JSON-LD processor makes of the same files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from difflib import get_close_matches
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from kg.messages import message
+from kg.namespaces import RDF_TYPE, Vocabulary
+from kg.rdf import IRI, BNode, Literal, Term, is_valid_iri
+
+try:  # libyaml is several times faster; fall back to the pure-Python loader.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+CONTEXT_FILE = "context.jsonld"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CODE = re.compile(r"^[A-Za-z0-9]+$")
+LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
+
+#: The kind of entity each type names, which is the first segment of its identifier.
+ID_KINDS = {
+    "UseCase": "usecase",
+    "Dataset": "dataset",
+    "DataService": "dataset",
+    "Municipality": "place",
+    "Region": "place",
+    "Organization": "org",
+    "Standard": "standard",
+}
+
+
+@dataclass(frozen=True)
+class TermDef:
+    """One term of the context and how its values become RDF."""
+
+    name: str
+    iri: str
+    #: ``language`` (language map), ``id`` (IRI), ``vocab`` (slug or code under ``vocab``),
+    #: ``typed`` (literal of ``datatype``), ``node`` (nested entries), ``string`` (plain text)
+    kind: str
+    vocab: str | None = None
+    datatype: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """The authoring context: terms, classes and the IRI of the context document itself."""
+
+    terms: dict[str, TermDef]
+    classes: dict[str, str]
+    base: str
+    iri: str
+    accepted_iris: frozenset[str]
+
+    def field_of(self, predicate: str) -> str | None:
+        """The YAML field that writes ``predicate`` (first one in context order)."""
+        for term in self.terms.values():
+            if term.iri == predicate:
+                return term.name
+        return None
+
+
+@lru_cache(maxsize=8)
+def load_context(ontology_dir: Path, base: str) -> Context:
+    """Read the JSON-LD context and rebase it onto ``base``."""
+    vocab = Vocabulary(base)
+    raw = json.loads((ontology_dir / CONTEXT_FILE).read_text(encoding="utf-8"))["@context"]
+    prefixes = {k: vocab.rebase(v) for k, v in raw.items() if isinstance(v, str) and _is_ns(v)}
+
+    def expand(value: str) -> str:
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in prefixes:
+            return prefixes[prefix] + local
+        return vocab.rebase(value)
+
+    terms: dict[str, TermDef] = {}
+    classes: dict[str, str] = {}
+    for name, definition in raw.items():
+        if name.startswith("@") or name in prefixes or definition in ("@id", "@type"):
+            continue
+        if isinstance(definition, str):
+            classes[name] = expand(definition)
+            continue
+        terms[name] = _term(name, definition, expand)
+    default_iri = "https://w3id.org/sckg/" + CONTEXT_FILE
+    own_iri = vocab.base + CONTEXT_FILE
+    return Context(terms, classes, vocab.base, own_iri, frozenset({default_iri, own_iri}))
+
+
+def _is_ns(value: str) -> bool:
+    return value.startswith(("http://", "https://")) and value.endswith(("/", "#"))
+
+
+def _term(name: str, definition: dict, expand) -> TermDef:
+    iri = expand(definition["@id"])
+    kind_of_type = definition.get("@type")
+    if definition.get("@container") == "@language":
+        return TermDef(name, iri, "language")
+    if kind_of_type == "@id":
+        return TermDef(name, iri, "id")
+    if kind_of_type == "@vocab":
+        vocab = expand(definition["@context"]["@vocab"])
+        return TermDef(name, iri, "vocab", vocab=vocab)
+    if kind_of_type:
+        return TermDef(name, iri, "typed", datatype=expand(kind_of_type))
+    if "@type" not in definition and "@container" not in definition:
+        return TermDef(name, iri, "node")
+    return TermDef(name, iri, "string")  # pragma: no cover - no such term today
+
+
+@dataclass
+class Problem:
+    """Something wrong in a file, before SHACL looks at it."""
+
+    code: str
+    line: int
+    column: int
+    field: str | None = None
+    value: str | None = None
+    params: dict = dc_field(default_factory=dict)
+
+    @property
+    def message(self) -> dict[str, str]:
+        return message(self.code, **self.params)
+
+
+@dataclass
+class Parsed:
+    """What one curated file says: triples, where each came from, and what it defines."""
+
+    triples: list[tuple[IRI | BNode, IRI, Term]] = dc_field(default_factory=list)
+    #: (subject, predicate, object) → line of the value in the file
+    lines: dict[tuple, int] = dc_field(default_factory=dict)
+    #: identifier IRI → line of its ``id``
+    defines: dict[str, int] = dc_field(default_factory=dict)
+    problems: list[Problem] = dc_field(default_factory=list)
+
+    def add(self, s: IRI | BNode, p: IRI, o: Term, line: int) -> None:
+        key = (s, p, o)
+        if key not in self.lines:
+            self.triples.append(key)
+            self.lines[key] = line
+
+
+class _Converter:
+    def __init__(self, context: Context, stem: str, bnode_prefix: str) -> None:
+        self.ctx = context
+        self.stem = stem
+        self.bnode_prefix = bnode_prefix
+        self.bnodes = 0
+        self.out = Parsed()
+
+    # -- helpers -------------------------------------------------------------------------
+    def problem(
+        self,
+        code: str,
+        node: yaml.Node,
+        field: str | None = None,
+        value: str | None = None,
+        **params: object,
+    ) -> None:
+        mark = node.start_mark
+        self.out.problems.append(
+            Problem(code, mark.line + 1, mark.column + 1, field, value, dict(params))
+        )
+
+    @staticmethod
+    def describe(node: yaml.Node) -> str:
+        if isinstance(node, yaml.MappingNode):
+            return "mapping"
+        if isinstance(node, yaml.SequenceNode):
+            return "list"
+        return repr(node.value) if node.value != "" else "nothing"
+
+    def mapping(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Keys of a mapping with their key and value nodes; reports duplicate keys."""
+        seen: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                first = seen[key][0].start_mark.line + 1
+                self.problem("duplicate-key", key_node, field=key, first=first)
+                continue
+            seen[key] = (key_node, value_node)
+        return seen
+
+    @staticmethod
+    def items(node: yaml.Node) -> list[yaml.Node]:
+        return list(node.value) if isinstance(node, yaml.SequenceNode) else [node]
+
+    # -- documents -----------------------------------------------------------------------
+    def document(self, root: yaml.Node) -> Parsed:
+        if not isinstance(root, yaml.MappingNode):
+            self.problem("not-a-mapping", root, found=self.describe(root))
+            return self.out
+        entries = self.mapping(root)
+        if "@context" in entries:
+            _, ctx_node = entries.pop("@context")
+            if not (
+                isinstance(ctx_node, yaml.ScalarNode) and ctx_node.value in self.ctx.accepted_iris
+            ):
+                value = ctx_node.value if isinstance(ctx_node, yaml.ScalarNode) else None
+                self.problem(
+                    "remote-context", ctx_node, field="@context", value=value, context=self.ctx.iri
+                )
+                return self.out  # nothing else in a file with a foreign context is trusted
+        if "@graph" in entries:
+            _, graph = entries.pop("@graph")
+            if entries:
+                first = next(iter(entries.values()))[0]
+                self.problem("misplaced-keyword", first, field=first.value, key=first.value)
+            if not isinstance(graph, yaml.SequenceNode):
+                self.problem("expected-entries", graph, field="@graph", found=self.describe(graph))
+                return self.out
+            for item in graph.value:
+                self.entity(item, top_level=False)
+        else:
+            self.entity(root, top_level=True, entries=entries)
+        return self.out
+
+    def entity(self, node: yaml.Node, *, top_level: bool, entries: dict | None = None) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem("not-a-mapping", node, found=self.describe(node))
+            return
+        entries = self.mapping(node) if entries is None else entries
+        if "id" not in entries:
+            self.problem("missing-id", node, field="id")
+            return
+        _, id_node = entries.pop("id")
+        subject = self.identifier(id_node, entries.get("type"), top_level)
+        if subject is None:
+            return
+        self.out.defines.setdefault(subject.value, id_node.start_mark.line + 1)
+        self.properties(subject, entries)
+
+    def identifier(self, node: yaml.Node, type_entry: tuple | None, top_level: bool) -> IRI | None:
+        value = node.value if isinstance(node, yaml.ScalarNode) else None
+        kind, _, slug = (value or "").partition("/")
+        if value is None or not SLUG.match(slug) or kind not in set(ID_KINDS.values()):
+            self.problem("bad-id", node, field="id", value=value)
+            return None
+        if type_entry is None:
+            self.problem("missing-type", node, field="type")
+            return None
+        for type_node in self.items(type_entry[1]):
+            expected = ID_KINDS.get(type_node.value)
+            if expected and expected != kind:
+                self.problem(
+                    "id-kind-mismatch",
+                    node,
+                    field="id",
+                    value=value,
+                    type=type_node.value,
+                    kind=expected,
+                )
+                return None
+        if top_level and kind == "usecase" and slug != self.stem:
+            self.problem(
+                "file-name-mismatch", node, field="id", value=value, expected=slug + ".yaml"
+            )
+        return IRI(self.ctx.base + value)
+
+    def properties(
+        self, subject: IRI | BNode, entries: dict[str, tuple[yaml.Node, yaml.Node]]
+    ) -> None:
+        for name, (key_node, value_node) in entries.items():
+            if name == "type":
+                self.types(subject, value_node)
+                continue
+            if name in ("@context", "@graph"):
+                self.problem("misplaced-keyword", key_node, field=name, key=name)
+                continue
+            term = self.ctx.terms.get(name)
+            if term is None:
+                close = get_close_matches(name, [*self.ctx.terms, "id", "type"], n=1)
+                hint = message("did-you-mean", name=close[0]) if close else ""
+                self.problem("unknown-field", key_node, field=name, hint=hint)
+                continue
+            self.values(subject, term, value_node)
+
+    def types(self, subject: IRI | BNode, node: yaml.Node) -> None:
+        for item in self.items(node):
+            name = str(item.value) if isinstance(item, yaml.ScalarNode) else None
+            iri = self.ctx.classes.get(name) if name else None
+            if iri is None:
+                self.problem(
+                    "unknown-type",
+                    item,
+                    field="type",
+                    value=name,
+                    allowed=", ".join(self.ctx.classes),
+                )
+                continue
+            self.out.add(subject, IRI(RDF_TYPE), IRI(iri), item.start_mark.line + 1)
+
+    def values(self, subject: IRI | BNode, term: TermDef, node: yaml.Node) -> None:
+        predicate = IRI(term.iri)
+        if term.kind == "language":
+            self.language_map(subject, predicate, term, node)
+            return
+        for item in self.items(node):
+            line = item.start_mark.line + 1
+            if term.kind == "node":
+                if not isinstance(item, yaml.MappingNode):
+                    self.problem(
+                        "expected-entries", item, field=term.name, found=self.describe(item)
+                    )
+                    continue
+                self.bnodes += 1
+                bnode = BNode(f"{self.bnode_prefix}b{self.bnodes}")
+                self.out.add(subject, predicate, bnode, line)
+                self.properties(bnode, self.mapping(item))
+                continue
+            if not isinstance(item, yaml.ScalarNode) or item.value == "":
+                self.problem("expected-text", item, field=term.name, found=self.describe(item))
+                continue
+            obj = self.scalar(term, item)
+            if obj is not None:
+                self.out.add(subject, predicate, obj, line)
+
+    def scalar(self, term: TermDef, item: yaml.ScalarNode) -> Term | None:
+        value = str(item.value).strip()
+        if term.kind == "id":
+            if not (value.startswith(("http://", "https://")) and is_valid_iri(value)):
+                self.problem("bad-url", item, field=term.name, value=value)
+                return None
+            return IRI(value)
+        if term.kind == "vocab":
+            pattern = SLUG if term.vocab.startswith(self.ctx.base) else CODE
+            if not pattern.match(value):
+                code = "bad-slug" if pattern is SLUG else "bad-code"
+                self.problem(code, item, field=term.name, value=value)
+                return None
+            return IRI(term.vocab + value)
+        if term.kind == "typed":
+            return Literal(value, datatype=term.datatype)
+        return Literal(value)
+
+    def language_map(
+        self, subject: IRI | BNode, predicate: IRI, term: TermDef, node: yaml.Node
+    ) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem("expected-language-map", node, field=term.name, found=self.describe(node))
+            return
+        for lang, (key_node, value_node) in self.mapping(node).items():
+            if not LANGUAGE.match(lang):
+                self.problem("bad-language", key_node, field=f"{term.name}.{lang}", value=lang)
+                continue
+            for item in self.items(value_node):
+                if not isinstance(item, yaml.ScalarNode) or str(item.value).strip() == "":
+                    self.problem(
+                        "expected-text",
+                        item,
+                        field=f"{term.name}.{lang}",
+                        found=self.describe(item),
+                    )
+                    continue
+                text = str(item.value).strip()
+                self.out.add(
+                    subject, predicate, Literal(text, lang=lang.lower()), item.start_mark.line + 1
+                )
+
+
+def convert(text: str, context: Context, *, stem: str, bnode_prefix: str = "") -> Parsed:
+    """Triples of one YAML-LD document, with lines; problems instead of exceptions."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        parsed = Parsed()
+        problem = (exc.problem or str(exc)).strip()
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        parsed.problems.append(Problem("yaml-syntax", line, column, params={"problem": problem}))
+        return parsed
+    except yaml.YAMLError as exc:
+        parsed = Parsed()
+        parsed.problems.append(Problem("yaml-syntax", 1, 1, params={"problem": str(exc)}))
+        return parsed
+    if root is None:
+        parsed = Parsed()
+        parsed.problems.append(Problem("empty-file", 1, 1))
+        return parsed
+    return _Converter(context, stem, bnode_prefix).document(root)
+
+
+def to_plain(text: str) -> object:
+    """The document as plain JSON data, every scalar a string (for a JSON-LD processor)."""
+    root = yaml.compose(text, Loader=_Loader)
+
+    def walk(node: yaml.Node) -> object:
+        if isinstance(node, yaml.MappingNode):
+            return {str(k.value): walk(v) for k, v in node.value}
+        if isinstance(node, yaml.SequenceNode):
+            return [walk(v) for v in node.value]
+        return str(node.value).strip()
+
+    return walk(root) if root is not None else None

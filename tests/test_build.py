@@ -1,0 +1,170 @@
+"""Publishing is atomic: a failed, refused or killed build leaves the served store exactly as
+it was, and a reader never sees a half-built graph."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.config import Settings
+from kg.errors import ValidationFailed
+from kg.store import open_store
+from kg.store.embedded import EmbeddedStore
+
+
+def quads(settings: Settings) -> set[str]:
+    store = open_store(settings)
+    assert isinstance(store, EmbeddedStore)
+    return {str(q) for q in store.quads()}
+
+
+def current(settings: Settings) -> str:
+    return os.readlink(settings.store_path / "current")
+
+
+def test_build_publishes_one_graph_per_file_plus_ontology(project_settings: Settings) -> None:
+    result = build(project_settings)
+    store = open_store(project_settings)
+    graphs = {
+        row["g"].value for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    }
+    files = sorted(p for p in (project_settings.usecases_dir).rglob("*.yaml"))
+    vocab = project_settings.vocab
+    expected = {
+        vocab.graph("source/" + p.relative_to(project_settings.project).as_posix()) for p in files
+    }
+    assert expected <= graphs
+    assert vocab.graph("ontology") in graphs
+    assert result.release.quads == len(quads(project_settings))
+
+
+def test_failed_validation_leaves_the_store_untouched(project_settings: Settings) -> None:
+    build(project_settings)
+    before = quads(project_settings)
+    release = open_store(project_settings).release()
+    case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("maturity: in-operation\n", ""), encoding="utf-8"
+    )
+    with pytest.raises(ValidationFailed) as failure:
+        build(project_settings)
+    assert failure.value.report.count("Violation") == 1
+    assert quads(project_settings) == before
+    assert open_store(project_settings).release() == release
+
+
+def test_failed_load_leaves_the_store_untouched(project_settings: Settings, monkeypatch) -> None:
+    build(project_settings)
+    before = quads(project_settings)
+    import kg.build
+
+    def broken(*_args, **_kwargs):
+        yield "<http://example.org/s> <http://example.org/p> this is not N-Quads .\n"
+
+    monkeypatch.setattr(kg.build, "release_quads", broken)
+    with pytest.raises(Exception, match="loading the new release failed"):
+        build(project_settings)
+    assert quads(project_settings) == before
+    releases = project_settings.store_path / "releases"
+    assert len([p for p in releases.iterdir() if p.is_dir()]) == 1
+
+
+def test_reader_opened_before_a_build_keeps_its_view_until_the_switch(
+    project_settings: Settings,
+) -> None:
+    build(project_settings)
+    reader = open_store(project_settings)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    old = int(reader.select(count)[0]["n"].value)
+    case = project_settings.usecases_dir / "zz-new-case.yaml"
+    case.write_text(
+        (project_settings.usecases_dir / "berlin-giess-den-kiez.yaml")
+        .read_text(encoding="utf-8")
+        .replace("usecase/berlin-giess-den-kiez", "usecase/zz-new-case"),
+        encoding="utf-8",
+    )
+    build(project_settings)
+    new = int(reader.select(count)[0]["n"].value)  # the same reader follows the switch
+    assert new > old
+    assert reader.ask("ASK { <https://w3id.org/sckg/usecase/zz-new-case> ?p ?o }")
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_the_previous_release(project_settings: Settings) -> None:
+    """kill -9 a build at several moments; the store always holds exactly the old quads."""
+    build(project_settings)
+    before = quads(project_settings)
+    served = current(project_settings)
+    env = {
+        **os.environ,
+        "KG_PROJECT": str(project_settings.project),
+        "KG_STORE": str(project_settings.store_path),
+    }
+    case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("2026-05-06", "2026-05-07"), encoding="utf-8"
+    )
+    command = [sys.executable, "-c", "from kg.cli import main; main(['build', '--quiet'])"]
+    killed_during_publish = 0
+    for delay in (0.2, 0.4, 0.6, 0.8, 1.0, 1.2):
+        process = subprocess.Popen(command, env=env)
+        time.sleep(delay)
+        if process.poll() is not None:
+            break  # the build finished before we could kill it: later delays only get later
+        releases = project_settings.store_path / "releases"
+        killed_during_publish += any(
+            not p.with_suffix(".json").exists() for p in releases.iterdir() if p.is_dir()
+        )
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if current(project_settings) != served:
+            # killed after the switch: then the new release must be complete
+            release = open_store(project_settings).release()
+            assert release is not None and release.quads == len(quads(project_settings))
+            break
+        assert quads(project_settings) == before, f"store changed by a build killed at {delay}s"
+    # and once more exactly while the new release is being written
+    served, before = current(project_settings), quads(project_settings)
+    releases = project_settings.store_path / "releases"
+    known = {p.name for p in releases.iterdir()}
+    process = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        fresh = [p for p in releases.iterdir() if p.is_dir() and p.name not in known]
+        if fresh and not fresh[0].with_suffix(".json").exists():
+            process.send_signal(signal.SIGKILL)
+            killed_during_publish += 1
+            break
+        time.sleep(0.002)
+    assert process.wait() == -signal.SIGKILL
+    assert killed_during_publish >= 1, "never caught a build while it was publishing"
+    assert current(project_settings) == served
+    assert quads(project_settings) == before
+    # whatever was interrupted, the next build cleans up and publishes
+    build(project_settings)
+    after = quads(project_settings)
+    assert after != before
+    assert any("2026-05-07" in q for q in after)
+    leftovers = [
+        p
+        for p in (project_settings.store_path / "releases").iterdir()
+        if p.is_dir() and not p.with_suffix(".json").exists()
+    ]
+    assert leftovers == []
+    print(f"builds killed while publishing: {killed_during_publish}")
+
+
+def test_release_folders_are_pruned(project_settings: Settings) -> None:
+    for _ in range(4):
+        build(project_settings)
+    releases = [p for p in (project_settings.store_path / "releases").iterdir() if p.is_dir()]
+    assert len(releases) == project_settings.keep_releases
+    current = Path(os.readlink(project_settings.store_path / "current")).name
+    assert current in {p.name for p in releases}

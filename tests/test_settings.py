@@ -1,0 +1,35 @@
+"""Settings: defaults, environment, flags, and every one documented in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import config
+from kg.errors import ConfigurationError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_then_environment_then_overrides() -> None:
+    assert config.load({}).query_timeout == 10.0
+    assert config.load({"KG_QUERY_TIMEOUT": "3"}).query_timeout == 3.0
+    assert config.load({"KG_QUERY_TIMEOUT": "3"}, query_timeout=1.5).query_timeout == 1.5
+    assert config.load({"KG_STORE": "http://127.0.0.1:7878"}).is_remote
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("KG_LANG", "fr"), ("KG_MAX_ROWS", "many"), ("KG_BASE_IRI", "urn:x:"), ("KG_MAX_ROWS", "0")],
+)
+def test_bad_settings_are_refused(name: str, value: str) -> None:
+    with pytest.raises(ConfigurationError):
+        config.load({name: value})
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for variable, default, _ in config.documentation():
+        assert f"`{variable}`" in readme, f"{variable} is not documented in README.md"
+        assert default in readme or variable == "KG_PROJECT", variable

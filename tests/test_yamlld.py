@@ -1,0 +1,83 @@
+"""The direct YAML-LD reader gives exactly what a JSON-LD 1.1 processor gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyld import jsonld
+from rdflib.compare import isomorphic
+
+from kg.bridge import graph_of
+from kg.namespaces import DEFAULT_BASE, Vocabulary
+from kg.rdf import IRI, Literal
+from kg.sources import discover
+from kg.yamlld import convert, load_context, to_plain
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTEXT = load_context(ROOT / "ontology", DEFAULT_BASE)
+CONTEXT_DOC = json.loads((ROOT / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
+YAML_FILES = [p for p in discover(ROOT / "usecases") if p.suffix == ".yaml"]
+
+
+def local_only_loader(url: str, options: dict | None = None) -> dict:
+    if url == CONTEXT.iri:
+        return {"contextUrl": None, "documentUrl": url, "document": CONTEXT_DOC}
+    raise jsonld.JsonLdError(f"refusing to load {url}", "loading document failed")
+
+
+def processed_by_pyld(text: str) -> rdflib.Graph:
+    nquads = jsonld.to_rdf(
+        to_plain(text), {"format": "application/n-quads", "documentLoader": local_only_loader}
+    )
+    graph = rdflib.Graph()
+    graph.parse(data=nquads, format="nt")
+    return graph
+
+
+def test_there_are_files_to_compare() -> None:
+    assert len(YAML_FILES) >= 40
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: p.name)
+def test_direct_reader_equals_json_ld_processing(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    parsed = convert(text, CONTEXT, stem=path.stem)
+    assert parsed.problems == []
+    ours = graph_of(parsed.triples)
+    theirs = processed_by_pyld(text)
+    assert len(ours) == len(theirs)
+    assert isomorphic(ours, theirs)
+
+
+def test_every_triple_remembers_its_line() -> None:
+    text = (
+        '"@context": https://w3id.org/sckg/context.jsonld\n"@graph":\n'
+        "  - id: place/darmstadt\n    type: Municipality\n"
+        "    name: {de: Darmstadt, en: Darmstadt}\n"
+        "    ags: 06411000\n"  # unquoted: YAML 1.1 would read an octal number
+    )
+    parsed = convert(text, CONTEXT, stem="places")
+    key = IRI(f"{DEFAULT_BASE}place/darmstadt")
+    ags = next(t for t in parsed.triples if t[1].value.endswith("municipalityKey"))
+    assert ags[2] == IRI("http://dcat-ap.de/def/politicalGeocoding/municipalityKey/06411000")
+    assert parsed.lines[ags] == 6
+    assert parsed.defines[key.value] == 3
+    assert (key, IRI(str(rdflib.SKOS.prefLabel)), Literal("Darmstadt", lang="de")) in parsed.lines
+
+
+def test_base_iri_is_configurable() -> None:
+    vocab = Vocabulary("https://kg.example.org/")
+    context = load_context(ROOT / "ontology", vocab.base)
+    text = (ROOT / "usecases" / "berlin-giess-den-kiez.yaml").read_text(encoding="utf-8")
+    parsed = convert(text, context, stem="berlin-giess-den-kiez")
+    subjects = {s.value for s, _, _ in parsed.triples if isinstance(s, IRI)}
+    assert subjects == {"https://kg.example.org/usecase/berlin-giess-den-kiez"}
+    assert all(
+        DEFAULT_BASE not in t.value
+        for triple in parsed.triples
+        for t in triple
+        if isinstance(t, IRI)
+    )
