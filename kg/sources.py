@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from kg.messages import message
@@ -36,20 +37,24 @@ class SourceFile:
     graph: str  #: IRI of the named graph that holds its triples
     findings: list[Finding] = field(default_factory=list)
 
+    @cached_property
+    def _first_lines(self) -> dict[tuple, int]:
+        """First line of each (subject, predicate) and of each (subject,)."""
+        first: dict[tuple, int] = {}
+        for (s, p, _), line in self.parsed.lines.items():
+            first.setdefault((s, p), line)
+            first.setdefault((s,), line)
+        return first
+
     def line_of(self, s: object, p: object | None = None, o: object | None = None) -> int:
         """The best line for a statement, a subject's field, or a subject."""
         if p is not None and o is not None and (s, p, o) in self.parsed.lines:
             return self.parsed.lines[(s, p, o)]
-        if p is not None:
-            for (ts, tp, _), line in self.parsed.lines.items():
-                if ts == s and tp == p:
-                    return line
+        if p is not None and (s, p) in self._first_lines:
+            return self._first_lines[(s, p)]
         if isinstance(s, IRI) and s.value in self.parsed.defines:
             return self.parsed.defines[s.value]
-        for (ts, _, _), line in self.parsed.lines.items():
-            if ts == s:
-                return line
-        return 1
+        return self._first_lines.get((s,), 1)
 
 
 def discover(usecases_dir: Path) -> list[Path]:
@@ -179,11 +184,30 @@ class Corpus:
         for source in self.files:
             yield from source.parsed.triples
 
-    def file_defining(self, iri: str) -> SourceFile | None:
+    @cached_property
+    def _definitions(self) -> dict[str, SourceFile]:
+        found: dict[str, SourceFile] = {}
         for source in self.files:
-            if iri in source.parsed.defines:
-                return source
-        return None
+            for iri in source.parsed.defines:
+                found.setdefault(iri, source)
+        return found
+
+    @cached_property
+    def _subjects(self) -> dict[object, SourceFile]:
+        found: dict[object, SourceFile] = {}
+        for source in self.files:
+            for s, _, _ in source.parsed.triples:
+                found.setdefault(s, source)
+        return found
+
+    def file_defining(self, iri: str) -> SourceFile | None:
+        return self._definitions.get(iri)
+
+    def file_describing(self, subject: object) -> SourceFile | None:
+        """The file that defines ``subject``, else the first that says something about it."""
+        if isinstance(subject, IRI) and subject.value in self._definitions:
+            return self._definitions[subject.value]
+        return self._subjects.get(subject)
 
 
 def read_corpus(project: Path, vocab: Vocabulary, paths: Iterable[Path] | None = None) -> Corpus:

@@ -15,7 +15,7 @@ from pathlib import Path
 from kg.bridge import from_rdflib, graph_of
 from kg.namespaces import SH, Vocabulary
 from kg.ontology import OntologyFiles
-from kg.rdf import IRI, Literal, Term, label_of
+from kg.rdf import IRI, Literal, label_of
 from kg.report import Finding, Report
 from kg.sources import Corpus, SourceFile, read_corpus
 
@@ -121,7 +121,7 @@ def _finding(
     value = one("value")
     shape = one("sourceShape")
     severity = str(one("resultSeverity")).rsplit("#", 1)[1]
-    source = _file_of(focus, files, corpus)
+    source = corpus.file_describing(focus)
     predicate = IRI(str(path)) if isinstance(path, rdflib.URIRef) else None
     obj = from_rdflib(value) if value is not None else None
     line = source.line_of(focus, predicate, obj) if source else 1
@@ -141,19 +141,6 @@ def _finding(
         code=_shape_code(shape),
         focus=str(focus),
     )
-
-
-def _file_of(focus: Term, files: list[SourceFile], corpus: Corpus) -> SourceFile | None:
-    if isinstance(focus, IRI):
-        return corpus.file_defining(focus.value) or _first_mention(focus, files)
-    return _first_mention(focus, files)
-
-
-def _first_mention(term: Term, files: list[SourceFile]) -> SourceFile | None:
-    for source in files:
-        if any(s == term for s, _, _ in source.parsed.triples):
-            return source
-    return None
 
 
 def _field(shape, ontology: OntologyFiles, corpus: Corpus, predicate: IRI | None) -> str | None:
