@@ -9,11 +9,12 @@ pyshacl's own ``ont_graph`` mixing clones every node of the ontology and took mi
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from kg.bridge import from_rdflib, graph_of
-from kg.namespaces import SH, Vocabulary
+from kg.namespaces import RDF_TYPE, SH, Vocabulary
 from kg.ontology import OntologyFiles
 from kg.rdf import IRI, Literal, label_of
 from kg.report import Finding, Report
@@ -23,14 +24,12 @@ from kg.sources import Corpus, SourceFile, read_corpus
 def validate_project(
     project: Path, vocab: Vocabulary, paths: Iterable[Path] | None = None
 ) -> tuple[Corpus, Report]:
-    """Read and validate the whole corpus; report findings for ``paths`` (default: all)."""
+    """Read the whole corpus and validate it, or just ``paths`` in its context (references to
+    entities of other files resolve; only the given files are checked and reported)."""
     corpus = read_corpus(project, vocab)
     ontology = OntologyFiles(project / "ontology", vocab)
-    report = validate_corpus(corpus, ontology)
-    if paths is not None:
-        wanted = {_relative(p, project) for p in paths}
-        report = report.only(wanted)
-    return corpus, report
+    only = {_relative(p, project) for p in paths} if paths is not None else None
+    return corpus, validate_corpus(corpus, ontology, only)
 
 
 def _relative(path: Path, project: Path) -> str:
@@ -39,12 +38,17 @@ def _relative(path: Path, project: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
-def validate_corpus(corpus: Corpus, ontology: OntologyFiles) -> Report:
-    report = Report(files=len(corpus.files))
-    report.extend(corpus.findings)
-    readable = [f for f in corpus.files if f.parsed.triples]
+def validate_corpus(
+    corpus: Corpus, ontology: OntologyFiles, only: set[str] | None = None
+) -> Report:
+    """Findings of the reader and of SHACL for every file (or the files in ``only``)."""
+    wanted = [f for f in corpus.files if only is None or f.path in only]
+    report = Report(files=len(wanted))
+    read_findings = [finding for f in wanted for finding in f.findings]
+    report.extend(read_findings)
     # A value the reader already refused would show again as a missing field: say it once.
-    refused = {(f.file, f.field) for f in corpus.findings}
+    refused = {(f.file, f.field) for f in read_findings}
+    readable = [f for f in wanted if f.parsed.triples]
     shacl = [
         f for f in shacl_findings(readable, corpus, ontology) if (f.file, f.field) not in refused
     ]
@@ -59,15 +63,119 @@ def validate_corpus(corpus: Corpus, ontology: OntologyFiles) -> Report:
 # rdflib logs a traceback for every ill-typed literal (a bad date); SHACL reports it properly.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
+#: Focus entities validated together. pyshacl's cost per focus node grows with the size of the
+#: data graph, so the corpus is validated in chunks, each with only the neighbourhood its
+#: shapes read; chunks run in parallel processes when there are several.
+CHUNK_SIZE = 500
+
+
+class Neighbourhood:
+    """What the shapes read beyond a focus entity's own file: the types of the entities it
+    references (for ``sh:class``) and the statements pointing at it along the inverse paths
+    the shapes use (``sh:inversePath``)."""
+
+    def __init__(self, corpus: Corpus, ontology: OntologyFiles) -> None:
+        import rdflib
+
+        inverse = rdflib.URIRef(SH + "inversePath")
+        self.inverse_predicates = {str(p) for p in ontology.shapes.objects(None, inverse)}
+        self.types: dict[object, list[tuple]] = {}
+        self.incoming: dict[object, list[tuple]] = {}
+        for s, p, o in corpus.triples():
+            if p.value == RDF_TYPE:
+                self.types.setdefault(s, []).append((s, p, o))
+            if p.value in self.inverse_predicates:
+                self.incoming.setdefault(o, []).append((s, p, o))
+
+    def around(self, files: list[SourceFile]) -> tuple[list[tuple], list[IRI]]:
+        """The triples to validate ``files`` with, and their focus nodes."""
+        own = [t for source in files for t in source.parsed.triples]
+        focus = list(dict.fromkeys(s for s, _, _ in own if isinstance(s, IRI)))
+        extra: list[tuple] = []
+        for node in dict.fromkeys(o for _, _, o in own if isinstance(o, IRI)):
+            extra.extend(self.types.get(node, ()))
+        for node in focus:
+            extra.extend(self.incoming.get(node, ()))
+        return own + extra, focus
+
 
 def shacl_findings(
-    files: list[SourceFile], corpus: Corpus, ontology: OntologyFiles
+    files: list[SourceFile],
+    corpus: Corpus,
+    ontology: OntologyFiles,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    workers: int | None = None,
+) -> list[Finding]:
+    """SHACL findings for ``files``, validated chunk by chunk with their neighbourhood."""
+    if not files:
+        return []
+    hood = Neighbourhood(corpus, ontology)
+    chunks = _chunks(files, chunk_size)
+    workers = workers or min(len(chunks), os.cpu_count() or 1)
+    if workers <= 1:
+        found = [f for chunk in chunks for f in _validate_chunk(chunk, hood, corpus, ontology)]
+    else:
+        found = _in_parallel(chunks, hood, corpus, ontology, workers)
+    unique: dict[tuple, Finding] = {}  # sh:nodeKind and sh:pattern may say the same twice
+    for finding in found:
+        key = (finding.file, finding.line, finding.field, finding.value, finding.message.get("en"))
+        unique.setdefault(key, finding)
+    return list(unique.values())
+
+
+def _chunks(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
+    chunks: list[list[SourceFile]] = [[]]
+    count = 0
+    for source in files:
+        entities = max(1, len(source.parsed.defines))
+        if chunks[-1] and count + entities > size:
+            chunks.append([])
+            count = 0
+        chunks[-1].append(source)
+        count += entities
+    return chunks
+
+
+_POOL_STATE: dict[str, object] = {}
+
+
+def _in_parallel(chunks, hood, corpus, ontology, workers: int) -> list[Finding]:
+    """Validate chunks in forked processes that share the parsed corpus copy-on-write."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _POOL_STATE.update(hood=hood, corpus=corpus, ontology=ontology, chunks=chunks)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = pool.map(_validate_chunk_by_index, range(len(chunks)))
+            return [f for part in parts for f in part]
+    finally:
+        _POOL_STATE.clear()
+
+
+def _validate_chunk_by_index(index: int) -> list[Finding]:
+    state = _POOL_STATE
+    return _validate_chunk(
+        state["chunks"][index], state["hood"], state["corpus"], state["ontology"]
+    )
+
+
+def _validate_chunk(
+    files: list[SourceFile], hood: Neighbourhood, corpus: Corpus, ontology: OntologyFiles
 ) -> list[Finding]:
     import pyshacl
     import rdflib
 
-    data = graph_of(t for source in files for t in source.parsed.triples)
+    triples, focus = hood.around(files)
+    if not focus:
+        return []
+    data = graph_of(triples)
     data += ontology.typing
+    # pyshacl's focus_nodes option also filters the nested sh:node and sh:property shapes and
+    # then misses results; instead the whole chunk graph is validated and only the results
+    # about this chunk's own entities are kept (the typed neighbours are targets too).
     _, results, _ = pyshacl.validate(
         data,
         shacl_graph=ontology.shapes,
@@ -78,17 +186,11 @@ def shacl_findings(
     # With allow_warnings, pyshacl says conforms=True when only warnings were found, so look
     # at the results themselves: the top-level ones (the details of a nested sh:node result
     # are typed sh:ValidationResult too, but hang off their parent through sh:detail).
-    found = [
-        _finding(r, results, files, corpus, ontology)
-        for r in _leaves(results, results.objects(None, rdflib.URIRef(SH + "result")))
-    ]
-    unique: dict[tuple, Finding] = {}  # sh:nodeKind and sh:pattern may say the same twice
-    for finding in found:
-        unique.setdefault(
-            (finding.file, finding.line, finding.field, finding.value, finding.message.get("en")),
-            finding,
-        )
-    return list(unique.values())
+    result_of = rdflib.URIRef(SH + "result")
+    focus_node = rdflib.URIRef(SH + "focusNode")
+    own = {rdflib.URIRef(node.value) for node in focus}
+    tops = [r for r in results.objects(None, result_of) if results.value(r, focus_node) in own]
+    return [_finding(r, results, corpus, ontology) for r in _leaves(results, tops)]
 
 
 def _leaves(results, tops) -> list:
@@ -108,9 +210,7 @@ def _leaves(results, tops) -> list:
     return leaves
 
 
-def _finding(
-    result, results, files: list[SourceFile], corpus: Corpus, ontology: OntologyFiles
-) -> Finding:
+def _finding(result, results, corpus: Corpus, ontology: OntologyFiles) -> Finding:
     import rdflib
 
     def one(predicate: str):
