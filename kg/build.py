@@ -15,6 +15,7 @@ from kg.errors import ValidationFailed
 from kg.namespaces import Vocabulary
 from kg.ontology import OntologyFiles
 from kg.rdf import IRI, nquad
+from kg.reason import Reasoning, reason
 from kg.report import Report
 from kg.sources import Corpus
 from kg.store import Release, Store, open_store
@@ -35,6 +36,7 @@ def build(
     *,
     store: Store | None = None,
     progress: Progress | None = None,
+    no_reason: bool = False,
 ) -> BuildResult:
     """Build the graph from the curated files and publish it; raise before publishing on error.
 
@@ -53,6 +55,12 @@ def build(
     ontology = OntologyFiles(settings.ontology_dir, vocab)
     store = store or open_store(settings)
     work = _work_dir(settings)
+    reasoning = None
+    if not no_reason:  # an InconsistentGraph stops the build here, before anything is written
+        t = time.perf_counter()
+        say("reason")
+        reasoning = reason(corpus, ontology, cache_dir=work / "cache")
+        timings["reason"] = time.perf_counter() - t
     with tempfile.NamedTemporaryFile(
         "w", suffix=".nq", dir=work, delete=False, encoding="utf-8"
     ) as out:
@@ -60,11 +68,15 @@ def build(
         t = time.perf_counter()
         say("write quads")
         out.writelines(release_quads(corpus, ontology))
+        if reasoning is not None:
+            out.writelines(reasoning.quads)
         timings["write"] = time.perf_counter() - t
     try:
         t = time.perf_counter()
         say("publish")
-        release = store.publish(path, meta=_meta(corpus, ontology), updates=rules(vocab))
+        release = store.publish(
+            path, meta=_meta(corpus, ontology), updates=_updates(reasoning, vocab)
+        )
         timings["publish"] = time.perf_counter() - t
     finally:
         os.unlink(path)
@@ -102,6 +114,11 @@ def rules(vocab: Vocabulary) -> list[str]:
     into the graph ``{base}graph/inferred``.
     """
     return [vocab.rebase(p.read_text(encoding="utf-8")) for p in sorted(RULES_DIR.glob("*.ru"))]
+
+
+def _updates(reasoning: Reasoning | None, vocab: Vocabulary) -> list[str]:
+    """The reasoner's rules first (kg/rules/ reads what they infer), then kg/rules/*.ru."""
+    return [*(reasoning.updates if reasoning else []), *rules(vocab)]
 
 
 def _meta(corpus: Corpus, ontology: OntologyFiles) -> dict[str, object]:

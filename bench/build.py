@@ -1,0 +1,208 @@
+"""Build benchmark: `kg build` with and without OWL reasoning, and where reasoning's time goes.
+
+Usage::
+
+    python bench/build.py                      # shipped corpus, 1,000 and 10,000 use cases
+    python bench/build.py --sizes 0 1000 --runs 3 --hermit
+
+Size 0 is the shipped corpus; other sizes are generated with ``bench/generate.py`` into
+``bench/out/<n>`` (kept between runs). For every size it prints the median and the spread of
+several full builds without reasoning (``--no-reason``) and with it, and the parts of reasoning:
+HermiT on the TBox (uncached, as after an ontology change, and cached), the consistency check
+of the data, and the SPARQL rules on the new release. ``--hermit`` adds whole-graph HermiT
+(the exact, superlinear method the rules replace; skipped above 2,000 use cases unless
+``--hermit-max`` says otherwise). Benchmarks print figures; they are not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["bench_generate"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def project_for(size: int, seed: int) -> Path:
+    """The shipped project (size 0) or a generated one under bench/out/."""
+    if size == 0:
+        return ROOT
+    folder = OUT / str(size)
+    if not (folder / "usecases").is_dir():
+        generator = _generator()
+        generator.write(generator.generate(size, seed), folder)
+    return folder
+
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def summary(times: list[float]) -> str:
+    median = statistics.median(times)
+    spread = (max(times) - min(times)) / 2 if len(times) > 1 else 0.0
+    return f"{median:8.2f} s ± {spread:5.2f} (n={len(times)})"
+
+
+def full_builds(project: Path, runs: int, no_reason: bool) -> list[float]:
+    from kg import config
+    from kg.build import build
+
+    with tempfile.TemporaryDirectory(dir=OUT) as folder:
+        settings = config.load({}, project=project, store=str(Path(folder) / "store"))
+        return timed(lambda: build(settings, no_reason=no_reason), runs)
+
+
+def reasoning_parts(project: Path, runs: int) -> dict[str, list[float]]:
+    """HermiT on the TBox (uncached, cached), consistency check, rules on a loaded release."""
+    from kg.build import release_quads
+    from kg.namespaces import Vocabulary
+    from kg.ontology import OntologyFiles
+    from kg.reason import tbox_axioms
+    from kg.reasoning import consistency, rules
+    from kg.sources import read_corpus
+
+    vocab = Vocabulary()
+    corpus = read_corpus(project, vocab)
+    ontology = OntologyFiles(project / "ontology", vocab)
+    parts: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(dir=OUT) as folder:
+        cache = Path(folder) / "cache"
+
+        def uncached() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+            tbox_axioms(ontology, cache)
+
+        parts["HermiT on the TBox, uncached"] = timed(uncached, runs)
+        parts["HermiT on the TBox, cached"] = timed(lambda: tbox_axioms(ontology, cache), runs)
+        axioms = tbox_axioms(ontology, cache)
+        parts["consistency check of the data"] = timed(
+            lambda: consistency.check(corpus, axioms, vocab), runs
+        )
+        nquads = Path(folder) / "release.nq"
+        with open(nquads, "w", encoding="utf-8") as out:
+            out.writelines(release_quads(corpus, ontology))
+        updates = rules.all_rules(axioms, vocab)
+        parts["SPARQL rules on the release"] = [_rules_once(nquads, updates) for _ in range(runs)]
+    return parts
+
+
+def _rules_once(nquads: Path, updates: list[str]) -> float:
+    # The benchmark measures the engine directly, as kg/store/embedded.py runs it.
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    started = time.perf_counter()
+    for update in updates:
+        store.update(update)
+    return time.perf_counter() - started
+
+
+def whole_graph_hermit(project: Path) -> float:
+    from kg.namespaces import Vocabulary
+    from kg.ontology import OntologyFiles
+    from kg.reason import tbox_axioms
+    from kg.reasoning import hermit
+    from kg.sources import read_corpus
+
+    vocab = Vocabulary()
+    corpus = read_corpus(project, vocab)
+    ontology = OntologyFiles(project / "ontology", vocab)
+    axioms = tbox_axioms(ontology)
+    started = time.perf_counter()
+    hermit.whole_graph(ontology.tbox, corpus.triples(), axioms)
+    return time.perf_counter() - started
+
+
+def header() -> None:
+    import owlready2
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    )
+    print(
+        f"versions: owlready2 {owlready2.VERSION}, pyoxigraph {pyoxigraph.__version__}, "
+        f"rdflib {rdflib.__version__}, pyshacl {pyshacl.__version__}, "
+        f"java {_java_version()}"
+    )
+
+
+def _java_version() -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return "missing"
+    first = (done.stderr or done.stdout).splitlines()
+    return first[0] if first else "?"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[0, 1000, 10000],
+        help="use cases per corpus; 0 is the shipped corpus",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--no-builds", action="store_true", help="only the parts of reasoning, not whole builds"
+    )
+    parser.add_argument("--hermit", action="store_true", help="also whole-graph HermiT")
+    parser.add_argument("--hermit-max", type=int, default=2000)
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    header()
+    for size in args.sizes:
+        project = project_for(size, args.seed)
+        label = "shipped corpus" if size == 0 else f"{size:,} use cases"
+        print(f"\n== {label} ({project})", flush=True)
+        if not args.no_builds:
+            plain = full_builds(project, args.runs, no_reason=True)
+            print(f"  kg build --no-reason              {summary(plain)}", flush=True)
+            full = full_builds(project, args.runs, no_reason=False)
+            print(f"  kg build (reasoning)              {summary(full)}", flush=True)
+            added = statistics.median(full) - statistics.median(plain)
+            print(f"  added by reasoning (medians)      {added:8.2f} s", flush=True)
+        for name, times in reasoning_parts(project, args.runs).items():
+            print(f"  {name:<33} {summary(times)}", flush=True)
+        if args.hermit and size <= args.hermit_max:
+            print(
+                f"  whole-graph HermiT (reference)    {whole_graph_hermit(project):8.2f} s",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
