@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("build", cmd_build, "validate and publish into the store")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--no-reason", action="store_true", help="skip OWL reasoning (quick edits)")
+
+    p = command("explain", cmd_explain, "why the inferred facts about a resource hold")
+    p.add_argument("iri", help="an IRI, kind/slug (usecase/…) or prefixed name (sector:energy)")
 
     p = command("query", cmd_query, "run a named query (or a .rq file)")
     p.add_argument("name", nargs="?", help="query name in queries/ or a .rq file; none lists")
@@ -94,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("stats", cmd_stats, "counts of the published graph")
     p.add_argument("--format", choices=["table", "json"], default="table")
+
+    p = command("export", cmd_export, "write dumps (N-Quads, Turtle, JSON-LD) with SHA-256")
+    p.add_argument("--out", type=Path, help="folder for the dumps (default: in the store folder)")
     return parser
 
 
@@ -116,7 +123,7 @@ def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
         if not quiet:
             print(f"… {step}", file=sys.stderr)
 
-    result = build(settings, progress=progress)
+    result = build(settings, progress=progress, no_reason=args.no_reason)
     warnings = result.report.count("Warning")
     if not args.quiet:
         seconds = result.timings.get("total", 0.0)
@@ -125,6 +132,20 @@ def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
             f"from {result.report.files} files in {seconds:.1f} s "
             f"({warnings} warnings; `kg validate` lists them)"
         )
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.explain import explain_iri, render, resolve
+    from kg.ontology import OntologyFiles
+    from kg.reasoning.axioms import read_axioms
+    from kg.store import open_store
+
+    vocab = settings.vocab
+    iri = resolve(args.iri, vocab)
+    axioms = read_axioms(OntologyFiles(settings.ontology_dir, vocab).tbox)
+    justified = explain_iri(open_store(settings), vocab, axioms, iri)
+    print(render(iri, justified, vocab, settings.lang))
     return EXIT_OK
 
 
@@ -228,6 +249,17 @@ def _render_rows(rows: list[Row], names: list[str], fmt: str, vocab: Vocabulary)
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"({len(rows)} rows)")
     return "\n".join(lines)
+
+
+def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.export import export
+    from kg.store import open_store
+
+    dumps = export(settings, open_store(settings), args.out)
+    print(f"release {dumps.release}: dumps in {dumps.folder}")
+    for f in dumps.files:
+        print(f"{f.name:16} {f.size:>12,} bytes  sha256 {f.sha256}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

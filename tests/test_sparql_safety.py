@@ -1,0 +1,141 @@
+"""Hostile queries: deadlines, row caps, nesting, and no connection to anywhere else.
+
+A separate app with a short deadline (2 s) and a small row cap serves the shipped corpus over
+HTTP on a loopback port; the tests check that it keeps answering during and after each attack.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from kg.config import Settings
+
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+QUICK = 2.0  # seconds: "still answers quickly" while a runaway query runs
+
+
+@pytest.fixture(scope="module")
+def strict_server(built_settings: Settings) -> Iterator[str]:
+    """The app with query_timeout=2 and max_rows=50, served on a loopback port."""
+    from web import create_app
+
+    settings = built_settings.replace(query_timeout=2.0, max_rows=50)
+    app = create_app({"TESTING": True}, settings=settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        app.extensions["kg.sandbox"].close()
+
+
+def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def sparql(base: str, query: str, **params: str) -> tuple[int, str]:
+    return fetch(f"{base}/sparql?" + urllib.parse.urlencode({"query": query, **params}))
+
+
+def timed(call, *args) -> tuple[float, tuple[int, str]]:
+    started = time.monotonic()
+    result = call(*args)
+    return time.monotonic() - started, result
+
+
+@pytest.mark.slow
+def test_a_runaway_query_is_stopped_while_others_are_served(strict_server: str) -> None:
+    assert sparql(strict_server, "ASK {}")[0] == 200  # the workers are warm
+    runaway: dict[str, object] = {}
+
+    def run() -> None:
+        runaway["seconds"], runaway["answer"] = timed(sparql, strict_server, CROSS_JOIN)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.5)  # the cross join is running now
+    for _ in range(3):
+        seconds, (status, _) = timed(fetch, f"{strict_server}/queries")
+        assert status == 200 and seconds < QUICK
+        seconds, (status, body) = timed(sparql, strict_server, "ASK { ?s ?p ?o }")
+        assert status == 200 and "true" in body and seconds < QUICK
+        seconds, (status, _) = timed(fetch, f"{strict_server}/queries/sectors-overview.json")
+        assert status == 200 and seconds < QUICK
+    thread.join(timeout=30)
+    status, body = runaway["answer"]  # type: ignore[misc]
+    assert status == 503, body
+    assert "longer than 2 s" in body and "stopped" in body
+    assert 1.5 < runaway["seconds"] < 15  # type: ignore[operator]
+    assert sparql(strict_server, "ASK {}") == (200, '{"head":{},"boolean":true}')
+
+
+def test_deep_nesting_is_refused_and_nothing_crashes(strict_server: str) -> None:
+    for opening, closing in [("{", "}"), ("(", ")"), ("[", "]")]:
+        body = f"SELECT * WHERE {{ {opening * 5000}{closing * 5000} }}"
+        status, detail = fetch(
+            f"{strict_server}/sparql",
+            data=body.encode(),
+            headers={"Content-Type": "application/sparql-query"},
+        )
+        assert status == 400 and "nested deeper" in detail
+    assert sparql(strict_server, "SELECT * WHERE { { { ?s ?p ?o } } } LIMIT 1")[0] == 200
+
+
+def test_the_row_cap_decides_before_the_status_line(strict_server: str) -> None:
+    status, body = sparql(strict_server, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 400 and "more than 50 rows" in body
+    status, body = sparql(strict_server, "CONSTRUCT WHERE { ?s ?p ?o }")
+    assert status == 400 and "more than 50 triples" in body
+    assert sparql(strict_server, "SELECT * WHERE { ?s ?p ?o } LIMIT 50")[0] == 200
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A socket listening on a loopback port; no one should ever connect to it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(1.0)
+    try:
+        yield sock
+    finally:
+        sock.close()
+
+
+def test_no_connection_is_opened_for_service_or_foreign_datasets(
+    live_server: str, listener: socket.socket
+) -> None:
+    target = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    refused = [
+        f"SELECT * WHERE {{ SERVICE <{target}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{target}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{target}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{target}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"PREFIX t: <{target}/> SELECT * WHERE {{ SERVICE t:sparql {{ ?s ?p ?o }} }}",
+    ]
+    for query in refused:
+        status, body = sparql(live_server, query)
+        assert status == 400, (query, body)
+    # Protocol graph parameters only ever name graphs in the store: an unknown one is empty.
+    status, body = sparql(live_server, "ASK { ?s ?p ?o }", **{"default-graph-uri": target + "/g"})
+    assert status == 200 and "false" in body
+    with pytest.raises(TimeoutError):
+        listener.accept()
+    assert sparql(live_server, "ASK {}")[0] == 200

@@ -1,0 +1,131 @@
+"""Dumps with checksums under ``/downloads``, and the VoID description at ``/.well-known/void``.
+
+When the served release has no dumps yet (``kg export`` was not run), the first request to
+``/downloads`` writes them into the store folder; the files appear atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import cast
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+
+from kg import export
+from kg.config import Settings
+from kg.errors import NotFound
+from kg.export import Dumps
+from kg.store import Store
+from web.named import ui_lang
+from web.sparql import negotiate_rdf_document, rdf_document
+
+bp = Blueprint("downloads", __name__)
+_EXPORTING = threading.Lock()
+
+
+@bp.route("/downloads")
+def index() -> Response:
+    """The dumps of the served release: format, size, SHA-256 and links."""
+    dumps = _dumps()
+    page = render_template(
+        "sparql/downloads.html",
+        dumps=dumps,
+        lang=ui_lang(),
+        void=url_for("downloads.void"),
+        endpoint=url_for("sparql.endpoint"),
+    )
+    response = Response(page, mimetype="text/html")
+    link = url_for("downloads.manifest")
+    response.headers["Link"] = f'<{link}>; rel="alternate"; type="application/json"'
+    return response
+
+
+@bp.route("/downloads.json")
+def manifest() -> Response:
+    """The manifest of the dumps (release, files, sizes, SHA-256) with absolute links."""
+    dumps = _dumps()
+    files = [
+        {
+            "name": f.name,
+            "mediaType": f.media_type,
+            "size": f.size,
+            "sha256": f.sha256,
+            "url": url_for("downloads.file", name=f.name, _external=True),
+        }
+        for f in dumps.files
+    ]
+    body = json.dumps({"release": dumps.release, "created": dumps.created, "files": files})
+    response = Response(body, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/downloads/<name>")
+def file(name: str) -> Response:
+    """One dump file of the served release."""
+    dumps = _dumps()
+    found = dumps.file(name)
+    if found is None:
+        raise NotFound(f"no dump named {name!r}; see /downloads")
+    response = send_from_directory(dumps.folder, found.name, mimetype=found.media_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Digest"] = f"sha-256={found.sha256}"
+    return response
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    """The VoID description of the dataset, in the RDF format the client asks for."""
+    chosen = negotiate_rdf_document()
+    response = rdf_document(_void_graph(), chosen)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Accept")
+    return response
+
+
+def _void_graph():
+    store = _store()
+    release = export.served_release(store)
+    key = ("kg.void", release.id, url_for("sparql.endpoint", _external=True))
+    cached = current_app.extensions.get(key)
+    if cached is None:
+        dumps = _dumps()
+        urls = {
+            f.media_type: url_for("downloads.file", name=f.name, _external=True)
+            for f in dumps.files
+        }
+        endpoint = url_for("sparql.endpoint", _external=True)
+        cached = export.void_description(_settings(), store, endpoint, urls)
+        current_app.extensions[key] = cached
+    return cached
+
+
+def _dumps() -> Dumps:
+    """The dumps of the served release, written on first need."""
+    settings, store = _settings(), _store()
+    found = export.existing(settings, store)
+    if found is not None:
+        return found
+    with _EXPORTING:
+        return export.export(settings, store)
+
+
+def _settings() -> Settings:
+    return cast(Settings, current_app.extensions["kg.settings"])
+
+
+def _store() -> Store:
+    return cast(Store, current_app.extensions["kg.store"])
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

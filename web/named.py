@@ -1,0 +1,248 @@
+"""Named queries on the web: a list, a page per query with a form and results, JSON/CSV twins.
+
+Each page is a permalink: its parameters are in the URL (``/queries/usecases-by-sector?
+sector=energy``). Parameters are bound as typed RDF terms by :mod:`kg.queries` (never pasted
+into the query text) and the query runs in the endpoint's worker pool, with its deadline and
+row cap.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, cast
+from urllib.parse import quote
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from rdflib import Graph
+from rdflib.term import BNode as RdfBNode
+from rdflib.term import Literal as RdfLiteral
+
+from kg.config import Settings
+from kg.errors import NotFound
+from kg.queries import NamedQuery, Param, QueryCatalogue
+from kg.rdf import Literal
+from kg.sandbox import QueryPool, Task
+from kg.store import QueryKind, ResultFormat, Store
+
+bp = Blueprint("named", __name__)
+
+#: Twins of a query page, by extension: (format for SELECT/ASK, format for CONSTRUCT/DESCRIBE).
+TWINS: dict[str, tuple[ResultFormat, ResultFormat]] = {
+    "json": (ResultFormat.SPARQL_JSON, ResultFormat.JSON_LD),
+    "csv": (ResultFormat.CSV, ResultFormat.N_TRIPLES),
+}
+#: Query-string names that are not parameters of a query.
+RESERVED = {"lang", "format"}
+LANGS = ("en", "de")
+
+
+def ui_lang() -> str:
+    """The interface language: ``?lang=``, then ``Accept-Language``, then English."""
+    asked = request.args.get("lang", "")
+    if asked in LANGS:
+        return asked
+    return request.accept_languages.best_match(LANGS, default="en") or "en"
+
+
+def catalogue() -> QueryCatalogue:
+    """The named queries of the project (read once per app)."""
+    found = current_app.extensions.get("kg.queries")
+    if found is None:
+        settings = _settings()
+        found = QueryCatalogue(settings.queries_dir, settings.vocab)
+        current_app.extensions["kg.queries"] = found
+    return cast(QueryCatalogue, found)
+
+
+@bp.route("/queries")
+def index() -> Response:
+    """Every named query, with its title and description."""
+    page = render_template("queries/index.html", queries=list(catalogue()), lang=ui_lang())
+    return Response(page, mimetype="text/html")
+
+
+@bp.route("/queries.json")
+def index_json() -> Response:
+    """The list of named queries as JSON (names, titles, parameters, links)."""
+    items = [_summary(query) for query in catalogue()]
+    return _json_response(json.dumps({"queries": items}, ensure_ascii=False, indent=2))
+
+
+@bp.route("/queries/<name>")
+def page(name: str) -> Response:
+    """A named query: description, parameter form, results, links to its twins."""
+    query = catalogue().get(name)
+    lang = ui_lang()
+    given = _given(query)
+    bindings = query.bindings(given, _settings().vocab)
+    columns, rows = _table(query, bindings)
+    body = render_template(
+        "queries/query.html",
+        query=query,
+        lang=lang,
+        given=given,
+        choices={p.name: _choices(p, lang) for p in query.params if p.vocab},
+        columns=columns,
+        rows=rows,
+        base=_settings().vocab.base,
+        twins={ext: url_for("named.twin", name=name, ext=ext, **given) for ext in TWINS},
+        permalink=url_for("named.page", name=name, _external=True, **given),
+        editor=url_for("sparql.endpoint") + "#query=" + _quote(query.text),
+    )
+    response = Response(body, mimetype="text/html")
+    for ext, (tabular, graph) in TWINS.items():
+        fmt = graph if query.kind.is_graph else tabular
+        link = url_for("named.twin", name=name, ext=ext, **given)
+        response.headers.add("Link", f'<{link}>; rel="alternate"; type="{fmt.media_type}"')
+    return response
+
+
+@bp.route("/queries/<name>.<ext>")
+def twin(name: str, ext: str) -> Response:
+    """The query's results as SPARQL JSON / CSV (or JSON-LD / CSV of triples)."""
+    query = catalogue().get(name)
+    if ext not in TWINS:
+        raise NotFound(f"no .{ext} twin; offered: {', '.join(TWINS)}")
+    bindings = query.bindings(_given(query), _settings().vocab)
+    tabular, graph = TWINS[ext]
+    fmt = graph if query.kind.is_graph else tabular
+    data = _run(query, bindings, fmt)
+    if query.kind.is_graph and ext == "csv":
+        return _csv_response(_triples_csv(data))
+    response = Response(data, mimetype=fmt.media_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _given(query: NamedQuery) -> dict[str, str]:
+    """The query's parameters from the URL; other names (lang, format, tracking) are ignored."""
+    names = {p.name for p in query.params}
+    return {k: v for k, v in request.args.items() if k in names and v.strip()}
+
+
+def _run(query: NamedQuery, bindings: dict, fmt: ResultFormat) -> bytes:
+    settings = _settings()
+    task = Task(query.text, query.kind, fmt, bindings=bindings, max_rows=settings.max_rows)
+    return _pool().run(task)
+
+
+def _table(query: NamedQuery, bindings: dict) -> tuple[list[str], list[dict[str, Any]]]:
+    """Columns and rows (SPARQL JSON terms) for the HTML table."""
+    if query.kind.is_graph:
+        graph = Graph().parse(data=_run(query, bindings, ResultFormat.N_TRIPLES), format="nt")
+        rows = [
+            {"subject": _json_term(s), "predicate": _json_term(p), "object": _json_term(o)}
+            for s, p, o in sorted(graph)
+        ]
+        return ["subject", "predicate", "object"], rows
+    document = json.loads(_run(query, bindings, ResultFormat.SPARQL_JSON))
+    if query.kind is QueryKind.ASK:
+        return ["boolean"], [{"boolean": {"type": "literal", "value": str(document["boolean"])}}]
+    return document["head"]["vars"], document["results"]["bindings"]
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    if isinstance(term, RdfLiteral):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        return out
+    return {"type": "bnode" if isinstance(term, RdfBNode) else "uri", "value": str(term)}
+
+
+def _triples_csv(data: bytes) -> str:
+    graph = Graph().parse(data=data, format="nt")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["subject", "predicate", "object"])
+    writer.writerows([str(s), str(p), str(o)] for s, p, o in sorted(graph))
+    return buffer.getvalue()
+
+
+def _choices(param: Param, lang: str) -> list[tuple[str, str]]:
+    """(slug, label) of the entities a vocabulary parameter can name, for the form."""
+    settings = _settings()
+    prefix = settings.vocab.entity(str(param.vocab), "")
+    key = ("kg.choices", prefix, lang, _release_id())
+    cached = current_app.extensions.get(key)
+    if cached is None:
+        # The prefix comes from the settings, not the request, and is escaped as a literal.
+        rows = _store().select(_CHOICES.replace("$PREFIX", Literal(prefix).n3()))
+        labels: dict[str, dict[str, str]] = {}
+        for row in rows:
+            slug = str(row["x"])[len(prefix) :]
+            labels.setdefault(slug, {})[getattr(row["l"], "lang", None) or ""] = str(row["l"])
+        cached = sorted(
+            ((slug, texts.get(lang) or texts.get("en") or next(iter(texts.values())))
+             for slug, texts in labels.items()),
+            key=lambda item: item[1].lower(),
+        )  # fmt: skip
+        current_app.extensions[key] = cached
+    return cached
+
+
+_CHOICES = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?x ?l WHERE {
+  VALUES ?p { skos:prefLabel dcterms:title }
+  ?x ?p ?l .
+  FILTER(isIRI(?x) && STRSTARTS(STR(?x), $PREFIX))
+} LIMIT 5000
+"""
+
+
+def _summary(query: NamedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "kind": query.kind.value,
+        "title": query.title,
+        "description": query.description,
+        "params": [
+            {"name": p.name, "type": p.type, "default": p.default, "vocab": p.vocab}
+            for p in query.params
+        ],
+        "page": url_for("named.page", name=query.name, _external=True),
+        "json": url_for("named.twin", name=query.name, ext="json", _external=True),
+        "csv": url_for("named.twin", name=query.name, ext="csv", _external=True),
+        "query": query.text,
+    }
+
+
+def _quote(text: str) -> str:
+    return quote(text, safe="")
+
+
+def _json_response(body: str) -> Response:
+    response = Response(body, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _csv_response(body: str) -> Response:
+    response = Response(body, mimetype="text/csv")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _release_id() -> str:
+    release = _store().release()
+    return release.id if release else ""
+
+
+def _pool() -> QueryPool:
+    return cast(QueryPool, current_app.extensions["kg.sandbox"])
+
+
+def _settings() -> Settings:
+    return cast(Settings, current_app.extensions["kg.settings"])
+
+
+def _store() -> Store:
+    return cast(Store, current_app.extensions["kg.store"])
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

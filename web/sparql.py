@@ -1,0 +1,277 @@
+"""The SPARQL 1.1 Protocol endpoint ``/sparql``, read-only.
+
+Every query is checked by :mod:`kg.guard` before any engine sees it and runs in a worker
+process of :mod:`kg.sandbox` with a deadline and a row cap; the complete result is in hand
+before the status line is sent. Without a query, ``/sparql`` answers with the Service
+Description (RDF clients) or the query editor (browsers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from rdflib import Graph
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import UnsupportedMediaType
+
+from kg import guard
+from kg.config import Settings
+from kg.errors import QueryError, QueryRefused
+from kg.rdf import is_valid_iri
+from kg.sandbox import QueryPool, Task
+from kg.service import service_description
+from kg.store import ResultFormat, Store
+from web.conneg import Format, negotiate
+from web.named import catalogue, ui_lang
+
+bp = Blueprint("sparql", __name__)
+
+
+def _offer(fmt: ResultFormat, *aliases: str) -> Format:
+    return Format(fmt.media_type, fmt.extension, (fmt.name.lower(), *aliases))
+
+
+#: Results of SELECT and ASK, by what a client may ask for (media type or ``format=``).
+TABULAR: dict[Format, ResultFormat] = {
+    _offer(ResultFormat.SPARQL_JSON, "json"): ResultFormat.SPARQL_JSON,
+    _offer(ResultFormat.SPARQL_XML, "xml"): ResultFormat.SPARQL_XML,
+    _offer(ResultFormat.CSV): ResultFormat.CSV,
+    _offer(ResultFormat.TSV, "text/tab-separated-values"): ResultFormat.TSV,
+    Format("application/json", "json"): ResultFormat.SPARQL_JSON,
+    Format("application/xml", "xml"): ResultFormat.SPARQL_XML,
+}
+#: Results of CONSTRUCT and DESCRIBE. ``n3`` gets Turtle, which is valid N3.
+GRAPH: dict[Format, ResultFormat] = {
+    _offer(ResultFormat.TURTLE, "turtle", "n3", "text/n3"): ResultFormat.TURTLE,
+    _offer(ResultFormat.N_TRIPLES, "ntriples", "n-triples"): ResultFormat.N_TRIPLES,
+    _offer(ResultFormat.JSON_LD, "json-ld", "json"): ResultFormat.JSON_LD,
+    _offer(ResultFormat.RDF_XML, "rdf+xml", "rdfxml", "xml"): ResultFormat.RDF_XML,
+    Format("text/n3", "n3"): ResultFormat.TURTLE,
+    Format("text/rdf+n3", "n3"): ResultFormat.TURTLE,
+    Format("application/x-turtle", "ttl"): ResultFormat.TURTLE,
+    Format("application/json", "jsonld"): ResultFormat.JSON_LD,
+    Format("application/xml", "rdf"): ResultFormat.RDF_XML,
+}
+#: Documents about the service (Service Description, VoID), serialised with rdflib.
+RDF_DOCUMENTS: dict[Format, str] = {
+    Format("text/turtle", "ttl", ("turtle",)): "turtle",
+    Format("application/ld+json", "jsonld", ("json-ld", "json")): "json-ld",
+    Format("application/n-triples", "nt", ("ntriples",)): "nt",
+    Format("application/rdf+xml", "rdf", ("rdfxml", "xml")): "xml",
+}
+HTML = Format("text/html", "html")
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """What a SPARQL Protocol request asks: the query and the dataset it names."""
+
+    query: str | None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """The SPARQL 1.1 Protocol query operation."""
+    asked = protocol_request()
+    if asked.query is None:
+        if request.method == "POST":
+            raise QueryError("no query given: send it as the query parameter or the body")
+        return _description_or_editor()
+    if _browser_wants_page():
+        return editor(initial=asked.query)
+    return run_query(asked)
+
+
+def _browser_wants_page() -> bool:
+    """A browser opening a shared ``/sparql?query=…`` link gets the editor, not raw results."""
+    if request.method != "GET":
+        return False
+    offered = [*TABULAR, *GRAPH, HTML]
+    return negotiate(request.headers.get("Accept"), _format_param(), offered, offered[0]) == HTML
+
+
+def editor(initial: str = "") -> Response:
+    """The query editor (YASGUI), with the named queries as examples."""
+    lang = ui_lang()
+    queries = list(catalogue())
+    config = {
+        "endpoint": url_for("sparql.endpoint"),
+        "prefixes": _settings().vocab.prefixes,
+        "initial": initial,
+        "starter": STARTER.replace("$LANG", lang),
+        "examples": {q.name: {"title": q.in_lang("title", lang), "text": q.text} for q in queries},
+    }
+    page = render_template("sparql/editor.html", queries=queries, lang=lang, config=config)
+    return Response(page, mimetype="text/html")
+
+
+#: The query a new editor tab starts with (after the prefixes).
+STARTER = """SELECT ?useCase ?title WHERE {
+  ?useCase a sckg:UseCase ;
+    dcterms:title ?title .
+  FILTER(LANG(?title) = "$LANG")
+}
+ORDER BY ?title
+LIMIT 20
+"""
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """Researchers' tools run on other origins: results are public, read-only data."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    response.vary.add("Accept")
+    return response
+
+
+def protocol_request() -> ProtocolRequest:
+    """Read the query and the dataset from a GET or POST, as the Protocol prescribes."""
+    values = _post_values() if request.method == "POST" else request.args
+    if "update" in values or "using-graph-uri" in values or "using-named-graph-uri" in values:
+        raise QueryRefused("SPARQL Update is not accepted: this service is read-only")
+    queries = values.getlist("query")
+    if len(queries) > 1:
+        raise QueryError("give exactly one query parameter")
+    return ProtocolRequest(
+        query=queries[0] if queries else None,
+        default_graphs=_graph_uris(values, "default-graph-uri"),
+        named_graphs=_graph_uris(values, "named-graph-uri"),
+    )
+
+
+def _post_values() -> MultiDict[str, str]:
+    mimetype = request.mimetype
+    if mimetype == "application/sparql-update":
+        raise QueryRefused("SPARQL Update is not accepted: this service is read-only")
+    if mimetype in _FORMS:
+        merged = MultiDict(request.args)
+        for key, value in request.form.items(multi=True):
+            merged.add(key, value)
+        return merged
+    if mimetype == "application/sparql-query":
+        values = MultiDict(request.args)
+        values.add("query", _utf8_body())
+        return values
+    raise UnsupportedMediaType(
+        "POST a query as application/sparql-query or application/x-www-form-urlencoded"
+    )
+
+
+def _utf8_body() -> str:
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise QueryError(f"the query must be sent in UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the query is not valid UTF-8: {exc}") from exc
+
+
+def _graph_uris(values: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    uris = tuple(values.getlist(name))
+    for uri in uris:
+        if not is_valid_iri(uri):
+            raise QueryError(f"{name} must be an absolute IRI, not {uri!r}")
+    return uris
+
+
+def run_query(asked: ProtocolRequest) -> Response:
+    """Check, negotiate, run in a worker, answer: status decided with the result in hand."""
+    assert asked.query is not None
+    settings = _settings()
+    checked = guard.check(
+        asked.query,
+        max_length=settings.max_query_length,
+        max_depth=settings.max_query_depth,
+        allowed_graph=graph_allowed,
+    )
+    offered = GRAPH if checked.kind.is_graph else TABULAR
+    chosen = negotiate(request.headers.get("Accept"), _format_param(), list(offered))
+    fmt = offered[chosen]
+    task = Task(
+        checked.text,
+        checked.kind,
+        fmt,
+        dataset=checked.dataset(asked.default_graphs, asked.named_graphs),
+        base_iri=url_for("sparql.endpoint", _external=True),
+        max_rows=settings.max_rows,
+    )
+    data = query_pool().run(task)
+    return Response(data, mimetype=fmt.media_type)
+
+
+def _format_param() -> str | None:
+    """The first ``format`` value (SPARQLWrapper sends a name, then a media type)."""
+    return request.values.get("format") or None
+
+
+def graph_allowed(iri: str) -> bool:
+    """Whether ``FROM <iri>`` names a graph of this store (nothing is ever fetched)."""
+    if iri.startswith(_settings().vocab.graph("")):
+        return True
+    return iri in _graph_names()
+
+
+def _graph_names() -> frozenset[str]:
+    store = _store()
+    release = store.release()
+    key = release.id if release else ""
+    cached = current_app.extensions.get("kg.graph_names")
+    if cached is None or cached[0] != key:
+        rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        cached = (key, frozenset(str(row["g"]) for row in rows if "g" in row))
+        current_app.extensions["kg.graph_names"] = cached
+    return cached[1]
+
+
+def _description_or_editor() -> Response:
+    offered = [HTML, *RDF_DOCUMENTS]
+    default = next(iter(RDF_DOCUMENTS))
+    chosen = negotiate(request.headers.get("Accept"), _format_param(), offered, default)
+    if chosen == HTML:
+        return editor()
+    graph = service_description(
+        url_for("sparql.endpoint", _external=True),
+        _settings().vocab,
+        url_for("downloads.void", _external=True),
+    )
+    return rdf_document(graph, chosen)
+
+
+def rdf_document(graph: Graph, chosen: Format) -> Response:
+    """``graph`` serialised in the negotiated format."""
+    body = graph.serialize(format=RDF_DOCUMENTS[chosen], encoding="utf-8")
+    return Response(body, mimetype=chosen.media_type)
+
+
+def negotiate_rdf_document() -> Format:
+    """The RDF format a client asks for (Turtle by default)."""
+    offered = list(RDF_DOCUMENTS)
+    return negotiate(request.headers.get("Accept"), _format_param(), offered, offered[0])
+
+
+def query_pool() -> QueryPool:
+    return cast(QueryPool, current_app.extensions["kg.sandbox"])
+
+
+def _settings() -> Settings:
+    return cast(Settings, current_app.extensions["kg.settings"])
+
+
+def _store() -> Store:
+    return cast(Store, current_app.extensions["kg.store"])
+
+
+def register(app: Flask) -> None:
+    """Add the endpoint and its worker pool (processes start on the first query)."""
+    app.extensions["kg.sandbox"] = QueryPool(app.extensions["kg.settings"])
+    app.register_blueprint(bp)
