@@ -1,0 +1,460 @@
+"""IRI → what a page shows: a resource's own statements, the labels of what it links to, and the
+links into it, with a fixed number of store queries whatever the size of the graph.
+
+A description takes three queries (outgoing statements with the labels and blank-node details
+of their objects; incoming links counted per property; a top-N sample of each incoming property
+with labels) plus one query of the resource's kind (the data flows of a use case, the
+interconnections of a sector, the breakdown of a sector link). Nothing is queried per linked
+resource, and every list that can grow with the graph is cut at :data:`TOP` and carries its
+full count.
+
+IRIs and other values reach the store as typed bindings (pyoxigraph ``substitutions``); the
+query text only ever holds constant vocabulary and variable names.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from kg.errors import NotFound
+from kg.namespaces import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    PROV,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    Vocabulary,
+)
+from kg.rdf import IRI, BNode, Literal, Term, Triple, label_of
+from kg.store import Store
+
+#: Most resources listed per incoming property, per flow direction, per link breakdown.
+TOP = 50
+#: Predicates whose values name a resource, in order of preference.
+LABEL_PREDICATES = (DCTERMS + "title", SKOS + "prefLabel", RDFS + "label", FOAF + "name")
+#: Kinds of resources under the base with a page of their own.
+ENTITY_KINDS = ("usecase", "sector", "dataset", "place", "org", "standard")
+#: Kinds of controlled concepts (SKOS schemes) and derived resources under the base.
+OTHER_KINDS = ("sectorlink", "maturity", "gaiax", "role", "curation", "scheme", "fiware-domain")
+KINDS = ENTITY_KINDS + OTHER_KINDS
+
+_LABELS_VALUES = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+
+_PREFIXES = """PREFIX sckg: <{ns}>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+_OUT = """
+SELECT ?s ?p ?o ?g ?lp ?l ?bp ?bo ?blp ?bl WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  OPTIONAL { ?o ?lp ?l VALUES ?lp { LABELS } FILTER(isLiteral(?l)) }
+  OPTIONAL {
+    ?o ?bp ?bo FILTER(isBlank(?o))
+    OPTIONAL { ?bo ?blp ?bl VALUES ?blp { LABELS } FILTER(isLiteral(?bl)) }
+  }
+}""".replace("LABELS", _LABELS_VALUES)
+
+_IN_COUNT = """
+SELECT ?s ?p ?q (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  { ?x ?p ?s FILTER(!isBlank(?x)) }
+  UNION
+  { ?b ?q ?s . ?x ?p ?b FILTER(isBlank(?b) && !isBlank(?x)) }
+} GROUP BY ?s ?p ?q"""
+
+_IN_BRANCH = """{{ SELECT ?x ?s ?p{i} WHERE {{ ?x ?p{i} ?s FILTER(!isBlank(?x)) }}
+     ORDER BY ?x LIMIT {top} }} BIND({i} AS ?i)"""
+_IN_BNODE_BRANCH = """{{ SELECT DISTINCT ?x ?s ?p{i} ?q{i} ?extra WHERE {{
+       ?b ?q{i} ?s . ?x ?p{i} ?b FILTER(isBlank(?b) && !isBlank(?x))
+       OPTIONAL {{ ?b <{role}> ?extra }} }}
+     ORDER BY ?x LIMIT {top} }} BIND({i} AS ?i)"""
+_IN_SAMPLE = """
+SELECT * WHERE {{
+  {{ {branches} }}
+  OPTIONAL {{ ?x ?lp ?l VALUES ?lp {{ {labels} }} FILTER(isLiteral(?l)) }}
+  OPTIONAL {{ ?x a ?t }}
+}}"""
+
+
+@dataclass
+class Node:
+    """A resource or literal as a page shows it: the term, its labels by language, and where
+    it comes from."""
+
+    term: Term
+    labels: dict[str, str] = field(default_factory=dict)
+    types: set[str] = field(default_factory=set)
+    inferred: bool = False
+    extra: dict[str, Node] = field(default_factory=dict)
+
+    def label(self, lang: str = "en") -> str:
+        return pick(self.labels, lang) or label_of(self.term)
+
+    @property
+    def iri(self) -> str | None:
+        return self.term.value if isinstance(self.term, IRI) else None
+
+
+@dataclass
+class Incoming:
+    """The resources that link to a description by one property: a sample and the count."""
+
+    predicate: str
+    via: str | None  #: the property from the blank node to the resource (qualified links)
+    count: int
+    nodes: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Description:
+    """What a page shows about one IRI."""
+
+    iri: str
+    kind: str
+    slug: str
+    types: set[str] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)
+    out: dict[str, list[Node]] = field(default_factory=dict)
+    incoming: dict[tuple[str, str | None], Incoming] = field(default_factory=dict)
+    graphs: set[str] = field(default_factory=set)
+    triples: list[Triple] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def label(self, lang: str = "en") -> str:
+        return pick(self.labels, lang) or self.slug
+
+    def values(self, predicate: str) -> list[Node]:
+        return self.out.get(predicate, [])
+
+    def first(self, predicate: str, lang: str = "en") -> Literal | None:
+        """The literal of ``predicate`` in ``lang``, else in another language."""
+        found = [n.term for n in self.values(predicate) if isinstance(n.term, Literal)]
+        for wanted in (lang, "en", "de", None):
+            for term in found:
+                if term.lang == wanted or wanted is None:
+                    return term
+        return None
+
+    def into(self, predicate: str, via: str | None = None) -> Incoming | None:
+        return self.incoming.get((predicate, via))
+
+
+def pick(labels: dict[str, str], lang: str) -> str:
+    """The label in ``lang``, else English, German, untagged or any."""
+    for wanted in (lang, "en", "de", ""):
+        if labels.get(wanted):
+            return labels[wanted]
+    return next(iter(labels.values()), "")
+
+
+def kind_of(vocab: Vocabulary, iri: str) -> tuple[str, str] | None:
+    """(kind, slug) of an IRI under the base, or None."""
+    if not iri.startswith(vocab.base):
+        return None
+    kind, sep, slug = iri[len(vocab.base) :].partition("/")
+    if not sep or kind not in KINDS or not slug or "/" in slug:
+        return None
+    return kind, slug
+
+
+def describe(
+    store: Store, vocab: Vocabulary, kind: str, slug: str, *, top: int = TOP
+) -> Description:
+    """The description of ``{base}{kind}/{slug}``; raises :class:`NotFound` when the graph says
+    nothing about it."""
+    iri = vocab.entity(kind, slug)
+    desc = Description(iri=iri, kind=kind, slug=slug)
+    _read_out(desc, store.select(_OUT, {"s": IRI(iri)}), vocab)
+    if not desc.triples:
+        raise NotFound(f"The knowledge graph has no description of <{iri}>.")
+    _read_incoming(desc, store, vocab, top)
+    extra = KIND_QUERIES.get(kind)
+    if extra is not None:
+        desc.extra.update(extra(store, vocab, desc, top))
+    return desc
+
+
+# -- outgoing -----------------------------------------------------------------------------------
+def _read_out(desc: Description, rows: list[dict[str, Term]], vocab: Vocabulary) -> None:
+    subject = IRI(desc.iri)
+    inferred_graph = vocab.graph("inferred")
+    nodes: dict[tuple[str, Term], Node] = {}
+    graphs: dict[tuple[str, Term], set[str]] = defaultdict(set)
+    seen: set[Triple] = set()
+    for row in rows:
+        p, o = row["p"].value, row["o"]
+        key = (p, o)
+        node = nodes.get(key)
+        if node is None:
+            node = nodes[key] = Node(o)
+            desc.out.setdefault(p, []).append(node)
+            _add_triple(desc, seen, (subject, IRI(p), o))
+        graphs[key].add(row["g"].value)
+        _add_label(node.labels, row.get("l"), seen, desc, o, row.get("lp"))
+        if "bp" in row and isinstance(o, BNode):
+            _read_blank(desc, node, row, seen)
+    for key, node in nodes.items():
+        node.inferred = graphs[key] == {inferred_graph}
+        desc.graphs |= graphs[key]
+    desc.types = {n.term.value for n in desc.values(RDF_TYPE)}
+    for predicate in LABEL_PREDICATES:
+        for node in desc.values(predicate):
+            if isinstance(node.term, Literal):
+                desc.labels.setdefault(node.term.lang or "", node.term.value)
+
+
+def _read_blank(desc: Description, node: Node, row: dict[str, Term], seen: set[Triple]) -> None:
+    bp, bo = row["bp"].value, row["bo"]
+    part = node.extra.setdefault(bp, Node(bo))
+    _add_triple(desc, seen, (node.term, IRI(bp), bo))  # type: ignore[arg-type]
+    _add_label(part.labels, row.get("bl"), seen, desc, bo, row.get("blp"))
+
+
+def _add_label(
+    labels: dict[str, str],
+    label: Term | None,
+    seen: set[Triple],
+    desc: Description,
+    about: Term,
+    predicate: Term | None,
+) -> None:
+    if not isinstance(label, Literal) or isinstance(about, Literal):
+        return
+    labels.setdefault(label.lang or "", label.value)
+    if predicate is not None:
+        _add_triple(desc, seen, (about, predicate, label))  # type: ignore[arg-type]
+
+
+def _add_triple(desc: Description, seen: set[Triple], triple: Triple) -> None:
+    if triple not in seen:
+        seen.add(triple)
+        desc.triples.append(triple)
+
+
+# -- incoming -----------------------------------------------------------------------------------
+def _read_incoming(desc: Description, store: Store, vocab: Vocabulary, top: int) -> None:
+    subject = IRI(desc.iri)
+    for row in store.select(_IN_COUNT, {"s": subject}):
+        p = row["p"].value
+        q = row["q"].value if "q" in row else None
+        desc.incoming[(p, q)] = Incoming(p, q, int(row["n"].value))
+    keys = sorted(desc.incoming)
+    query, bindings = _sample_query(keys, subject, top)
+    nodes: dict[tuple[int, Term], Node] = {}
+    seen = set(desc.triples)
+    for row in store.select(query, bindings):
+        index = int(row["i"].value)
+        x = row["x"]
+        node = nodes.get((index, x))
+        if node is None:
+            node = nodes[(index, x)] = Node(x)
+            incoming = desc.incoming[keys[index]]
+            incoming.nodes.append(node)
+            if incoming.via is None:
+                _add_triple(desc, seen, (x, IRI(incoming.predicate), subject))  # type: ignore[arg-type]
+        if isinstance(row.get("extra"), IRI):
+            node.extra.setdefault("role", Node(row["extra"]))
+        if isinstance(row.get("t"), IRI):
+            node.types.add(row["t"].value)
+        _add_label(node.labels, row.get("l"), seen, desc, x, row.get("lp"))
+
+
+def _sample_query(
+    keys: list[tuple[str, str | None]], subject: IRI, top: int
+) -> tuple[str, dict[str, Term]]:
+    """One query with a LIMITed branch per incoming property; the properties are bindings."""
+    branches = []
+    bindings: dict[str, Term] = {"s": subject}
+    for i, (p, q) in enumerate(keys):
+        bindings[f"p{i}"] = IRI(p)
+        if q is None:
+            branches.append(_IN_BRANCH.format(i=i, top=int(top)))
+        else:
+            bindings[f"q{i}"] = IRI(q)
+            branches.append(_IN_BNODE_BRANCH.format(i=i, top=int(top), role=DCAT + "hadRole"))
+    body = " } UNION { ".join(branches) or "SELECT ?s WHERE { FILTER(false) }"
+    return _IN_SAMPLE.format(branches=body, labels=_LABELS_VALUES), bindings
+
+
+# -- per kind -----------------------------------------------------------------------------------
+_FLOW_LABELS = """
+    OPTIONAL { ?other ?olp ?ol VALUES ?olp { %(labels)s } FILTER(isLiteral(?ol)) }
+    OPTIONAL { ?d ?dlp ?dl VALUES ?dlp { %(labels)s } FILTER(isLiteral(?dl)) }"""
+_FLOWS = """
+SELECT ?s ?dir ?other ?d ?n ?olp ?ol ?dlp ?dl WHERE {
+  {
+    { SELECT ?s ?other ?d WHERE {
+        ?s sckg:producesDataset ?d . ?other sckg:usesDataset ?d FILTER(?other != ?s) }
+      ORDER BY ?other ?d LIMIT %(top)d }
+    BIND("feeds" AS ?dir) %(flow_labels)s
+  } UNION {
+    { SELECT ?s ?other ?d WHERE {
+        ?s sckg:usesDataset ?d . ?other sckg:producesDataset ?d FILTER(?other != ?s) }
+      ORDER BY ?other ?d LIMIT %(top)d }
+    BIND("fedby" AS ?dir) %(flow_labels)s
+  } UNION {
+    { SELECT ?s (COUNT(DISTINCT ?o1) AS ?n) WHERE {
+        ?s sckg:producesDataset ?d1 . ?o1 sckg:usesDataset ?d1 FILTER(?o1 != ?s) } GROUP BY ?s }
+    BIND("feeds-count" AS ?dir)
+  } UNION {
+    { SELECT ?s (COUNT(DISTINCT ?o2) AS ?n) WHERE {
+        ?s sckg:usesDataset ?d2 . ?o2 sckg:producesDataset ?d2 FILTER(?o2 != ?s) } GROUP BY ?s }
+    BIND("fedby-count" AS ?dir)
+  }
+}"""
+
+
+@dataclass
+class Flow:
+    """Another use case this one feeds (or is fed by), with the datasets that carry the flow."""
+
+    other: Node
+    datasets: list[Node] = field(default_factory=list)
+
+
+def _flows(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
+    query = _PREFIXES.format(ns=vocab.ns) + _FLOWS % {
+        "top": top,
+        "flow_labels": _FLOW_LABELS % {"labels": _LABELS_VALUES},
+    }
+    found: dict[str, dict[Term, Flow]] = {"feeds": {}, "fedby": {}}
+    counts = {"feeds": 0, "fedby": 0}
+    datasets: dict[tuple[str, Term, Term], Node] = {}
+    for row in store.select(query, {"s": IRI(desc.iri)}):
+        direction = row["dir"].value
+        if direction.endswith("-count"):
+            counts[direction[:-6]] = int(row["n"].value)
+            continue
+        flow = found[direction].setdefault(row["other"], Flow(Node(row["other"])))
+        _label(flow.other, row.get("ol"))
+        key = (direction, row["other"], row["d"])
+        if key not in datasets:
+            datasets[key] = Node(row["d"])
+            flow.datasets.append(datasets[key])
+        _label(datasets[key], row.get("dl"))
+    return {
+        "feeds": list(found["feeds"].values()),
+        "fedby": list(found["fedby"].values()),
+        "feeds_count": counts["feeds"],
+        "fedby_count": counts["fedby"],
+    }
+
+
+def _label(node: Node, label: Term | None) -> None:
+    if isinstance(label, Literal):
+        node.labels.setdefault(label.lang or "", label.value)
+
+
+_SECTOR_LINKS = """
+SELECT ?s ?link ?other ?w ?nu ?nd ?lp ?l WHERE {
+  { SELECT ?link ?other ?s ?w (COUNT(DISTINCT ?u) AS ?nu) (COUNT(DISTINCT ?d) AS ?nd) WHERE {
+      ?link a sckg:SectorLink ; sckg:linkedSector ?s , ?other ; sckg:weight ?w .
+      FILTER(?other != ?s)
+      OPTIONAL { ?link sckg:viaUseCase ?u }
+      OPTIONAL { ?link sckg:viaDataset ?d }
+    } GROUP BY ?link ?other ?s ?w }
+  OPTIONAL { ?other ?lp ?l VALUES ?lp { %s } FILTER(isLiteral(?l)) }
+}"""
+
+
+@dataclass
+class SectorLinkSummary:
+    """A sector another one connects to, with the strength of the connection."""
+
+    link: str
+    other: Node
+    weight: int
+    usecases: int
+    datasets: int
+
+
+def _sector_links(
+    store: Store, vocab: Vocabulary, desc: Description, top: int
+) -> dict[str, object]:
+    query = _PREFIXES.format(ns=vocab.ns) + _SECTOR_LINKS % _LABELS_VALUES
+    links: dict[str, SectorLinkSummary] = {}
+    for row in store.select(query, {"s": IRI(desc.iri)}):
+        link = row["link"].value
+        if link not in links:
+            links[link] = SectorLinkSummary(
+                link,
+                Node(row["other"]),
+                int(row["w"].value),
+                int(row["nu"].value),
+                int(row["nd"].value),
+            )
+        _label(links[link].other, row.get("l"))
+    ordered = sorted(links.values(), key=lambda s: (-s.weight, s.other.iri or ""))
+    return {"links": ordered}
+
+
+def _link_breakdown(
+    store: Store, vocab: Vocabulary, desc: Description, top: int
+) -> dict[str, object]:
+    from kg.interconnect import breakdown
+
+    sectors = [n.term for n in desc.values(vocab.term("linkedSector")) if isinstance(n.term, IRI)]
+    if len(sectors) != 2:
+        return {"breakdown": None}
+    a, b = sorted(sectors, key=lambda t: t.value)
+    return {"breakdown": breakdown(store, vocab, a, b, top=top)}
+
+
+KIND_QUERIES = {
+    "usecase": _flows,
+    "sector": _sector_links,
+    "sectorlink": _link_breakdown,
+}
+
+
+# -- serialisations -----------------------------------------------------------------------------
+def twin_triples(desc: Description) -> Iterator[Triple]:
+    """The RDF twin: own statements (with blank-node details), labels of what they link to, and
+    the sampled links into the resource with the labels of their subjects."""
+    yield from desc.triples
+
+
+def grouped_out(desc: Description, skip: Iterable[str] = ()) -> list[tuple[str, list[Node]]]:
+    """Outgoing statements grouped by property, without ``skip`` and without labels."""
+    hidden = set(skip) | set(LABEL_PREDICATES) | {RDF_TYPE}
+    return [(p, nodes) for p, nodes in desc.out.items() if p not in hidden]
+
+
+def grouped_in(desc: Description, skip: Iterable[str] = ()) -> list[Incoming]:
+    """Incoming links grouped by property (and the qualified ones by their inner property)."""
+    hidden = set(skip)
+    return [i for key, i in sorted(desc.incoming.items()) if key[0] not in hidden]
+
+
+def role_of(node: Node) -> Node | None:
+    """The role of a qualified attribution (``prov:qualifiedAttribution`` blank node)."""
+    return node.extra.get(DCAT + "hadRole") or node.extra.get("role")
+
+
+def agent_of(node: Node) -> Node | None:
+    return node.extra.get(PROV + "agent")
+
+
+#: rdflib serialiser per document extension of the RDF twins.
+RDF_SERIALIZERS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
+
+
+def serialize(triples: Iterable[Triple], extension: str, prefixes: dict[str, str]) -> bytes:
+    """The triples as Turtle, JSON-LD, N-Triples or RDF/XML (by document extension)."""
+    from kg.bridge import graph_of
+
+    graph = graph_of(triples)
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    fmt = RDF_SERIALIZERS[extension]
+    if fmt == "json-ld":
+        return graph.serialize(
+            format=fmt, context=dict(prefixes), auto_compact=True, encoding="utf-8"
+        )
+    return graph.serialize(format=fmt, encoding="utf-8")

@@ -1,0 +1,140 @@
+# Sector interconnections, reified as weighted sckg:SectorLink resources at build time.
+#
+# kg/build.py runs this on each new release before it becomes visible, after the reasoner's rules
+# (kg/reasoning/connects-to.ru writes sckg:connectsTo between the same pairs of sectors). IRIs are
+# written against the default base; the build rebases them.
+#
+# Two different sectors A and B are linked by
+#   - shared use cases:  a use case assigned to both A and B;
+#   - data flows:        use case x (in A) produces dataset d that use case y (in B) uses, x != y,
+#                        or the other way round; each distinct (x, d, y) counts once;
+#   - shared datasets:   a dataset used by use cases of A and by use cases of B; counts once.
+# sckg:weight is the sum of the three counts. One link per unordered pair, named
+# {base}sectorlink/{a}--{b} with a < b, carries the weight, the use cases it rests on (shared
+# use cases and both ends of each data flow) and the datasets it rests on (those carrying a flow
+# and the shared ones). Every fact goes into the graph {base}graph/inferred and names the rule
+# that derived it with dcterms:source.
+#
+# The release keeps each curated file in its own named graph and an update sees no union default
+# graph, hence the GRAPH ?g patterns; a triple may sit in several graphs, hence the DISTINCTs.
+# Shared datasets join through DISTINCT (dataset, sector) pairs, never through pairs of use
+# cases, so a dataset used by thousands of use cases costs at most 14 x 14 rows (DESIGN §7a).
+# The two directions of a flow are one pattern over (?s, ?t) ordered by BIND, not a UNION of
+# both orientations: pyoxigraph evaluated each UNION branch as a cross product of all use cases'
+# sectors, which took 53 s at 1,000 generated use cases instead of a fraction of a second.
+
+PREFIX sckg: <https://w3id.org/sckg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+
+# 1. The links and their weights.
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/inferred> {
+    ?link a sckg:SectorLink ;
+      sckg:linkedSector ?a , ?b ;
+      sckg:weight ?weight ;
+      dcterms:source <https://w3id.org/sckg/rules/50-interconnections.ru> .
+  }
+}
+WHERE {
+  {
+    SELECT ?a ?b (SUM(?n) AS ?weight) WHERE {
+      {
+        SELECT ?a ?b (COUNT(?u) AS ?n) WHERE {
+          { SELECT DISTINCT ?a ?b ?u WHERE {
+              GRAPH ?g1 { ?u sckg:sector ?a } GRAPH ?g2 { ?u sckg:sector ?b }
+              FILTER(STR(?a) < STR(?b)) } }
+        } GROUP BY ?a ?b
+      }
+      UNION
+      {
+        SELECT ?a ?b (COUNT(?x) AS ?n) WHERE {
+          { SELECT DISTINCT ?a ?b ?x ?d ?y WHERE {
+              { SELECT DISTINCT ?x ?d ?y WHERE {
+                  GRAPH ?g1 { ?x sckg:producesDataset ?d }
+                  GRAPH ?g2 { ?y sckg:usesDataset ?d }
+                  FILTER(?x != ?y) } }
+              GRAPH ?g3 { ?x sckg:sector ?s } GRAPH ?g4 { ?y sckg:sector ?t }
+              FILTER(?s != ?t)
+              BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)
+              BIND(IF(STR(?s) < STR(?t), ?t, ?s) AS ?b) } }
+        } GROUP BY ?a ?b
+      }
+      UNION
+      {
+        SELECT ?a ?b (COUNT(?d) AS ?n) WHERE {
+          { SELECT DISTINCT ?a ?b ?d WHERE {
+              { SELECT DISTINCT ?d ?a WHERE {
+                  GRAPH ?g1 { ?u sckg:usesDataset ?d } GRAPH ?g2 { ?u sckg:sector ?a } } }
+              { SELECT DISTINCT ?d ?b WHERE {
+                  GRAPH ?g3 { ?v sckg:usesDataset ?d } GRAPH ?g4 { ?v sckg:sector ?b } } }
+              FILTER(STR(?a) < STR(?b)) } }
+        } GROUP BY ?a ?b
+      }
+    } GROUP BY ?a ?b
+  }
+  BIND(IRI(CONCAT("https://w3id.org/sckg/sectorlink/",
+                  STRAFTER(STR(?a), "https://w3id.org/sckg/sector/"), "--",
+                  STRAFTER(STR(?b), "https://w3id.org/sckg/sector/"))) AS ?link)
+} ;
+
+# 2. The use cases each link rests on: shared use cases and both ends of each data flow.
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/inferred> { ?link sckg:viaUseCase ?u }
+}
+WHERE {
+  {
+    SELECT DISTINCT ?a ?b ?u WHERE {
+      {
+        GRAPH ?g1 { ?u sckg:sector ?a } GRAPH ?g2 { ?u sckg:sector ?b }
+      }
+      UNION
+      {
+        { SELECT DISTINCT ?u ?v WHERE {
+            { GRAPH ?g3 { ?u sckg:producesDataset ?d } GRAPH ?g4 { ?v sckg:usesDataset ?d } }
+            UNION
+            { GRAPH ?g5 { ?u sckg:usesDataset ?d } GRAPH ?g6 { ?v sckg:producesDataset ?d } }
+            FILTER(?u != ?v) } }
+        GRAPH ?g7 { ?u sckg:sector ?s } GRAPH ?g8 { ?v sckg:sector ?t }
+        FILTER(?s != ?t)
+        BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)
+        BIND(IF(STR(?s) < STR(?t), ?t, ?s) AS ?b)
+      }
+      FILTER(STR(?a) < STR(?b))
+    }
+  }
+  BIND(IRI(CONCAT("https://w3id.org/sckg/sectorlink/",
+                  STRAFTER(STR(?a), "https://w3id.org/sckg/sector/"), "--",
+                  STRAFTER(STR(?b), "https://w3id.org/sckg/sector/"))) AS ?link)
+} ;
+
+# 3. The datasets each link rests on: those carrying a data flow and the shared ones.
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/inferred> { ?link sckg:viaDataset ?d }
+}
+WHERE {
+  {
+    SELECT DISTINCT ?a ?b ?d WHERE {
+      {
+        { SELECT DISTINCT ?d ?a WHERE {
+            GRAPH ?g1 { ?u sckg:usesDataset ?d } GRAPH ?g2 { ?u sckg:sector ?a } } }
+        { SELECT DISTINCT ?d ?b WHERE {
+            GRAPH ?g3 { ?v sckg:usesDataset ?d } GRAPH ?g4 { ?v sckg:sector ?b } } }
+      }
+      UNION
+      {
+        { SELECT DISTINCT ?x ?d ?y WHERE {
+            GRAPH ?g5 { ?x sckg:producesDataset ?d }
+            GRAPH ?g6 { ?y sckg:usesDataset ?d }
+            FILTER(?x != ?y) } }
+        GRAPH ?g7 { ?x sckg:sector ?s } GRAPH ?g8 { ?y sckg:sector ?t }
+        FILTER(?s != ?t)
+        BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)
+        BIND(IF(STR(?s) < STR(?t), ?t, ?s) AS ?b)
+      }
+      FILTER(STR(?a) < STR(?b))
+    }
+  }
+  BIND(IRI(CONCAT("https://w3id.org/sckg/sectorlink/",
+                  STRAFTER(STR(?a), "https://w3id.org/sckg/sector/"), "--",
+                  STRAFTER(STR(?b), "https://w3id.org/sckg/sector/"))) AS ?link)
+}

@@ -1,0 +1,125 @@
+"""Sector interconnections: the materialised links agree with a plain computation from the
+curated relations, the breakdown of a pair agrees with its weight, and the JSON/CSV twins."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from itertools import combinations
+
+import pytest
+
+from kg.interconnect import breakdown, interconnections
+from kg.rdf import IRI
+
+
+@pytest.fixture(scope="module")
+def vocab(built_settings):
+    return built_settings.vocab
+
+
+@pytest.fixture(scope="module")
+def expected(store, vocab) -> dict[tuple[str, str], dict[str, int]]:
+    """The three kinds of link computed in Python from the raw relations."""
+
+    def pairs(prop: str) -> set[tuple[str, str]]:
+        rows = store.select(f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{vocab.term(prop)}> ?b }}")
+        return {(r["a"].value, r["b"].value) for r in rows}
+
+    sectors, uses, produces = pairs("sector"), pairs("usesDataset"), pairs("producesDataset")
+    of = defaultdict(set)
+    for u, s in sectors:
+        of[u].add(s)
+    found: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: {"shared": 0, "flow": 0, "dataset": 0}
+    )
+    for ss in of.values():
+        for a, b in combinations(sorted(ss), 2):
+            found[(a, b)]["shared"] += 1
+    flows = {(x, d, y) for x, d in produces for y, d2 in uses if d == d2 and x != y}
+    seen = set()
+    for x, d, y in flows:
+        for a in of[x]:
+            for b in of[y]:
+                if a != b:
+                    key = (min(a, b), max(a, b), x, d, y)
+                    if key not in seen:
+                        seen.add(key)
+                        found[key[:2]]["flow"] += 1
+    users = defaultdict(set)
+    for u, d in uses:
+        users[d] |= of[u]
+    for ss in users.values():
+        for a, b in combinations(sorted(ss), 2):
+            found[(a, b)]["dataset"] += 1
+    return dict(found)
+
+
+def test_matrix_matches_a_plain_computation(store, vocab, expected):
+    links = interconnections(store, vocab)
+    assert set(links.cells) == set(expected)
+    for key, cell in links.cells.items():
+        assert cell.weight == sum(expected[key].values()), key
+
+
+def test_links_match_the_reasoners_connects_to(store, vocab):
+    rows = store.select(
+        f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{vocab.term('connectsTo')}> ?b "
+        "FILTER(STR(?a) < STR(?b)) }"
+    )
+    assert {(r["a"].value, r["b"].value) for r in rows} == set(interconnections(store, vocab).cells)
+
+
+def test_breakdown_matches_weight(store, vocab, expected):
+    links = interconnections(store, vocab)
+    for (a, b), cell in list(links.cells.items())[:25]:
+        parts = breakdown(store, vocab, IRI(a), IRI(b), top=500)
+        assert parts.counts == expected[(a, b)]
+        assert parts.weight == cell.weight
+        assert len(parts.shared) == parts.counts["shared"]
+        assert len(parts.flows) == parts.counts["flow"]
+        assert len(parts.datasets) == parts.counts["dataset"]
+
+
+def test_breakdown_is_capped(store, vocab):
+    links = interconnections(store, vocab)
+    strongest = links.edges()[0]
+    parts = breakdown(store, vocab, IRI(strongest.a), IRI(strongest.b), top=1)
+    assert len(parts.shared) <= 1 and len(parts.flows) <= 1 and len(parts.datasets) <= 1
+    assert parts.weight == strongest.weight
+
+
+def test_derived_links_name_their_rule(store, vocab):
+    rows = store.select(
+        f"SELECT DISTINCT ?src WHERE {{ GRAPH <{vocab.graph('inferred')}> {{ "
+        f"?l a <{vocab.term('SectorLink')}> ; <http://purl.org/dc/terms/source> ?src }} }}"
+    )
+    assert [r["src"].value for r in rows] == [vocab.base + "rules/50-interconnections.ru"]
+
+
+def test_json_twin(client, store, vocab):
+    data = client.get("/interconnections.json").get_json()
+    links = interconnections(store, vocab)
+    assert len(data["links"]) == len(links.cells)
+    assert len(data["sectors"]) == 14
+    first = data["links"][0]
+    assert first["weight"] == links.max_weight
+    assert set(first) == {"id", "source", "target", "weight", "usecases", "datasets"}
+
+
+def test_csv_twin(client, store, vocab):
+    answer = client.get("/interconnections.csv?lang=de")
+    assert answer.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert len(rows) == len(interconnections(store, vocab).cells)
+    assert int(rows[0]["weight"]) >= int(rows[-1]["weight"])
+
+
+def test_matrix_cells_link_to_their_breakdown(client, store, vocab):
+    page = client.get("/interconnections?lang=en").text
+    cell = interconnections(store, vocab).edges()[0]
+    path = cell.link[len(vocab.base) - 1 :]
+    assert f'href="{path}"' in page
+    detail = client.get(path + ".html").text
+    assert "Shared use cases" in detail and "Data flows between their use cases" in detail

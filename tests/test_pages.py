@@ -1,0 +1,164 @@
+"""Every page type, in both languages, served over HTTP on a loopback port: status, the lang
+attribute, the RDF twins it advertises, its schema.org JSON-LD, and the number of store queries
+it needs (the same for a hub and a leaf)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pages_support import CountingStore, fetch, parse_html, schema_org
+
+from kg.search import SearchIndex
+from web import create_app
+
+PAGE_TYPES = {
+    "home": "/",
+    "usecases": "/usecases",
+    "search": "/usecases?q=daten&sector=mobility&sort=modified",
+    "interconnections": "/interconnections",
+    "sectors": "/sectors",
+    "datasets": "/datasets",
+    "places": "/places",
+    "organisations": "/organisations",
+    "standards": "/standards",
+    "ontology": "/ontology.html",
+    "shapes": "/shapes.html",
+}
+ENTITY_KINDS = ("usecase", "sector", "dataset", "place", "org", "standard", "sectorlink")
+
+
+@pytest.fixture(scope="module")
+def index(store, built_settings) -> SearchIndex:
+    return SearchIndex.load(store, built_settings.vocab)
+
+
+@pytest.fixture(scope="module")
+def samples(index, store, built_settings) -> dict[str, list[str]]:
+    """Per kind, the path of a hub (most links into it) and of a leaf (fewest)."""
+    vocab = built_settings.vocab
+    rows = store.select(
+        "SELECT ?x (COUNT(?y) AS ?n) WHERE { ?x ?p ?o OPTIONAL { ?y ?q ?x } "
+        "FILTER(isIRI(?x)) } GROUP BY ?x"
+    )
+    fan_in = {r["x"].value: int(r["n"].value) for r in rows}
+    found = {}
+    for kind in ENTITY_KINDS:
+        iris = sorted(
+            (i for i in fan_in if i.startswith(vocab.base + kind + "/")),
+            key=lambda i: (fan_in[i], i),
+        )
+        assert iris, f"no {kind} in the corpus"
+        found[kind] = ["/" + iris[-1][len(vocab.base) :], "/" + iris[0][len(vocab.base) :]]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("name", sorted(PAGE_TYPES))
+def test_site_page_in_both_languages(live_server, name, lang):
+    answer = fetch(
+        live_server + PAGE_TYPES[name] + ("&" if "?" in PAGE_TYPES[name] else "?") + f"lang={lang}"
+    )
+    assert answer.status == 200, answer.text[:500]
+    assert answer.headers["content-type"].startswith("text/html")
+    page = parse_html(answer.text)
+    assert page.lang == lang
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("kind", ENTITY_KINDS)
+def test_entity_page_in_both_languages(live_server, samples, kind, lang):
+    for path in samples[kind]:
+        answer = fetch(f"{live_server}{path}.html?lang={lang}")
+        assert answer.status == 200, (path, answer.text[:500])
+        page = parse_html(answer.text)
+        assert page.lang == lang
+        types = {t for t, _ in page.alternates}
+        assert {
+            "text/turtle",
+            "application/ld+json",
+            "application/n-triples",
+            "application/rdf+xml",
+        } <= types
+        assert 'rel="alternate"; type="text/turtle"' in answer.headers["link"]
+        if kind != "sectorlink":
+            (data,) = schema_org(page)
+            assert data["@context"] == "https://schema.org"
+            assert data["@id"].endswith(path)
+            assert data["name"]
+
+
+def test_usecase_page_shows_everything(live_server, samples, index, built_settings):
+    path = samples["usecase"][0]
+    text = fetch(f"{live_server}{path}.html?lang=en").text
+    for heading in (
+        "At a glance",
+        "Organisations",
+        "Data",
+        "Data flows",
+        "Neighbourhood",
+        "Sectors",
+        "Maturity",
+        "GAIA-X federation services needed",
+        "Standards",
+        "Curation status",
+        "Feeds",
+        "Is fed by",
+    ):
+        assert heading in text
+    assert 'id="neighbourhood-data"' in text
+    graph = json.loads(text.split('id="neighbourhood-data">', 1)[1].split("</script>", 1)[0])
+    assert graph["nodes"][0]["data"]["kind"] == "self"
+
+
+def test_sector_page_lists_connected_sectors_with_strength(live_server, samples):
+    text = fetch(f"{live_server}{samples['sector'][0]}.html?lang=en").text
+    assert "Connected sectors" in text and "Strength" in text
+    assert "/sectorlink/" in text
+
+
+def test_unknown_resource_is_a_helpful_404(live_server):
+    answer = fetch(f"{live_server}/usecase/no-such-thing", {"Accept": "text/html"})
+    assert answer.status == 404
+    assert "Search use cases" in answer.text and 'value="no such thing"' in answer.text
+    assert fetch(f"{live_server}/usecase/no-such-thing.html").status == 404
+    assert fetch(f"{live_server}/usecase/no-such-thing.ttl").status == 404
+
+
+def test_unknown_document_extension_is_404(live_server, samples):
+    assert fetch(f"{live_server}{samples['usecase'][0]}.docx").status == 404
+
+
+def test_rule_that_derives_links_is_published(live_server):
+    answer = fetch(f"{live_server}/rules/50-interconnections.ru")
+    assert answer.status == 200 and "sckg:SectorLink" in answer.text
+    assert fetch(f"{live_server}/rules/..%2Fbuild.py").status == 404
+
+
+@pytest.mark.parametrize("kind", ENTITY_KINDS)
+def test_store_queries_per_page_are_bounded(built_settings, store, samples, kind, record_property):
+    """A hub and a leaf of the same kind cost the same number of store queries."""
+    counting = CountingStore(store)
+    app = create_app({"TESTING": True}, settings=built_settings, store=counting)
+    client = app.test_client()
+    client.get("/")  # warm the per-release caches (search index, counts, matrix)
+    counts = []
+    for path in samples[kind]:
+        counting.reset()
+        assert client.get(f"{path}.html").status_code == 200
+        counts.append(counting.total)
+    record_property(f"queries[{kind}]", counts[0])
+    assert counts[0] == counts[1], f"{kind}: hub {counts[0]} vs leaf {counts[1]} queries"
+    assert counts[0] <= 4
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_TYPES))
+def test_site_pages_need_no_query_once_caches_are_warm(built_settings, store, name):
+    counting = CountingStore(store)
+    app = create_app({"TESTING": True}, settings=built_settings, store=counting)
+    client = app.test_client()
+    client.get("/")
+    counting.reset()
+    assert client.get(PAGE_TYPES[name]).status_code == 200
+    assert counting.total == 0

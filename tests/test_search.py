@@ -1,0 +1,124 @@
+"""Search with facets, sorting, paging, stable URLs, and autocomplete in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from pages_support import parse_html
+
+from kg.search import FACETS, Query, SearchIndex, fold, words
+
+
+@pytest.fixture(scope="module")
+def index(store, built_settings) -> SearchIndex:
+    return SearchIndex.load(store, built_settings.vocab)
+
+
+def test_folding():
+    assert fold("Straße München") == "strasse munchen"
+    assert {"muenchen", "munchen"} <= words("München")
+
+
+def test_every_use_case_is_indexed(index, store, built_settings):
+    usecase = built_settings.vocab.term("UseCase")
+    rows = store.select(f"SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE {{ ?u a <{usecase}> }}")
+    assert len(index.entries) == int(rows[0]["n"].value) >= 40
+    assert all(e.titles.get("de") and e.titles.get("en") for e in index.entries)
+
+
+def test_text_matches_either_language(index):
+    german = index.search(Query(text="Luftqualität"))
+    english = index.search(Query(text="air quality"))
+    assert german.total > 0 and english.total > 0
+    assert {e.iri for e in german.items} & {e.iri for e in english.items}
+
+
+def test_prefix_and_accent_insensitive(index):
+    assert (
+        index.search(Query(text="luftqual")).total
+        == index.search(Query(text="Luftqualitat")).total
+        > 0
+    )
+
+
+def test_no_match(index):
+    assert index.search(Query(text="zzzzqqq")).total == 0
+
+
+def test_facets_have_counts_and_filter(index):
+    everything = index.search(Query())
+    assert set(everything.facets) == set(FACETS)
+    mobility = next(v for v in everything.facets["sector"] if v.slug == "mobility")
+    filtered = index.search(Query(selected={"sector": ("mobility",)}))
+    assert filtered.total == mobility.count > 0
+    assert all(
+        "https://w3id.org/sckg/sector/mobility" in e.facets["sector"] for e in filtered.items
+    )
+    # a selected value keeps its alternatives visible (counts ignore the facet's own filter)
+    assert len(filtered.facets["sector"]) == len(everything.facets["sector"])
+    assert next(v for v in filtered.facets["sector"] if v.slug == "mobility").selected
+
+
+def test_values_within_a_facet_or_and_across_facets_and(index):
+    energy = index.search(Query(selected={"sector": ("energy",)})).total
+    mobility = index.search(Query(selected={"sector": ("mobility",)})).total
+    either = index.search(Query(selected={"sector": ("energy", "mobility")})).total
+    assert max(energy, mobility) <= either <= energy + mobility
+    both = index.search(Query(selected={"sector": ("mobility",), "maturity": ("pilot",)}))
+    assert both.total <= mobility
+
+
+def test_sorting(index):
+    by_title = [e.title("en") for e in index.search(Query(sort="title"), page_size=500).items]
+    assert by_title == sorted(by_title, key=fold)
+    newest = [e.modified for e in index.search(Query(sort="modified"), page_size=500).items]
+    assert newest == sorted(newest, reverse=True)
+    order = [
+        max((index.order.get(m, 0) for m in e.facets.get("maturity", ())), default=0)
+        for e in index.search(Query(sort="maturity"), page_size=500).items
+    ]
+    assert order == sorted(order, reverse=True)
+
+
+def test_paging(index):
+    first = index.search(Query(sort="title"), page_size=10)
+    second = index.search(Query(sort="title", page=2), page_size=10)
+    assert first.pages >= 2 and len(first.items) == 10
+    assert not {e.iri for e in first.items} & {e.iri for e in second.items}
+    assert index.search(Query(page=999), page_size=10).page == first.pages
+
+
+def test_suggest_both_languages(index):
+    de = index.suggest("Luftq", "de")
+    en = index.suggest("air qual", "en")
+    assert de and en
+    assert all(set(s) >= {"iri", "label", "kind"} for s in de)
+    assert index.suggest("", "en") == []
+
+
+def test_filtered_view_has_a_stable_url(client):
+    page = client.get("/usecases?sector=mobility&q=daten&lang=en")
+    assert page.status_code == 200
+    links = parse_html(page.text).links
+    assert any(
+        link.startswith("/usecases?") and "sector=mobility" in link and "q=daten" in link
+        for link in links
+    )
+    again = client.get("/usecases?q=daten&sector=mobility&lang=en")
+    assert again.text == page.text
+
+
+def test_json_twin_of_a_search(client):
+    data = client.get("/usecases.json?sector=mobility&sort=title").get_json()
+    assert data["total"] == len(data["items"]) or data["pages"] > 1
+    assert data["query"]["sector"] == ["mobility"]
+    assert {"sector", "place", "maturity", "gaiax", "standard", "status"} == set(data["facets"])
+
+
+def test_autocomplete_endpoint(client):
+    found = client.get("/usecases/suggest.json?q=hamb&lang=de").get_json()
+    assert found and all(item["url"].startswith("/") for item in found)
+    assert client.get("/usecases/suggest.json?q=").get_json() == []
+
+
+def test_bad_page_number_is_harmless(client):
+    assert client.get("/usecases?page=abc").status_code == 200

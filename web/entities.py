@@ -1,0 +1,167 @@
+"""Dereferencing: every IRI under the base answers ``303 See Other`` to a document per format,
+and each document is the resource's page (HTML) or its RDF twin (Turtle, JSON-LD, N-Triples,
+RDF/XML). The ontology and the shapes are documented the same way.
+
+Trifid's order: does the IRI exist (404 if not), describe it, then render by the negotiated
+format; ``?format=`` overrides ``Accept``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from jinja2 import TemplateNotFound
+
+from kg.describe import KINDS, Description, describe, serialize
+from kg.errors import NotFound
+from kg.ontodoc import OntologyDoc, document
+from kg.ontology import OntologyFiles
+from kg.rdf import IRI
+from kg.store import Store
+from web import view
+from web.conneg import Format, negotiate
+from web.graphs import neighbourhood
+from web.schemaorg import schema_org
+
+bp = Blueprint("entities", __name__)
+bp.after_request(view.security_headers)
+
+HTML = Format("text/html", "html", ("htm", "application/xhtml+xml"))
+TURTLE = Format("text/turtle", "ttl", ("turtle", "application/x-turtle"))
+JSONLD = Format("application/ld+json", "jsonld", ("json-ld",))
+NTRIPLES = Format("application/n-triples", "nt", ("ntriples", "n-triples"))
+RDFXML = Format("application/rdf+xml", "rdf", ("rdfxml", "xml"))
+FORMATS = [HTML, TURTLE, JSONLD, NTRIPLES, RDFXML]
+BY_EXTENSION = {f.extension: f for f in FORMATS}
+
+_KIND_RULE = "any(" + ", ".join(f'"{k}"' for k in KINDS) + ")"
+_EXISTS = "ASK { ?s ?p ?o }"
+
+
+def store() -> Store:
+    return current_app.extensions["kg.store"]
+
+
+# -- dereferencing ------------------------------------------------------------------------------
+@bp.route(f"/<{_KIND_RULE}:kind>/<name>")
+def resource(kind: str, name: str) -> Response:
+    slug, dot, extension = name.partition(".")
+    if not dot:
+        iri = view.vocab().entity(kind, slug)
+        if not store().ask(_EXISTS, {"s": IRI(iri)}):
+            raise NotFound(f"The knowledge graph has no description of <{iri}>.")
+        return see_other(request.path)
+    fmt = BY_EXTENSION.get(extension)
+    if fmt is None:
+        raise NotFound(
+            f"There is no {extension!r} document; try one of "
+            + ", ".join(f".{e}" for e in BY_EXTENSION)
+        )
+    desc = describe(store(), view.vocab(), kind, slug)
+    if fmt is HTML:
+        return with_links(Response(render_entity(desc), mimetype="text/html"), request.path)
+    return rdf_response(list(desc.triples), fmt, request.path)
+
+
+def see_other(path: str) -> Response:
+    """303 to the document of ``path`` in the format chosen by ``?format=`` or ``Accept``."""
+    fmt = negotiate(request.headers.get("Accept"), request.args.get("format"), FORMATS, HTML)
+    params = [(k, v) for k, vs in request.args.lists() if k != "format" for v in vs]
+    target = f"{path}.{fmt.extension}" + ("?" + urlencode(params) if params else "")
+    response = redirect(target, code=303)
+    response.vary.add("Accept")
+    return response
+
+
+def alternates(path: str) -> list[tuple[Format, str]]:
+    """(format, URL) of every document of the resource at ``path`` (no extension)."""
+    stem = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
+    return [(f, f"{stem}.{f.extension}") for f in FORMATS]
+
+
+def with_links(response: Response, path: str) -> Response:
+    """Add ``Link: rel=alternate`` for every twin of the document at ``path``."""
+    links = [
+        f'<{url}>; rel="alternate"; type="{f.media_type}"'
+        for f, url in alternates(path)
+        if not path.endswith("." + f.extension)
+    ]
+    response.headers["Link"] = ", ".join(links)
+    return response
+
+
+def rdf_response(triples: list, fmt: Format, path: str) -> Response:
+    body = serialize(triples, fmt.extension, view.vocab().prefixes)
+    mimetype = fmt.media_type
+    response = Response(body, mimetype=mimetype)
+    if mimetype.startswith("text/"):
+        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
+    return with_links(response, path)
+
+
+def render_entity(desc: Description) -> str:
+    context = {
+        "desc": desc,
+        "alternates": alternates(request.path),
+        "schema": schema_org(desc),
+        "iri": desc.iri,
+        "ns": view.vocab().ns,
+    }
+    if desc.kind == "usecase":
+        context["graph"] = neighbourhood(desc)
+    try:
+        return render_template(f"entity/{desc.kind}.html", **context)
+    except TemplateNotFound:
+        return render_template("entity/resource.html", **context)
+
+
+# -- ontology and shapes ------------------------------------------------------------------------
+def ontology_files() -> OntologyFiles:
+    """The ontology files of this app, parsed once."""
+    extensions = current_app.extensions
+    if "kg.ontology" not in extensions:
+        settings = extensions["kg.settings"]
+        extensions["kg.ontology"] = OntologyFiles(settings.ontology_dir, settings.vocab)
+    return extensions["kg.ontology"]
+
+
+def _documentation(files: OntologyFiles) -> OntologyDoc:
+    extensions = current_app.extensions
+    if "kg.ontology_doc" not in extensions:
+        extensions["kg.ontology_doc"] = document(files)
+    return extensions["kg.ontology_doc"]
+
+
+@bp.route("/ontology", defaults={"extension": None})
+@bp.route("/ontology.<extension>")
+def ontology(extension: str | None) -> Response:
+    return _doc_page("ontology", extension)
+
+
+@bp.route("/shapes", defaults={"extension": None})
+@bp.route("/shapes.<extension>")
+def shapes(extension: str | None) -> Response:
+    return _doc_page("shapes", extension)
+
+
+def _doc_page(which: str, extension: str | None) -> Response:
+    if extension is None:
+        return see_other(request.path)
+    fmt = BY_EXTENSION.get(extension)
+    if fmt is None:
+        raise NotFound(f"There is no {extension!r} document of the {which}.")
+    files = ontology_files()
+    if fmt is not HTML:
+        graph = files.tbox if which == "ontology" else files.shapes
+        triples = _plain(graph)
+        return rdf_response(triples, fmt, request.path)
+    doc = _documentation(files)
+    body = render_template(f"{which}.html", doc=doc, alternates=alternates(request.path))
+    return with_links(Response(body, mimetype="text/html"), request.path)
+
+
+def _plain(graph) -> list:
+    from kg.bridge import from_rdflib
+
+    return [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph]

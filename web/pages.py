@@ -1,0 +1,240 @@
+"""The pages people use: home, the use-case list with search and facets, autocomplete, the
+sector interconnections (matrix, network, JSON and CSV twins) and the lists of resources.
+
+Figures that aggregate the whole graph (the counts on the home page, the interconnection matrix)
+are computed once per published release; the search index likewise (:mod:`kg.search`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+)
+
+from kg.build import RULES_DIR
+from kg.errors import NotFound
+from kg.interconnect import Interconnections, interconnections
+from kg.search import FACETS, SORTS, IndexCache, Query
+from kg.stats import LABELS, statistics
+from kg.store import Store
+from web import entities, view
+from web.graphs import network
+
+bp = Blueprint("pages", __name__)
+bp.after_request(view.security_headers)
+
+#: The lists of resources: URL path → (kind under the base, label de, label en).
+LISTS = {
+    "sectors": ("sector", "Sektoren", "Sectors"),
+    "datasets": ("dataset", "Datensätze und Datendienste", "Datasets and data services"),
+    "places": ("place", "Orte", "Places"),
+    "organisations": ("org", "Organisationen", "Organisations"),
+    "standards": ("standard", "Standards", "Standards"),
+}
+RECENT = 8
+
+
+class ReleaseCache:
+    """One value computed from the store, recomputed when a new release is served."""
+
+    def __init__(self, compute: Callable[[Store], Any]) -> None:
+        self.compute = compute
+        self._lock = threading.Lock()
+        self._key: object = object()
+        self._value: Any = None
+
+    def get(self, store: Store) -> Any:
+        release = store.release()
+        key = release.id if release is not None else None
+        if key is None or key != self._key:
+            with self._lock:
+                if key is None or key != self._key:
+                    self._value, self._key = self.compute(store), key
+        return self._value
+
+
+def _store() -> Store:
+    return current_app.extensions["kg.store"]
+
+
+def _cached(name: str) -> Any:
+    return current_app.extensions[name].get(_store())
+
+
+def matrix() -> Interconnections:
+    return _cached("kg.interconnections")
+
+
+# -- home ---------------------------------------------------------------------------------------
+@bp.route("/")
+def home() -> str:
+    counts = _cached("kg.stats")
+    figures = [
+        (name, LABELS[name][view.lang()], counts[name])
+        for name in (
+            "usecases",
+            "crosssector",
+            "sectors",
+            "datasets",
+            "flows",
+            "places",
+            "organisations",
+            "standards",
+        )
+    ]
+    links = matrix()
+    return render_template(
+        "home.html",
+        figures=figures,
+        links=links,
+        top_links=links.edges()[:8],
+        recent=view.index().recent(RECENT),
+    )
+
+
+# -- use cases: search, facets, autocomplete ----------------------------------------------------
+def _query() -> Query:
+    selected = {name: tuple(sorted(set(request.args.getlist(name)))) for name in FACETS}
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    return Query(
+        text=request.args.get("q", "").strip()[:200],
+        selected=selected,
+        sort=request.args.get("sort", ""),
+        page=page,
+        lang=view.lang(),
+    )
+
+
+@bp.route("/usecases")
+def usecases() -> Response:
+    query = _query()
+    result = view.index().search(query)
+    body = render_template("usecases.html", query=query, result=result, facets=FACETS, sorts=SORTS)
+    response = Response(body, mimetype="text/html")
+    twin = view.url_with(page=None).replace("/usecases", "/usecases.json", 1)
+    response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
+    return response
+
+
+@bp.route("/usecases.json")
+def usecases_json() -> Response:
+    query = _query()
+    result = view.index().search(query)
+    return jsonify(
+        {
+            "query": {
+                "q": query.text,
+                "sort": query.effective_sort,
+                "page": result.page,
+                **{k: list(v) for k, v in query.selected.items() if v},
+            },
+            "total": result.total,
+            "pages": result.pages,
+            "items": [
+                {
+                    "id": e.iri,
+                    "title": e.title(query.lang),
+                    "modified": e.modified or None,
+                    **{k: sorted(v) for k, v in e.facets.items()},
+                }
+                for e in result.items
+            ],
+            "facets": {
+                name: [
+                    {
+                        "value": v.slug,
+                        "id": v.iri,
+                        "label": v.label,
+                        "count": v.count,
+                        "selected": v.selected,
+                    }
+                    for v in values
+                ]
+                for name, values in result.facets.items()
+            },
+        }
+    )
+
+
+@bp.route("/usecases/suggest.json")
+def suggest() -> Response:
+    found = view.index().suggest(request.args.get("q", "")[:100], view.lang())
+    for item in found:
+        item["url"] = view.href(item["iri"]) or ""
+    return jsonify(found)
+
+
+# -- interconnections ---------------------------------------------------------------------------
+@bp.route("/interconnections")
+def interconnection_page() -> Response:
+    links = matrix()
+    body = render_template(
+        "interconnections.html",
+        links=links,
+        graph=network(links),
+        sectors=links.ordered(view.lang()),
+    )
+    response = Response(body, mimetype="text/html")
+    response.headers["Link"] = (
+        '</interconnections.json>; rel="alternate"; '
+        'type="application/json", </interconnections.csv>; '
+        'rel="alternate"; type="text/csv"'
+    )
+    return response
+
+
+@bp.route("/interconnections.json")
+def interconnection_json() -> Response:
+    return jsonify(matrix().as_json(view.lang()))
+
+
+@bp.route("/interconnections.csv")
+def interconnection_csv() -> Response:
+    response = Response(matrix().as_csv(view.lang()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'inline; filename="interconnections.csv"'
+    return response
+
+
+# -- lists --------------------------------------------------------------------------------------
+@bp.route("/<any(sectors, datasets, places, organisations, standards):name>")
+def listing(name: str) -> str:
+    kind, title_de, title_en = LISTS[name]
+    items = view.index().entities(kind, view.lang())
+    title = title_de if view.lang() == "de" else title_en
+    facet = {"sector": "sector", "place": "place", "standard": "standard"}.get(kind)
+    return render_template("list.html", title=title, items=items, kind=kind, facet=facet)
+
+
+@bp.route("/rules/<name>")
+def rule(name: str) -> Response:
+    """The text of a build rule (derived facts name the rule that made them)."""
+    path = RULES_DIR / name
+    if not name.endswith(".ru") or path.parent != RULES_DIR or not path.is_file():
+        raise NotFound(f"There is no build rule {name!r}.")
+    return Response(path.read_text(encoding="utf-8"), mimetype="text/plain")
+
+
+def register(app: Flask) -> None:
+    """Register the site's blueprints, template helpers and per-release caches."""
+    settings = app.extensions["kg.settings"]
+    store = app.extensions["kg.store"]
+    vocab = settings.vocab
+    app.extensions["kg.search"] = IndexCache(store, vocab)
+    app.extensions["kg.stats"] = ReleaseCache(lambda s: statistics(s, vocab))
+    app.extensions["kg.interconnections"] = ReleaseCache(lambda s: interconnections(s, vocab))
+    view.register(app)
+    app.register_blueprint(bp)
+    app.register_blueprint(entities.bp)

@@ -1,0 +1,197 @@
+"""What templates need besides the data: safe links, labels in the chosen language, the URLs of
+resources under the base, and schema.org JSON-LD that cannot break out of its script tag."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import Flask, Response, current_app, g, request
+from markupsafe import Markup
+
+from kg.describe import Node, grouped_in, grouped_out, pick
+from kg.namespaces import DCAT, DCTERMS, FOAF, OWL, PROV, RDF_TYPE, RDFS, SKOS, Vocabulary
+from kg.rdf import IRI, Literal, Term, label_of
+from kg.search import IndexCache, SearchIndex
+
+#: Labels of the reused properties and classes; the project's own terms are labelled by the
+#: ontology (rdfs:label in German and English).
+TERM_LABELS: dict[str, dict[str, str]] = {
+    RDF_TYPE: {"en": "type", "de": "Typ"},
+    DCTERMS + "title": {"en": "title", "de": "Titel"},
+    DCTERMS + "description": {"en": "description", "de": "Beschreibung"},
+    DCTERMS + "spatial": {"en": "place", "de": "Ort"},
+    DCTERMS + "conformsTo": {"en": "conforms to standard", "de": "entspricht Standard"},
+    DCTERMS + "source": {"en": "source", "de": "Quelle"},
+    DCTERMS + "modified": {"en": "last changed", "de": "zuletzt geändert"},
+    DCTERMS + "publisher": {"en": "publisher", "de": "Herausgeber"},
+    DCTERMS + "license": {"en": "licence", "de": "Lizenz"},
+    DCTERMS + "isPartOf": {"en": "part of", "de": "Teil von"},
+    DCTERMS + "Standard": {"en": "standard", "de": "Standard"},
+    DCAT + "landingPage": {"en": "landing page", "de": "Webseite"},
+    DCAT + "accessService": {"en": "access service", "de": "Zugangsdienst"},
+    DCAT + "Dataset": {"en": "dataset", "de": "Datensatz"},
+    DCAT + "DataService": {"en": "data service", "de": "Datendienst"},
+    DCAT + "hadRole": {"en": "role", "de": "Rolle"},
+    FOAF + "homepage": {"en": "homepage", "de": "Homepage"},
+    PROV + "qualifiedAttribution": {"en": "stakeholders", "de": "Beteiligte"},
+    PROV + "agent": {"en": "organisation", "de": "Organisation"},
+    SKOS + "prefLabel": {"en": "name", "de": "Name"},
+    SKOS + "definition": {"en": "definition", "de": "Definition"},
+    SKOS + "note": {"en": "note", "de": "Anmerkung"},
+    SKOS + "notation": {"en": "code", "de": "Code"},
+    SKOS + "closeMatch": {"en": "close match", "de": "entspricht ungefähr"},
+    SKOS + "inScheme": {"en": "in scheme", "de": "im Schema"},
+    SKOS + "topConceptOf": {"en": "top concept of", "de": "Oberbegriff von"},
+    SKOS + "hasTopConcept": {"en": "top concepts", "de": "Oberbegriffe"},
+    SKOS + "Concept": {"en": "concept", "de": "Begriff"},
+    RDFS + "label": {"en": "label", "de": "Bezeichnung"},
+    RDFS + "comment": {"en": "comment", "de": "Kommentar"},
+    OWL + "NamedIndividual": {"en": "named individual", "de": "benanntes Individuum"},
+    "http://www.w3.org/ns/org#Organization": {"en": "organisation", "de": "Organisation"},
+}
+
+
+def lang() -> str:
+    return g.get("lang", "en")
+
+
+def vocab() -> Vocabulary:
+    return current_app.extensions["kg.settings"].vocab
+
+
+def index() -> SearchIndex:
+    cache: IndexCache = current_app.extensions["kg.search"]
+    return cache.get()
+
+
+def is_web_iri(value: str) -> bool:
+    """True for absolute http(s) IRIs, the only ones that become links."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def local_path(iri: str) -> str | None:
+    """The path on this site that serves ``iri``, when it lies under the base."""
+    base = vocab().base
+    if not iri.startswith(base) or not is_web_iri(iri):
+        return None
+    rest = iri[len(base) :]
+    if rest.startswith("ontology"):
+        return request.script_root + "/ontology.html" + _fragment(rest)
+    if rest.startswith("shapes"):
+        return request.script_root + "/shapes.html" + _fragment(rest)
+    return request.script_root + "/" + rest
+
+
+def _fragment(rest: str) -> str:
+    _, sep, frag = rest.partition("#")
+    return "#" + frag if sep else ""
+
+
+def href(term: Term | Node | str | None) -> str | None:
+    """Where a link to ``term`` goes: a page of this site, an external http(s) page, or nowhere
+    (``javascript:``, ``data:``, ``mailto:`` and other schemes never become links)."""
+    if isinstance(term, Node):
+        term = term.term
+    if isinstance(term, IRI):
+        term = term.value
+    if not isinstance(term, str):
+        return None
+    return local_path(term) or (term if is_web_iri(term) else None)
+
+
+def label(thing: Any) -> str:
+    """A label in the chosen language for a node, a term or an IRI string."""
+    if isinstance(thing, Node):
+        if thing.labels:
+            return thing.label(lang())
+        thing = thing.term
+    if isinstance(thing, Literal):
+        return thing.value
+    iri = thing.value if isinstance(thing, IRI) else str(thing)
+    known = TERM_LABELS.get(iri)
+    if known:
+        return known.get(lang()) or known["en"]
+    return index().label(iri, lang()) if iri in index().labels else _fallback(iri)
+
+
+def _fallback(iri: str) -> str:
+    """A label for an IRI without one: ``A ↔ B`` for a sector link, else its last segment."""
+    base = vocab().base
+    if iri.startswith(base + "sectorlink/"):
+        a, _, b = iri.rsplit("/", 1)[-1].partition("--")
+        return f"{label(vocab().entity('sector', a))} ↔ {label(vocab().entity('sector', b))}"
+    return label_of(IRI(iri)) if iri else ""
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with query parameters changed (None removes one); keeps lists."""
+    params = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value if isinstance(value, list) else [str(value)]
+    query = urlencode(sorted((k, v) for k, vs in params.items() for v in vs))
+    return request.path + ("?" + query if query else "")
+
+
+def jsonld_script(data: dict[str, Any]) -> Markup:
+    """``<script type="application/ld+json">`` with ``<``, ``>`` and ``&`` escaped, so curated
+    text can never close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup('<script type="application/ld+json">\n') + Markup(text) + Markup("\n</script>")
+
+
+def json_script(element_id: str, data: Any) -> Markup:
+    """Data for the page's scripts, in an inert ``<script type="application/json">``."""
+    text = json.dumps(data, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    safe_id = "".join(c for c in element_id if c.isalnum() or c in "-_")
+    return (
+        Markup(f'<script type="application/json" id="{safe_id}">')
+        + Markup(text)
+        + Markup("</script>")
+    )
+
+
+def paragraphs(text: str) -> list[str]:
+    """Curated text split into paragraphs at blank lines (rendered escaped, never as HTML)."""
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+#: Cytoscape.js 3.35 injects one fixed stylesheet; its hash is allowed, no other inline style.
+CYTOSCAPE_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='"
+CSP = (
+    "default-src 'self'; script-src 'self'; "
+    f"style-src 'self' {CYTOSCAPE_STYLE}; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def security_headers(response: Response) -> Response:
+    """A strict Content-Security-Policy (no inline script) and friends, for the site's pages."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        href=href,
+        label=label,
+        url_with=url_with,
+        jsonld_script=jsonld_script,
+        json_script=json_script,
+        paragraphs=paragraphs,
+        desc_out=grouped_out,
+        desc_in=grouped_in,
+        pick=pick,
+    )
