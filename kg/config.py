@@ -40,9 +40,50 @@ class Settings:
         64, "Deepest nesting of brackets and braces accepted in a query."
     )
     max_body: int = _setting(1_000_000, "Largest HTTP request body accepted, in bytes.")
+    query_workers: int = _setting(
+        2, "Worker processes that run SPARQL endpoint queries (each one can be stopped)."
+    )
     host: str = _setting("127.0.0.1", "Address `kg serve` listens on.")
     port: int = _setting(5000, "Port `kg serve` listens on.")
     keep_releases: int = _setting(2, "Published releases kept on disk (embedded store).")
+    web_workers: int = _setting(
+        2, "Web worker processes gunicorn starts (gunicorn.conf.py; `kg serve` runs one)."
+    )
+    store_query: str = _setting(
+        "", "Query endpoint of a remote store (default: KG_STORE + `/query`, Oxigraph's layout)."
+    )
+    store_update: str = _setting(
+        "", "Update endpoint of a remote store (default: KG_STORE + `/update`)."
+    )
+    store_graph_store: str = _setting(
+        "",
+        "Graph Store Protocol endpoint of a remote store (default: KG_STORE + `/store`; "
+        "Fuseki: `…/dataset/data`).",
+    )
+    store_user: str = _setting("", "User name for HTTP Basic authentication at a remote store.")
+    store_password: str = field(
+        default="",
+        repr=False,
+        metadata={
+            "doc": "Password for HTTP Basic authentication at a remote store (never logged)."
+        },
+    )
+    store_timeout: float = _setting(
+        30.0, "Seconds any call to a remote store may take before it counts as failed."
+    )
+    store_retries: int = _setting(
+        3,
+        "Retries of a read (query, release metadata) when a remote store cannot be reached, "
+        "with exponential back-off from 0.2 s; writes are never retried.",
+    )
+    store_publish: str = _setting(
+        "update",
+        "How `kg build` sends a release to a remote store in one request: `update` "
+        "(SPARQL Update, any server) or `put` (Graph Store PUT of N-Quads: Oxigraph, Fuseki).",
+    )
+    store_publish_timeout: float = _setting(
+        600.0, "Seconds the one request that publishes a release to a remote store may take."
+    )
 
     @property
     def vocab(self) -> Vocabulary:
@@ -118,7 +159,23 @@ def _checked(settings: Settings) -> Settings:
         raise ConfigurationError(f"KG_LANG must be de or en, not {settings.lang!r}")
     if not settings.base_iri.startswith(("http://", "https://")):
         raise ConfigurationError(f"KG_BASE_IRI must be an http(s) IRI, not {settings.base_iri!r}")
-    for name in ("query_timeout", "max_rows", "max_query_length", "max_query_depth", "max_body"):
+    for name in (
+        "query_timeout",
+        "max_rows",
+        "max_query_length",
+        "max_query_depth",
+        "max_body",
+        "query_workers",
+        "store_timeout",
+        "store_publish_timeout",
+        "web_workers",
+    ):
         if getattr(settings, name) <= 0:
             raise ConfigurationError(f"{env_name(name)} must be positive")
+    if settings.store_retries < 0:
+        raise ConfigurationError("KG_STORE_RETRIES must not be negative")
+    if settings.store_publish not in {"update", "put"}:
+        raise ConfigurationError(
+            f"KG_STORE_PUBLISH must be update or put, not {settings.store_publish!r}"
+        )
     return settings

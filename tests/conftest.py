@@ -1,14 +1,24 @@
 """Shared fixtures: the shipped corpus built once into a temporary store, the Flask app, and
-that app served over HTTP on a loopback port."""
+that app served over HTTP on a loopback port.
+
+Two backends: the embedded store (a temporary folder) and a real Oxigraph server (PyPI package
+``oxigraph``) on a free loopback port, one per session. ``built_settings``, ``store``, ``app``,
+``client`` and ``live_server`` follow the ``backend`` fixture. A test (or a module, with
+``pytestmark = pytest.mark.both_backends``) marked ``both_backends`` runs once per backend;
+every other test runs on the backend named by ``KG_TEST_BACKEND`` (default ``embedded``), so
+``KG_TEST_BACKEND=oxigraph-server pytest`` runs the whole suite against the server.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import OxigraphServer
 from werkzeug.serving import make_server
 
 from kg import config
@@ -17,15 +27,65 @@ from kg.config import Settings
 from kg.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = ("embedded", "oxigraph-server")
+
+
+def default_backend() -> str:
+    backend = os.environ.get("KG_TEST_BACKEND", "embedded")
+    if backend not in BACKENDS:
+        raise pytest.UsageError(f"KG_TEST_BACKEND must be one of {BACKENDS}, not {backend!r}")
+    return backend
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that (indirectly) uses ``backend`` gets it as a session-scoped parameter:
+    both backends when marked ``both_backends``, else the default one (so one cached fixture
+    per backend serves all tests)."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    both = metafunc.definition.get_closest_marker("both_backends") is not None
+    params = list(BACKENDS) if both else [default_backend()]
+    metafunc.parametrize("backend", params, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
-def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings whose store holds the shipped corpus, built once per test session."""
+def backend(request: pytest.FixtureRequest) -> str:
+    """``embedded`` or ``oxigraph-server``."""
+    return getattr(request, "param", None) or default_backend()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """One Oxigraph server per session, its data in a temporary folder; always stopped."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "data").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def embedded_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The shipped corpus built into a temporary embedded store, once per session."""
     store_dir = tmp_path_factory.mktemp("store")
     settings = config.load({}, project=ROOT, store=str(store_dir))
     build(settings)
     return settings
+
+
+@pytest.fixture(scope="session")
+def remote_settings(oxigraph_server: OxigraphServer) -> Settings:
+    """The shipped corpus built into the session's Oxigraph server (``kg build --store URL``)."""
+    settings = config.load({}, project=ROOT, store=oxigraph_server.url)
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def built_settings(backend: str, request: pytest.FixtureRequest) -> Settings:
+    """Settings whose store holds the shipped corpus, built once per test session (and backend)."""
+    name = "remote_settings" if backend == "oxigraph-server" else "embedded_settings"
+    return request.getfixturevalue(name)
 
 
 @pytest.fixture(scope="session")

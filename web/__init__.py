@@ -26,7 +26,13 @@ def create_app(
     app.extensions["kg.settings"] = settings
     app.extensions["kg.store"] = store or open_store(settings)
 
-    from web import errors
+    from web import downloads, errors, health, i18n, named, pages, sparql
 
+    i18n.init(app)
+    pages.register(app)
     errors.register(app)
+    sparql.register(app)
+    named.register(app)
+    downloads.register(app)
+    health.register(app)
     return app

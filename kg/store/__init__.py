@@ -18,11 +18,22 @@ __all__ = ["QueryKind", "Release", "ResultFormat", "Store", "open_store"]
 def open_store(settings: Settings) -> Store:
     """The store named by ``settings.store``: a folder or an http(s) URL."""
     if settings.is_remote:
-        from kg.errors import ConfigurationError
+        from kg.store.remote import Endpoints, RemoteStore
 
-        raise ConfigurationError(
-            "A remote SPARQL store is not available in this version; "
-            "set KG_STORE to a folder for the embedded store."
+        endpoints = Endpoints.derive(
+            settings.store,
+            query=settings.store_query,
+            update=settings.store_update,
+            graph_store=settings.store_graph_store,
+        )
+        return RemoteStore(
+            endpoints,
+            user=settings.store_user,
+            password=settings.store_password,
+            timeout=settings.store_timeout,
+            publish_timeout=settings.store_publish_timeout,
+            retries=settings.store_retries,
+            publish_mode=settings.store_publish,
         )
     from kg.store.embedded import EmbeddedStore
 

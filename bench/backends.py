@@ -1,0 +1,229 @@
+"""Backend benchmark: page and query latency, embedded store vs Oxigraph server, under gunicorn.
+
+Usage::
+
+    python bench/backends.py                         # shipped corpus and 10,000 use cases
+    python bench/backends.py --sizes 0 --workers 1 2 --seconds 10
+
+For every corpus (size 0 is the shipped one; others come from ``bench/generate.py`` into
+``bench/out/<n>``, generated when missing) it builds the graph once into an embedded store and
+once into an Oxigraph server (``oxigraph serve --union-default-graph`` on a free loopback port),
+then for each backend and each number of gunicorn workers (1, 2, 4) starts ``gunicorn
+web.wsgi:app`` with the project's gunicorn.conf.py and drives it with 16 concurrent clients for
+a fixed time. It prints p50/p95 latency and throughput for
+
+- pages: use-case pages (HTML), the home page and the sector list, in a fixed random mix;
+- queries: the JSON twins of the named queries (``/queries/<name>.json``), which run through the
+  SPARQL service's checks and query workers like any endpoint query.
+
+Benchmarks print figures; they are not tests. Every server it starts is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import importlib.util
+import os
+import platform
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from servers import OxigraphServer, free_port  # noqa: E402
+
+from kg import config  # noqa: E402
+from kg.build import build  # noqa: E402
+from kg.queries import QueryCatalogue  # noqa: E402
+from kg.store import open_store  # noqa: E402
+
+CLIENTS = 16
+
+
+@dataclass
+class Sample:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"page": [], "query": []})
+    errors: int = 0
+
+
+def project_for(size: int) -> Path:
+    if size == 0:
+        return ROOT
+    folder = OUT / str(size)
+    if not (folder / "usecases").is_dir():
+        spec = importlib.util.spec_from_file_location(
+            "bench_generate", ROOT / "bench" / "generate.py"
+        )
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules["bench_generate"] = module
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        module.main([str(size), "--seed", "1", "--out", str(folder)])
+    return folder
+
+
+def built_stores(size: int, project: Path, server: OxigraphServer, no_reason: bool) -> dict:
+    """Build the corpus into an embedded store and into ``server``; settings per backend."""
+    embedded = config.load({}, project=project, store=str(OUT / "backends" / f"{size}-store"))
+    remote = config.load({}, project=project, store=server.url)
+    for name, settings in (("embedded", embedded), ("oxigraph-server", remote)):
+        started = time.perf_counter()
+        result = build(settings, no_reason=no_reason)
+        took = time.perf_counter() - started
+        print(f"  build into {name}: {result.release.quads:,} quads in {took:.1f} s "
+              f"(publish {result.timings.get('publish', 0):.1f} s)", flush=True)  # fmt: skip
+    return {"embedded": embedded, "oxigraph-server": remote}
+
+
+def targets(settings: config.Settings) -> tuple[list[str], list[str]]:
+    """The page and query URLs (paths) to request, in a fixed random order."""
+    store = open_store(settings)
+    rows = store.select(
+        "PREFIX sckg: <https://w3id.org/sckg/ontology#> "
+        "SELECT ?uc WHERE { ?uc a sckg:UseCase } ORDER BY ?uc"
+    )
+    slugs = [row["uc"].value.rsplit("/", 1)[1] for row in rows]
+    rng = random.Random(1)
+    pages = [f"/usecase/{s}.html" for s in rng.sample(slugs, min(200, len(slugs)))]
+    pages += ["/", "/sectors"] * max(1, len(pages) // 20)
+    rng.shuffle(pages)
+    catalogue = QueryCatalogue(settings.queries_dir, settings.vocab)
+    queries = [f"/queries/{q.name}.json" for q in catalogue]
+    return pages, queries
+
+
+@contextlib.contextmanager
+def gunicorn(settings: config.Settings, workers: int) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "KG_PROJECT": str(settings.project),
+        "KG_STORE": settings.store if settings.is_remote else str(settings.store_path),
+        "KG_PORT": str(port),
+        "KG_WEB_WORKERS": str(workers),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "web.wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port, "/health"):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _answers(port: int, path: str) -> bool:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", path)
+        ok = conn.getresponse().status == 200
+        conn.close()
+        return ok
+    except OSError:
+        return False
+
+
+def drive(address: str, pages: Sequence[str], queries: Sequence[str], seconds: float) -> Sample:
+    """16 clients, each alternating three page requests and one query, for ``seconds``."""
+    host, port = address.split(":")
+    sample = Sample()
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(k: int) -> None:
+        rng = random.Random(k)
+        i = 0
+        while time.monotonic() < stop:
+            kind = "query" if i % 4 == 3 else "page"
+            path = rng.choice(queries if kind == "query" else pages)
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection(host, int(port), timeout=60)
+                conn.request("GET", path, headers={"Accept": "text/html,application/json"})
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                ok = response.status == 200
+            except OSError:
+                ok = False
+            took = time.perf_counter() - started
+            with lock:
+                if ok:
+                    sample.latencies[kind].append(took)
+                else:
+                    sample.errors += 1
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sample
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def report(label: str, sample: Sample, seconds: float) -> None:
+    parts = []
+    for kind in ("page", "query"):
+        values = sample.latencies[kind]
+        parts.append(f"{kind} p50 {_pct(values, 0.5):7.1f} ms  p95 {_pct(values, 0.95):7.1f} ms")
+    total = sum(len(v) for v in sample.latencies.values())
+    print(f"  {label:<28} {'   '.join(parts)}   {total / seconds:6.1f} req/s"
+          f"{f'   errors {sample.errors}' if sample.errors else ''}", flush=True)  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 10_000])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--no-reason", action="store_true", help="build without OWL reasoning")
+    args = parser.parse_args(argv)
+    print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{CLIENTS} concurrent clients, {args.seconds:.0f} s per run")  # fmt: skip
+    for size in args.sizes:
+        project = project_for(size)
+        print(f"\n## corpus: {'shipped' if size == 0 else f'{size:,} use cases'}", flush=True)
+        server = OxigraphServer(OUT / "backends" / f"{size}-oxigraph" / "data").start()
+        try:
+            settings = built_stores(size, project, server, args.no_reason)
+            pages, queries = targets(settings["embedded"])
+            for backend, backend_settings in settings.items():
+                for workers in args.workers:
+                    with gunicorn(backend_settings, workers) as address:
+                        drive(address, pages[:20], queries, 2.0)  # warm-up: caches, workers
+                        sample = drive(address, pages, queries, args.seconds)
+                    report(f"{backend}, {workers} worker(s)", sample, args.seconds)
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

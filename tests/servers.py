@@ -1,0 +1,90 @@
+"""A real Oxigraph server (PyPI package ``oxigraph``) on a free loopback port, for tests and
+benchmarks: started with its data in a folder, stopped (or killed) by process id."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command of this virtual environment, else the one on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise RuntimeError("the oxigraph server is not installed: pip install oxigraph")
+    return found
+
+
+class OxigraphServer:
+    """``oxigraph serve --union-default-graph`` on 127.0.0.1; see :meth:`start`."""
+
+    def __init__(self, location: Path, port: int | None = None) -> None:
+        self.location = Path(location)
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> OxigraphServer:
+        """Start the server and wait (at most ``timeout`` s) until it answers."""
+        self.location.mkdir(parents=True, exist_ok=True)
+        log = open(self.location.parent / f"oxigraph-{self.port}.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                oxigraph_binary(),
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "/query?query=ASK%7B%7D", timeout=1):
+                    return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"oxigraph serve did not answer on {self.url} in {timeout}s")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would (the data folder stays consistent: RocksDB)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None

@@ -1,0 +1,159 @@
+"""Publishing to a SPARQL server is atomic for readers: they see the old release or the new one,
+never a mix; a publish that fails half-way (a cut request, a killed server) leaves the old one."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+import pytest
+from servers import OxigraphServer
+
+from kg import config
+from kg.cli import main
+from kg.errors import KGError
+from kg.store import open_store
+from kg.store.remote import META_PREDICATE, META_SUBJECT, RemoteStore, write_switch_update
+
+TAGS = "SELECT ?t (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <urn:tag> ?t } } GROUP BY ?t"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    srv = OxigraphServer(tmp_path / "data").start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def remote(server: OxigraphServer, **settings) -> RemoteStore:
+    store = open_store(config.load({}, store=server.url, **settings))
+    assert isinstance(store, RemoteStore)
+    return store
+
+
+def release_file(tmp_path: Path, tag: str, n: int, graphs: int = 200) -> Path:
+    path = tmp_path / f"{tag}-{n}.nq"
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(n):
+            out.write(f'<urn:{tag}:s{i}> <urn:tag> "{tag}" <urn:g{i % graphs}> .\n')
+    return path
+
+
+def snapshot(store: RemoteStore) -> dict[str, int]:
+    return {row["t"].value: int(row["n"].value) for row in store.select(TAGS)}
+
+
+@pytest.mark.parametrize("mode", ["update", "put"])
+def test_readers_see_the_old_or_the_new_release_never_a_mix(
+    server: OxigraphServer, tmp_path: Path, mode: str
+) -> None:
+    store = remote(server, store_publish=mode)
+    releases = [release_file(tmp_path, "a", 8_000), release_file(tmp_path, "b", 12_000)]
+    store.publish(releases[0], {})
+    allowed = [{"a": 8_000}, {"b": 12_000}]
+    seen: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        reader = remote(server)
+        while not stop.is_set():
+            try:
+                seen.append(snapshot(reader))
+            except KGError as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        for path in (releases[1], releases[0], releases[1]):
+            store.publish(path, {"file": path.name})
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert not errors
+    assert len(seen) > 3
+    mixed = [s for s in seen if s not in allowed]
+    assert not mixed, f"a reader saw a mix of releases: {mixed[:3]}"
+    assert {"b": 12_000} in seen
+    assert snapshot(store) == {"b": 12_000}
+    assert store.release().meta == {"file": releases[1].name}  # type: ignore[union-attr]
+
+
+def test_a_request_cut_half_way_leaves_the_old_release(
+    server: OxigraphServer, tmp_path: Path
+) -> None:
+    store = remote(server)
+    served = store.publish(release_file(tmp_path, "a", 5_000), {})
+    local = ox.Store()
+    local.bulk_load(path=str(release_file(tmp_path, "b", 5_000)), format=ox.RdfFormat.N_QUADS)
+    meta = ox.Triple(ox.NamedNode(META_SUBJECT), ox.NamedNode(META_PREDICATE), ox.Literal("{}"))
+    body = tmp_path / "update.ru"
+    write_switch_update(local, meta, body)
+    data = body.read_bytes()
+    url = urlsplit(store.endpoints.update)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        head = (
+            f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+            f"Content-Type: application/sparql-update\r\nContent-Length: {len(data)}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + data[: len(data) // 2])  # then the build "dies"
+    time.sleep(0.5)
+    store._meta_cache = None
+    assert store.release() == served
+    assert snapshot(store) == {"a": 5_000}
+
+
+def test_a_server_killed_during_publish_keeps_one_consistent_release(
+    server: OxigraphServer, tmp_path: Path
+) -> None:
+    store = remote(server, store_retries=0)
+    served = store.publish(release_file(tmp_path, "a", 5_000), {"tag": "a"})
+    big = release_file(tmp_path, "b", 150_000)
+    failure: list[BaseException] = []
+
+    def publish() -> None:
+        try:
+            store.publish(big, {"tag": "b"})
+        except KGError as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    time.sleep(1.5)  # the local preparation takes about a second; then the request is on its way
+    server.kill()
+    thread.join(timeout=60)
+    server.start()
+    after = remote(server)
+    release = after.release()
+    assert release is not None
+    counts = snapshot(after)
+    if release == served:
+        assert counts == {"a": 5_000}
+        assert failure, "the publish reported success but the old release is served"
+    else:
+        assert release.meta == {"tag": "b"} and counts == {"b": 150_000}
+
+
+def test_kg_build_store_url_publishes_and_a_failed_build_leaves_it(
+    server: OxigraphServer, project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--project", str(project_copy), "--store", server.url, "--quiet"]) == 0
+    store = remote(server)
+    served = store.release()
+    assert served is not None and served.quads > 1000
+    uc = next((project_copy / "usecases").glob("*.yaml"))
+    uc.write_text(uc.read_text(encoding="utf-8") + "\nmaturity: not-a-maturity\n", encoding="utf-8")
+    assert main(["build", "--project", str(project_copy), "--store", server.url, "--quiet"]) != 0
+    store._meta_cache = None
+    assert store.release() == served
+    capsys.readouterr()
