@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import cast
 
 from flask import (
     Blueprint,
@@ -21,10 +20,9 @@ from flask import (
 )
 
 from kg import export
-from kg.config import Settings
 from kg.errors import NotFound
 from kg.export import Dumps
-from kg.store import Store
+from web.context import app_settings, app_store
 from web.named import ui_lang
 from web.sparql import negotiate_rdf_document, rdf_document
 
@@ -93,7 +91,7 @@ def void() -> Response:
 
 
 def _void_graph():
-    store = _store()
+    store = app_store()
     release = export.served_release(store)
     key = ("kg.void", release.id, url_for("sparql.endpoint", _external=True))
     cached = current_app.extensions.get(key)
@@ -104,27 +102,19 @@ def _void_graph():
             for f in dumps.files
         }
         endpoint = url_for("sparql.endpoint", _external=True)
-        cached = export.void_description(_settings(), store, endpoint, urls)
+        cached = export.void_description(app_settings(), store, endpoint, urls)
         current_app.extensions[key] = cached
     return cached
 
 
 def _dumps() -> Dumps:
     """The dumps of the served release, written on first need."""
-    settings, store = _settings(), _store()
+    settings, store = app_settings(), app_store()
     found = export.existing(settings, store)
     if found is not None:
         return found
     with _EXPORTING:
         return export.export(settings, store)
-
-
-def _settings() -> Settings:
-    return cast(Settings, current_app.extensions["kg.settings"])
-
-
-def _store() -> Store:
-    return cast(Store, current_app.extensions["kg.store"])
 
 
 def register(app: Flask) -> None:

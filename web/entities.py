@@ -18,9 +18,9 @@ from kg.errors import NotFound
 from kg.ontodoc import OntologyDoc, document
 from kg.ontology import OntologyFiles
 from kg.rdf import IRI
-from kg.store import Store
 from web import view
 from web.conneg import Format, negotiate
+from web.context import app_store
 from web.graphs import neighbourhood
 from web.schemaorg import schema_org
 
@@ -39,17 +39,13 @@ _KIND_RULE = "any(" + ", ".join(f'"{k}"' for k in KINDS) + ")"
 _EXISTS = "ASK { ?s ?p ?o }"
 
 
-def store() -> Store:
-    return current_app.extensions["kg.store"]
-
-
 # -- dereferencing ------------------------------------------------------------------------------
 @bp.route(f"/<{_KIND_RULE}:kind>/<name>")
 def resource(kind: str, name: str) -> Response:
     slug, dot, extension = name.partition(".")
     if not dot:
         iri = view.vocab().entity(kind, slug)
-        if not store().ask(_EXISTS, {"s": IRI(iri)}):
+        if not app_store().ask(_EXISTS, {"s": IRI(iri)}):
             raise NotFound(f"The knowledge graph has no description of <{iri}>.")
         return see_other(request.path)
     fmt = BY_EXTENSION.get(extension)
@@ -58,7 +54,7 @@ def resource(kind: str, name: str) -> Response:
             f"There is no {extension!r} document; try one of "
             + ", ".join(f".{e}" for e in BY_EXTENSION)
         )
-    desc = describe(store(), view.vocab(), kind, slug)
+    desc = describe(app_store(), view.vocab(), kind, slug)
     if fmt is HTML:
         return with_links(Response(render_entity(desc), mimetype="text/html"), request.path)
     return rdf_response(list(desc.triples), fmt, request.path)

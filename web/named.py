@@ -19,12 +19,12 @@ from rdflib import Graph
 from rdflib.term import BNode as RdfBNode
 from rdflib.term import Literal as RdfLiteral
 
-from kg.config import Settings
 from kg.errors import NotFound
 from kg.queries import NamedQuery, Param, QueryCatalogue
 from kg.rdf import Literal
 from kg.sandbox import QueryPool, Task
-from kg.store import QueryKind, ResultFormat, Store
+from kg.store import QueryKind, ResultFormat
+from web.context import app_settings, app_store
 
 bp = Blueprint("named", __name__)
 
@@ -50,7 +50,7 @@ def catalogue() -> QueryCatalogue:
     """The named queries of the project (read once per app)."""
     found = current_app.extensions.get("kg.queries")
     if found is None:
-        settings = _settings()
+        settings = app_settings()
         found = QueryCatalogue(settings.queries_dir, settings.vocab)
         current_app.extensions["kg.queries"] = found
     return cast(QueryCatalogue, found)
@@ -76,7 +76,7 @@ def page(name: str) -> Response:
     query = catalogue().get(name)
     lang = ui_lang()
     given = _given(query)
-    bindings = query.bindings(given, _settings().vocab)
+    bindings = query.bindings(given, app_settings().vocab)
     columns, rows = _table(query, bindings)
     body = render_template(
         "queries/query.html",
@@ -86,7 +86,7 @@ def page(name: str) -> Response:
         choices={p.name: _choices(p, lang) for p in query.params if p.vocab},
         columns=columns,
         rows=rows,
-        base=_settings().vocab.base,
+        base=app_settings().vocab.base,
         twins={ext: url_for("named.twin", name=name, ext=ext, **given) for ext in TWINS},
         permalink=url_for("named.page", name=name, _external=True, **given),
         editor=url_for("sparql.endpoint") + "#query=" + _quote(query.text),
@@ -105,7 +105,7 @@ def twin(name: str, ext: str) -> Response:
     query = catalogue().get(name)
     if ext not in TWINS:
         raise NotFound(f"no .{ext} twin; offered: {', '.join(TWINS)}")
-    bindings = query.bindings(_given(query), _settings().vocab)
+    bindings = query.bindings(_given(query), app_settings().vocab)
     tabular, graph = TWINS[ext]
     fmt = graph if query.kind.is_graph else tabular
     data = _run(query, bindings, fmt)
@@ -123,7 +123,7 @@ def _given(query: NamedQuery) -> dict[str, str]:
 
 
 def _run(query: NamedQuery, bindings: dict, fmt: ResultFormat) -> bytes:
-    settings = _settings()
+    settings = app_settings()
     task = Task(query.text, query.kind, fmt, bindings=bindings, max_rows=settings.max_rows)
     return _pool().run(task)
 
@@ -163,13 +163,13 @@ def _triples_csv(data: bytes) -> str:
 
 def _choices(param: Param, lang: str) -> list[tuple[str, str]]:
     """(slug, label) of the entities a vocabulary parameter can name, for the form."""
-    settings = _settings()
+    settings = app_settings()
     prefix = settings.vocab.entity(str(param.vocab), "")
     key = ("kg.choices", prefix, lang, _release_id())
     cached = current_app.extensions.get(key)
     if cached is None:
         # The prefix comes from the settings, not the request, and is escaped as a literal.
-        rows = _store().select(_CHOICES.replace("$PREFIX", Literal(prefix).n3()))
+        rows = app_store().select(_CHOICES.replace("$PREFIX", Literal(prefix).n3()))
         labels: dict[str, dict[str, str]] = {}
         for row in rows:
             slug = str(row["x"])[len(prefix) :]
@@ -228,20 +228,12 @@ def _csv_response(body: str) -> Response:
 
 
 def _release_id() -> str:
-    release = _store().release()
+    release = app_store().release()
     return release.id if release else ""
 
 
 def _pool() -> QueryPool:
     return cast(QueryPool, current_app.extensions["kg.sandbox"])
-
-
-def _settings() -> Settings:
-    return cast(Settings, current_app.extensions["kg.settings"])
-
-
-def _store() -> Store:
-    return cast(Store, current_app.extensions["kg.store"])
 
 
 def register(app: Flask) -> None:

@@ -28,6 +28,7 @@ from kg.search import FACETS, SORTS, IndexCache, Query
 from kg.stats import LABELS, statistics
 from kg.store import Store
 from web import entities, view
+from web.context import app_store
 from web.graphs import network
 
 bp = Blueprint("pages", __name__)
@@ -63,12 +64,8 @@ class ReleaseCache:
         return self._value
 
 
-def _store() -> Store:
-    return current_app.extensions["kg.store"]
-
-
 def _cached(name: str) -> Any:
-    return current_app.extensions[name].get(_store())
+    return current_app.extensions[name].get(app_store())
 
 
 def matrix() -> Interconnections:

@@ -17,13 +17,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kg import guard
-from kg.config import Settings
 from kg.errors import QueryError, QueryRefused
 from kg.rdf import is_valid_iri
 from kg.sandbox import QueryPool, Task
 from kg.service import service_description
-from kg.store import ResultFormat, Store
+from kg.store import ResultFormat
 from web.conneg import Format, negotiate
+from web.context import app_settings, app_store
 from web.named import catalogue, ui_lang
 
 bp = Blueprint("sparql", __name__)
@@ -102,7 +102,7 @@ def editor(initial: str = "") -> Response:
     queries = list(catalogue())
     config = {
         "endpoint": url_for("sparql.endpoint"),
-        "prefixes": _settings().vocab.prefixes,
+        "prefixes": app_settings().vocab.prefixes,
         "initial": initial,
         "starter": STARTER.replace("$LANG", lang),
         "examples": {q.name: {"title": q.in_lang("title", lang), "text": q.text} for q in queries},
@@ -187,7 +187,7 @@ def _graph_uris(values: MultiDict[str, str], name: str) -> tuple[str, ...]:
 def run_query(asked: ProtocolRequest) -> Response:
     """Check, negotiate, run in a worker, answer: status decided with the result in hand."""
     assert asked.query is not None
-    settings = _settings()
+    settings = app_settings()
     checked = guard.check(
         asked.query,
         max_length=settings.max_query_length,
@@ -216,13 +216,13 @@ def _format_param() -> str | None:
 
 def graph_allowed(iri: str) -> bool:
     """Whether ``FROM <iri>`` names a graph of this store (nothing is ever fetched)."""
-    if iri.startswith(_settings().vocab.graph("")):
+    if iri.startswith(app_settings().vocab.graph("")):
         return True
     return iri in _graph_names()
 
 
 def _graph_names() -> frozenset[str]:
-    store = _store()
+    store = app_store()
     release = store.release()
     key = release.id if release else ""
     cached = current_app.extensions.get("kg.graph_names")
@@ -241,7 +241,7 @@ def _description_or_editor() -> Response:
         return editor()
     graph = service_description(
         url_for("sparql.endpoint", _external=True),
-        _settings().vocab,
+        app_settings().vocab,
         url_for("downloads.void", _external=True),
     )
     return rdf_document(graph, chosen)
@@ -261,14 +261,6 @@ def negotiate_rdf_document() -> Format:
 
 def query_pool() -> QueryPool:
     return cast(QueryPool, current_app.extensions["kg.sandbox"])
-
-
-def _settings() -> Settings:
-    return cast(Settings, current_app.extensions["kg.settings"])
-
-
-def _store() -> Store:
-    return cast(Store, current_app.extensions["kg.store"])
 
 
 def register(app: Flask) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import itertools
 import json
 import os
 import shutil
@@ -27,23 +26,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import PublishFailed, QueryError, QueryRefused, StoreUnavailable
-from kg.rdf import IRI, BNode, Literal, Term, Triple
+from kg.errors import PublishFailed, QueryError, StoreUnavailable
+from kg.rdf import Triple
 from kg.store.base import Bindings, Dataset, QueryKind, Release, ResultFormat, Row, Store
-
-_RESULT_FORMATS = {
-    ResultFormat.SPARQL_JSON: ox.QueryResultsFormat.JSON,
-    ResultFormat.SPARQL_XML: ox.QueryResultsFormat.XML,
-    ResultFormat.CSV: ox.QueryResultsFormat.CSV,
-    ResultFormat.TSV: ox.QueryResultsFormat.TSV,
-}
-_RDF_FORMATS = {
-    ResultFormat.TURTLE: ox.RdfFormat.TURTLE,
-    ResultFormat.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
-    ResultFormat.N_QUADS: ox.RdfFormat.N_QUADS,
-    ResultFormat.JSON_LD: ox.RdfFormat.JSON_LD,
-    ResultFormat.RDF_XML: ox.RdfFormat.RDF_XML,
-}
+from kg.store.oxigraph import RDF_FORMATS as _RDF_FORMATS
+from kg.store.oxigraph import RESULT_FORMATS as _RESULT_FORMATS
+from kg.store.oxigraph import capped as _capped
+from kg.store.oxigraph import from_ox as _from_ox
+from kg.store.oxigraph import load_release
+from kg.store.oxigraph import to_ox as _to_ox
 
 
 class EmbeddedStore(Store):
@@ -243,18 +234,10 @@ class EmbeddedStore(Store):
 
 
 def _load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> int:
-    store = ox.Store(str(folder))
-    try:
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        for update in updates:
-            store.update(update)
-        store.flush()
-        count = len(store)
-        if count == 0:
-            raise ValueError("the new release holds no quads")
-        return count
-    finally:
-        del store  # closes RocksDB, so the release can be opened read-only
+    store, count = load_release(folder, nquads, updates)
+    store.flush()
+    del store  # closes RocksDB, so the release can be opened read-only
+    return count
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -276,37 +259,6 @@ def _fsync_dir(path: Path) -> None:
 
 def _substitutions(bindings: Bindings) -> dict:
     return {ox.Variable(name): _to_ox(term) for name, term in bindings.items()}
-
-
-def _to_ox(term: Term):
-    if isinstance(term, IRI):
-        return ox.NamedNode(term.value)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term.id)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-
-
-def _from_ox(term) -> Term:
-    if isinstance(term, ox.NamedNode):
-        return IRI(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=term.datatype.value)
-
-
-def _capped(items: Iterator, limit: int | None, what: str) -> list:
-    """All of ``items``, or :class:`QueryRefused` when there are more than ``limit``."""
-    taken = list(items if limit is None else itertools.islice(items, limit + 1))
-    if limit is not None and len(taken) > limit:
-        raise QueryRefused(
-            f"the result has more than {limit} {what} (the limit of this service); "
-            "narrow the query or page through it with LIMIT and OFFSET"
-        )
-    return taken
 
 
 def _solutions_json(variables: list[str], solutions: list[ox.QuerySolution]) -> bytes:

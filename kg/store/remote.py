@@ -81,6 +81,12 @@ from kg.errors import (
 )
 from kg.rdf import IRI, BNode, Literal, Term, Triple
 from kg.store.base import Bindings, Dataset, QueryKind, Release, ResultFormat, Row, Store
+from kg.store.oxigraph import RDF_FORMATS as _RDF_FORMATS
+from kg.store.oxigraph import RESULT_FORMATS as _RESULT_FORMATS
+from kg.store.oxigraph import capped as _capped
+from kg.store.oxigraph import from_ox as _from_ox
+from kg.store.oxigraph import load_release as _prepare_release
+from kg.store.oxigraph import to_ox as _to_ox
 
 T = TypeVar("T")
 
@@ -88,19 +94,6 @@ T = TypeVar("T")
 META_SUBJECT = "urn:x-sckg:store"
 META_PREDICATE = "urn:x-sckg:release"
 
-_RESULT_FORMATS = {
-    ResultFormat.SPARQL_JSON: ox.QueryResultsFormat.JSON,
-    ResultFormat.SPARQL_XML: ox.QueryResultsFormat.XML,
-    ResultFormat.CSV: ox.QueryResultsFormat.CSV,
-    ResultFormat.TSV: ox.QueryResultsFormat.TSV,
-}
-_RDF_FORMATS = {
-    ResultFormat.TURTLE: ox.RdfFormat.TURTLE,
-    ResultFormat.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
-    ResultFormat.N_QUADS: ox.RdfFormat.N_QUADS,
-    ResultFormat.JSON_LD: ox.RdfFormat.JSON_LD,
-    ResultFormat.RDF_XML: ox.RdfFormat.RDF_XML,
-}
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _RETRY_STATUS = frozenset({502, 503, 504})
@@ -445,18 +438,6 @@ class RemoteStore(Store):
             self.retries = saved
 
 
-def _prepare_release(folder: Path, nquads: Path, updates: Sequence[str]) -> tuple[ox.Store, int]:
-    """The whole new release in a local pyoxigraph store, rules applied (as the embedded store)."""
-    local = ox.Store(str(folder))
-    local.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    for update in updates:
-        local.update(update)
-    count = len(local)
-    if count == 0:
-        raise ValueError("the new release holds no quads")
-    return local, count
-
-
 def write_switch_update(local: ox.Store, meta: ox.Triple, out: Path) -> None:
     """Write the ONE update request that replaces the served release by ``local``'s quads.
 
@@ -511,36 +492,6 @@ def term_from_json(value: Mapping[str, str]) -> Term:
             return Literal(value["value"], datatype=value["datatype"])
         return Literal(value["value"])
     raise QueryError(f"the store answered with a term of unsupported type {kind!r}")
-
-
-def _from_ox(term) -> Term:
-    if isinstance(term, ox.NamedNode):
-        return IRI(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=term.datatype.value)
-
-
-def _to_ox(term: Term):
-    if isinstance(term, IRI):
-        return ox.NamedNode(term.value)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term.id)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-
-
-def _capped(items: Iterator[T], limit: int | None, what: str) -> list[T]:
-    taken = list(items if limit is None else itertools.islice(items, limit + 1))
-    if limit is not None and len(taken) > limit:
-        raise QueryRefused(
-            f"the result has more than {limit} {what} (the limit of this service); "
-            "narrow the query or page through it with LIMIT and OFFSET"
-        )
-    return taken
 
 
 # -- binding parameters -----------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""pyoxigraph glue both stores share: formats, term conversion, the result cap, and loading a
+release (the remote store prepares each release in a local pyoxigraph store too)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from kg.errors import QueryRefused
+from kg.rdf import IRI, BNode, Literal, Term
+from kg.store.base import ResultFormat
+
+T = TypeVar("T")
+
+RESULT_FORMATS = {
+    ResultFormat.SPARQL_JSON: ox.QueryResultsFormat.JSON,
+    ResultFormat.SPARQL_XML: ox.QueryResultsFormat.XML,
+    ResultFormat.CSV: ox.QueryResultsFormat.CSV,
+    ResultFormat.TSV: ox.QueryResultsFormat.TSV,
+}
+RDF_FORMATS = {
+    ResultFormat.TURTLE: ox.RdfFormat.TURTLE,
+    ResultFormat.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    ResultFormat.N_QUADS: ox.RdfFormat.N_QUADS,
+    ResultFormat.JSON_LD: ox.RdfFormat.JSON_LD,
+    ResultFormat.RDF_XML: ox.RdfFormat.RDF_XML,
+}
+
+
+def to_ox(term: Term):
+    if isinstance(term, IRI):
+        return ox.NamedNode(term.value)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term.id)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+
+
+def from_ox(term) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=term.datatype.value)
+
+
+def capped(items: Iterator[T], limit: int | None, what: str) -> list[T]:
+    """All of ``items``, or :class:`QueryRefused` when there are more than ``limit``."""
+    taken = list(items if limit is None else itertools.islice(items, limit + 1))
+    if limit is not None and len(taken) > limit:
+        raise QueryRefused(
+            f"the result has more than {limit} {what} (the limit of this service); "
+            "narrow the query or page through it with LIMIT and OFFSET"
+        )
+    return taken
+
+
+def load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> tuple[ox.Store, int]:
+    """A new on-disk store holding ``nquads`` with the build's ``updates`` applied."""
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    for update in updates:
+        store.update(update)
+    count = len(store)
+    if count == 0:
+        raise ValueError("the new release holds no quads")
+    return store, count
