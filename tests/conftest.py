@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import OxigraphServer
-from werkzeug.serving import make_server
+from servers import OxigraphServer, serve_app
 
 from kg import config
 from kg.build import build
@@ -122,11 +120,5 @@ def client(app):
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:
     """The app served over HTTP on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serve_app(app) as url:
+        yield url

@@ -3,13 +3,16 @@ benchmarks: started with its data in a folder, stopped (or killed) by process id
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -88,3 +91,18 @@ class OxigraphServer:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self.process = None
+
+
+@contextlib.contextmanager
+def serve_app(app) -> Iterator[str]:
+    """Serve a WSGI app over HTTP on a free loopback port; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
+from servers import serve_app
 
 from kg.config import Settings
 
@@ -30,14 +30,10 @@ def strict_server(built_settings: Settings) -> Iterator[str]:
 
     settings = built_settings.replace(query_timeout=2.0, max_rows=50)
     app = create_app({"TESTING": True}, settings=settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serve_app(app) as url:
+            yield url
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
         app.extensions["kg.sandbox"].close()
 
 

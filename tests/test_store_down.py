@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import OxigraphServer
-from werkzeug.serving import make_server
+from servers import OxigraphServer, serve_app
 
 from kg import config
 from kg.build import build
@@ -43,14 +42,8 @@ def site(server: OxigraphServer) -> Iterator[str]:
         return "finished"
 
     app.add_url_rule("/test/slow", "slow", slow)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{http.server_port}"
-    finally:
-        http.shutdown()
-        thread.join(timeout=5)
+    with serve_app(app) as url:
+        yield url
 
 
 def get(url: str, accept: str = "text/html") -> tuple[int, dict[str, str], str]:
