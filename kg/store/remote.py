@@ -80,6 +80,7 @@ from kg.errors import (
     StoreUnavailable,
 )
 from kg.rdf import IRI, BNode, Literal, Term, Triple
+from kg.sparqllex import tokens
 from kg.store.base import Bindings, Dataset, QueryKind, Release, ResultFormat, Row, Store
 from kg.store.oxigraph import RDF_FORMATS as _RDF_FORMATS
 from kg.store.oxigraph import RESULT_FORMATS as _RESULT_FORMATS
@@ -497,10 +498,6 @@ def term_from_json(value: Mapping[str, str]) -> Term:
 # -- binding parameters -----------------------------------------------------------------------
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LANGTAG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
-_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NAME = re.compile(r"[A-Za-z0-9_\-]+")
-_PNAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_\-.]*)?:[A-Za-z0-9_\-.:%\\]*")
 
 
 def value_term(term: Term) -> str:
@@ -531,67 +528,16 @@ def bind_values(query: str, bindings: Bindings) -> str:
 
 
 def _tokens(query: str) -> Iterator[tuple[int, str]]:
-    """(offset, token) for the punctuation and keywords of ``query``; strings, IRIs, comments
-    and variables skipped."""
-    i, n = 0, len(query)
-    while i < n:
-        ch = query[i]
-        if ch.isspace():
-            i += 1
-        elif ch == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif ch in "\"'":
-            i = _skip_string(query, i)
-        elif ch == "<" and (m := _IRIREF.match(query, i)):
-            i = m.end()
-        elif ch in "?$":  # variables: "?name" whichever sign they were written with
-            m = _NAME.match(query, i + 1)
-            if m:
-                yield i, "?" + m.group(0)
-            i = m.end() if m else i + 1
-        elif ch == "@":  # language tags
-            m = _NAME.match(query, i + 1)
-            i = m.end() if m else i + 1
-        elif m := _PNAME.match(query, i):  # prefixed names and blank node labels
-            i = m.end()
-        elif m := _WORD.match(query, i):
-            yield i, m.group(0).upper()
-            i = m.end()
-        else:
-            yield i, ch
-            i += 1
-
-
-def _skip_string(query: str, i: int) -> int:
-    quote = query[i]
-    if query.startswith(quote * 3, i):
-        end = i + 3
-        while True:
-            end = query.find(quote * 3, end)
-            if end < 0:
-                raise QueryError("unterminated string in the query")
-            if _escaped(query, end):
-                end += 1
-                continue
-            return end + 3
-    end = i + 1
-    while end < len(query):
-        if query[end] == "\\":
-            end += 2
-        elif query[end] == quote:
-            return end + 1
-        else:
-            end += 1
-    raise QueryError("unterminated string in the query")
-
-
-def _escaped(query: str, i: int) -> bool:
-    backslashes = 0
-    while i > 0 and query[i - 1] == "\\":
-        backslashes += 1
-        i -= 1
-    return backslashes % 2 == 1
+    """(offset, token) for the punctuation, keywords and variables of ``query``, keywords
+    upper-cased and variables written with ``?``; strings, IRIs, prefixed names, blank node
+    labels, language tags and comments skipped."""
+    for token in tokens(query):
+        if token.kind == "var":
+            yield token.offset, "?" + token.text[1:]
+        elif token.kind == "word" and ":" not in token.text:
+            yield token.offset, token.text.upper()
+        elif token.kind == "punct" and not token.text.startswith("@"):
+            yield token.offset, token.text
 
 
 def _outermost_group(query: str) -> int:
