@@ -1,27 +1,36 @@
-"""The build pipeline: read, validate, (reason), write quads, publish atomically."""
+"""The build pipeline: read, validate, (reason), load, derive, publish atomically.
+
+A full build reads every curated file; an incremental one (the default once a build has
+succeeded) reads the changed ones and what they affect (:mod:`kg.incremental`). Both prepare
+the new release in the build's own pyoxigraph store (:mod:`kg.state`), run the rules there, and
+hand it to the store to publish.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.bridge import from_rdflib
 from kg.config import Settings
-from kg.errors import ValidationFailed
+from kg.errors import PublishFailed, ValidationFailed
+from kg.incremental import apply_delta
 from kg.namespaces import Vocabulary
 from kg.ontology import OntologyFiles
+from kg.progress import Progress
 from kg.rdf import IRI, nquad
-from kg.reason import Reasoning, reason
+from kg.reason import Reasoning, reason, reason_incremental
 from kg.report import Report
 from kg.sources import Corpus
-from kg.store import Release, Store, open_store
+from kg.state import BuildState, record_of, state_key
+from kg.store import Release, Store, open_store, work_dir
+from kg.store.oxigraph import load_nquads, open_staging, run_updates
 from kg.validate import validate_project
-
-Progress = Callable[[str], None]
+from kg.yamlld import load_context
 
 
 @dataclass
@@ -29,6 +38,10 @@ class BuildResult:
     release: Release
     report: Report
     timings: dict[str, float] = field(default_factory=dict)
+    #: ``full``, ``incremental`` or ``unchanged`` (nothing to do: the served release is current)
+    mode: str = "full"
+    #: files read and validated again (all of them in a full build)
+    validated: int = 0
 
 
 def build(
@@ -37,58 +50,187 @@ def build(
     store: Store | None = None,
     progress: Progress | None = None,
     no_reason: bool = False,
+    full: bool = False,
 ) -> BuildResult:
     """Build the graph from the curated files and publish it; raise before publishing on error.
 
+    The build remembers what it did (:mod:`kg.state`) and, unless ``full`` is set, redoes only
+    what changed files affect; any change to the ontology, the shapes, the base IRI or the
+    reasoning mode makes it a full build. The result is the same either way.
+
     A :class:`~kg.errors.ValidationFailed` (or any other error) leaves the served release as it
-    was: the new release is written beside it and only becomes current once complete.
+    was: the new release is prepared beside it and only becomes current once complete.
     """
-    say = progress or (lambda _msg: None)
-    timings: dict[str, float] = {}
+    progress = progress or Progress()
     vocab = settings.vocab
+    ontology = OntologyFiles(settings.ontology_dir, vocab)
+    store = store or open_store(settings)
+    work = work_dir(settings)
+    state = BuildState(work / "state", settings.project)
+    key = state_key(ontology.digest, vocab.base, no_reason)
+    manifest = None if full else state.load(key)
+    served = store.release()
+    if manifest is not None and (served is None or served.id != manifest.release):
+        manifest = None  # the store serves something this state did not build
+    if manifest is None:
+        return _full(settings, store, ontology, state, key, work, progress, no_reason)
+    return _incremental(settings, store, ontology, state, manifest, work, progress, no_reason)
+
+
+def _full(settings, store, ontology, state, key, work, progress, no_reason) -> BuildResult:
+    timings: dict[str, float] = {}
     started = time.perf_counter()
-    say("validate")
-    corpus, report = validate_project(settings.project, vocab)
+    with progress.step("validate"):
+        corpus, report = validate_project(settings.project, ontology.vocab, progress=progress)
     timings["validate"] = time.perf_counter() - started
     if not report.conforms:
         raise ValidationFailed(report)
-    ontology = OntologyFiles(settings.ontology_dir, vocab)
-    store = store or open_store(settings)
-    work = _work_dir(settings)
     reasoning = None
     if not no_reason:  # an InconsistentGraph stops the build here, before anything is written
         t = time.perf_counter()
-        say("reason")
-        reasoning = reason(corpus, ontology, cache_dir=work / "cache")
+        with progress.step("reason"):
+            reasoning = reason(corpus, ontology, cache_dir=work / "cache")
         timings["reason"] = time.perf_counter() - t
-    with tempfile.NamedTemporaryFile(
-        "w", suffix=".nq", dir=work, delete=False, encoding="utf-8"
-    ) as out:
-        path = Path(out.name)
-        t = time.perf_counter()
-        say("write quads")
-        out.writelines(release_quads(corpus, ontology))
-        if reasoning is not None:
-            out.writelines(reasoning.quads)
-        timings["write"] = time.perf_counter() - t
+    folder = state.new_graph_folder()
     try:
-        t = time.perf_counter()
-        say("publish")
-        release = store.publish(
-            path, meta=_meta(corpus, ontology), updates=_updates(reasoning, vocab)
-        )
-        timings["publish"] = time.perf_counter() - t
-    finally:
-        os.unlink(path)
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".nq", dir=work, delete=False, encoding="utf-8"
+        ) as out:
+            path = Path(out.name)
+            t = time.perf_counter()
+            with progress.step("write quads"):
+                out.writelines(release_quads(corpus, ontology))
+                if reasoning is not None:
+                    out.writelines(reasoning.quads)
+            timings["write"] = time.perf_counter() - t
+        try:
+            t = time.perf_counter()
+            with progress.step("load"):
+                local = open_staging(folder)
+                _load(local, path)
+            timings["load"] = time.perf_counter() - t
+        finally:
+            os.unlink(path)
+        updates, meta = _updates(reasoning, ontology.vocab), _meta(corpus, ontology)
+        release = _derive_and_publish(local, store, updates, meta, timings, progress)
+        del local  # closes the state's store before it is renamed or reopened
+    except BaseException:
+        state.discard(folder)
+        raise
+    if reasoning is None or reasoning.method == "rules":
+        records = {s.path: record_of(s, settings.project / s.path) for s in corpus.files}
+        _keep_findings(records, report)
+        state.save(records, key, folder, release.id)
+    else:  # whole-graph HermiT cannot be redone in part: the next build is a full one again
+        state.clear()
     timings["total"] = time.perf_counter() - started
-    return BuildResult(release, report, timings)
+    return BuildResult(release, report, timings, "full", len(corpus.files))
 
 
-def _work_dir(settings: Settings) -> Path:
-    """A scratch folder on the same disk as the store (so big files never fill /tmp)."""
-    base = settings.project / "var" if settings.is_remote else settings.store_path
-    base.mkdir(parents=True, exist_ok=True)
-    return base
+def check(
+    settings: Settings, paths: Iterable[Path] | None = None, progress: Progress | None = None
+) -> Report:
+    """Validate the curated files (or report on ``paths``), redoing only what changed since the
+    last build when there is one: ``kg validate`` of one file in a corpus of 100,000 use cases
+    reads that file and what it references, not the whole corpus."""
+    vocab = settings.vocab
+    ontology = OntologyFiles(settings.ontology_dir, vocab)
+    state = BuildState(work_dir(settings) / "state", settings.project)
+    wanted = [Path(p) for p in paths] if paths is not None else None
+    manifest = state.load(state_key(ontology.digest, vocab.base, False)) or state.load(
+        state_key(ontology.digest, vocab.base, True)
+    )
+    if manifest is None:
+        return validate_project(settings.project, vocab, wanted, progress=progress)[1]
+    delta = state.delta(manifest, force=wanted or ())
+    context = load_context(settings.ontology_dir, vocab.base)
+    local, folder = state.checkpoint(manifest)
+    try:
+        with (progress or Progress()).step(f"validate {len(delta.changed)} files"):
+            applied = apply_delta(
+                local, manifest, delta, settings.project, context, ontology, work_dir(settings)
+            )
+    finally:
+        del local
+        state.discard(folder)
+    if wanted is None:
+        return applied.report
+    return applied.report.only({state.relative(p) for p in wanted})
+
+
+def _incremental(settings, store, ontology, state, manifest, work, progress, no_reason):
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    delta = state.delta(manifest)
+    if delta.empty:
+        report = Report(files=len(manifest.files))
+        report.extend(f for record in manifest.files.values() for f in record.findings)
+        return BuildResult(store.release(), report, {"total": 0.0}, "unchanged", 0)
+    context = load_context(settings.ontology_dir, ontology.vocab.base)
+    local, folder = state.checkpoint(manifest)
+    try:
+        with progress.step(f"validate {len(delta.changed)} changed, {len(delta.removed)} removed"):
+            applied = apply_delta(local, manifest, delta, settings.project, context, ontology, work)
+        timings["validate"] = time.perf_counter() - started
+        if not applied.report.conforms:
+            raise ValidationFailed(applied.report)
+        reasoning = None
+        if not no_reason:
+            t = time.perf_counter()
+            with progress.step("reason"):
+                reasoning = reason_incremental(local, applied, ontology, work / "cache")
+            timings["reason"] = time.perf_counter() - t
+        if reasoning is None and not no_reason:  # a change the rules cannot follow in part
+            del local
+            state.discard(folder)
+            return _full(settings, store, ontology, state, manifest.key, work, progress, no_reason)
+        records = dict(delta.unchanged)
+        for source in applied.changed:
+            records[source.path] = record_of(source, settings.project / source.path)
+        for source in applied.validated:
+            records[source.path].findings = []
+        _keep_findings(records, applied.report, only={s.path for s in applied.validated})
+        meta = {"ontology": ontology.digest, "files": {p: r.digest for p, r in records.items()}}
+        release = _derive_and_publish(
+            local, store, _updates(reasoning, ontology.vocab), meta, timings, progress
+        )
+        del local
+    except BaseException:
+        state.discard(folder)
+        raise
+    state.save(records, manifest.key, folder, release.id)
+    timings["total"] = time.perf_counter() - started
+    return BuildResult(release, applied.report, timings, "incremental", len(applied.validated))
+
+
+def _load(local, path: Path) -> None:
+    try:
+        load_nquads(local, path)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise PublishFailed(f"loading the new release failed: {exc}") from exc
+
+
+def _derive_and_publish(local, store, updates, meta, timings, progress) -> Release:
+    """Run the build's rules on the prepared store, then publish it."""
+    t = time.perf_counter()
+    with progress.step("derive"):
+        try:
+            run_updates(local, updates)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise PublishFailed(f"deriving the new release failed: {exc}") from exc
+    timings["derive"] = time.perf_counter() - t
+    t = time.perf_counter()
+    with progress.step("publish"):
+        release = store.publish_prepared(local, meta)
+    timings["publish"] = time.perf_counter() - t
+    return release
+
+
+def _keep_findings(records: dict, report: Report, only: set[str] | None = None) -> None:
+    """Remember each file's findings (below Violation) for the reports of later builds."""
+    for finding in report.findings:
+        if (only is None or finding.file in only) and finding.file in records:
+            records[finding.file].findings.append(finding)
 
 
 def release_quads(corpus: Corpus, ontology: OntologyFiles) -> Iterable[str]:

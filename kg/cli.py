@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("build", cmd_build, "validate and publish into the store")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--no-reason", action="store_true", help="skip OWL reasoning (quick edits)")
+    p.add_argument("--full", action="store_true", help="rebuild everything instead of what changed")
 
     p = command("explain", cmd_explain, "why the inferred facts about a resource hold")
     p.add_argument("iri", help="an IRI, kind/slug (usecase/…) or prefixed name (sector:energy)")
@@ -105,10 +106,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.validate import validate_project
+    from kg.build import check
 
     paths = [p.resolve() for p in args.paths] or None
-    _, report = validate_project(settings.project, settings.vocab, paths)
+    report = check(settings, paths, progress=_progress(args.format != "text"))
     render = {"text": report.text, "json": report.json, "sarif": report.sarif}[args.format]
     print(render(settings.lang))
     return EXIT_OK if report.conforms else EXIT_INVALID
@@ -117,22 +118,29 @@ def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
 def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
     from kg.build import build
 
-    quiet = args.quiet or not sys.stderr.isatty()
-
-    def progress(step: str) -> None:
-        if not quiet:
-            print(f"… {step}", file=sys.stderr)
-
-    result = build(settings, progress=progress, no_reason=args.no_reason)
+    progress = _progress(args.quiet)
+    result = build(settings, progress=progress, no_reason=args.no_reason, full=args.full)
     warnings = result.report.count("Warning")
     if not args.quiet:
         seconds = result.timings.get("total", 0.0)
-        print(
-            f"published release {result.release.id}: {result.release.quads} quads "
-            f"from {result.report.files} files in {seconds:.1f} s "
-            f"({warnings} warnings; `kg validate` lists them)"
-        )
+        release = result.release
+        if result.mode == "unchanged":
+            print(f"nothing changed since release {release.id} ({release.quads} quads)")
+        else:
+            how = {"full": "read", "incremental": "changed or affected"}[result.mode]
+            print(
+                f"published release {release.id}: {release.quads} quads from "
+                f"{result.report.files} files ({result.validated} {how}) in {seconds:.1f} s "
+                f"({warnings} warnings; `kg validate` lists them)"
+            )
     return EXIT_OK
+
+
+def _progress(quiet: bool):
+    """Bars and step timings on a terminal; nothing in logs, pipes and CI."""
+    from kg.progress import Progress, TerminalProgress
+
+    return TerminalProgress() if not quiet and sys.stderr.isatty() else Progress()
 
 
 def cmd_explain(args: argparse.Namespace, settings: config.Settings) -> int:

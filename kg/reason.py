@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InconsistentGraph
+from kg.incremental import Applied, consistency_corpus
 from kg.namespaces import OWL, RDF, RDF_TYPE, RDFS
 from kg.ontology import OntologyFiles
 from kg.rdf import IRI, Triple, nquad
@@ -114,6 +115,21 @@ def reason(corpus: Corpus, ontology: OntologyFiles, *, cache_dir: Path | None = 
     timings["data"] = time.perf_counter() - t
     result.timings = timings
     return result
+
+
+def reason_incremental(
+    store, applied: Applied, ontology: OntologyFiles, cache_dir: Path | None = None
+) -> Reasoning | None:
+    """Reasoning for an incremental build (:mod:`kg.incremental`), or None when the change
+    needs a full one: statements the rules do not cover, or a contradiction (the full build
+    reports it with every file and line involved)."""
+    axioms = tbox_axioms(ontology, cache_dir)
+    if axioms.unsupported or data_unsupported(Corpus(applied.changed, applied.corpus.context)):
+        return None
+    corpus = consistency_corpus(store, applied, ontology.vocab)
+    if consistency.check(corpus, axioms, ontology.vocab):
+        return None
+    return Reasoning(axioms, rules.all_rules(axioms, ontology.vocab))
 
 
 def _whole_graph(

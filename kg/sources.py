@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kg.messages import message
 from kg.namespaces import Vocabulary
+from kg.progress import Progress
 from kg.rdf import IRI
 from kg.report import Finding
 from kg.yamlld import Context, Parsed, Problem, convert, load_context
@@ -70,10 +71,12 @@ def discover(usecases_dir: Path) -> list[Path]:
     return found
 
 
-def read_file(
-    path: Path, project: Path, context: Context, vocab: Vocabulary, index: int = 0
-) -> SourceFile:
-    """Read one curated file into a :class:`SourceFile`; problems become findings."""
+def read_file(path: Path, project: Path, context: Context, vocab: Vocabulary) -> SourceFile:
+    """Read one curated file into a :class:`SourceFile`; problems become findings.
+
+    Blank nodes are named after the file's path, so they never clash with another file's and
+    stay the same whichever other files are read with it (incremental builds read a few).
+    """
     data = path.read_bytes()
     relative = path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
     source = SourceFile(
@@ -97,11 +100,16 @@ def read_file(
             source.parsed.problems.append(Problem("not-text", line, 1))
         else:
             if suffix in YAML_SUFFIXES:
-                source.parsed = convert(text, context, stem=path.stem, bnode_prefix=f"f{index}")
+                prefix = _bnode_prefix(relative)
+                source.parsed = convert(text, context, stem=path.stem, bnode_prefix=prefix)
             else:
                 source.parsed = _read_rdf(text, data, suffix, context)
     source.findings = [_finding(source.path, p) for p in source.parsed.problems]
     return source
+
+
+def _bnode_prefix(relative: str) -> str:
+    return "f" + hashlib.sha1(relative.encode()).hexdigest()[:10]
 
 
 def _finding(path: str, problem: Problem) -> Finding:
@@ -210,11 +218,20 @@ class Corpus:
         return self._subjects.get(subject)
 
 
-def read_corpus(project: Path, vocab: Vocabulary, paths: Iterable[Path] | None = None) -> Corpus:
+def read_corpus(
+    project: Path,
+    vocab: Vocabulary,
+    paths: Iterable[Path] | None = None,
+    progress: Progress | None = None,
+) -> Corpus:
     """Read every curated file of ``project`` (or just ``paths``) and check identity."""
     context = load_context(project / "ontology", vocab.base)
     files = list(paths) if paths is not None else discover(project / "usecases")
-    sources = [read_file(p, project, context, vocab, i) for i, p in enumerate(files)]
+    sources = []
+    with (progress or Progress()).bar("read", len(files)) as advance:
+        for path in files:
+            sources.append(read_file(path, project, context, vocab))
+            advance(1)
     _check_duplicates(sources)
     return Corpus(sources, context)
 

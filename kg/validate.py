@@ -10,26 +10,30 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.bridge import from_rdflib, graph_of
 from kg.namespaces import RDF_TYPE, SH, Vocabulary
 from kg.ontology import OntologyFiles
+from kg.progress import Progress
 from kg.rdf import IRI, Literal, label_of
 from kg.report import Finding, Report
 from kg.sources import Corpus, SourceFile, read_corpus
 
 
 def validate_project(
-    project: Path, vocab: Vocabulary, paths: Iterable[Path] | None = None
+    project: Path,
+    vocab: Vocabulary,
+    paths: Iterable[Path] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Corpus, Report]:
     """Read the whole corpus and validate it, or just ``paths`` in its context (references to
     entities of other files resolve; only the given files are checked and reported)."""
-    corpus = read_corpus(project, vocab)
+    corpus = read_corpus(project, vocab, progress=progress)
     ontology = OntologyFiles(project / "ontology", vocab)
     only = {_relative(p, project) for p in paths} if paths is not None else None
-    return corpus, validate_corpus(corpus, ontology, only)
+    return corpus, validate_corpus(corpus, ontology, only, progress=progress)
 
 
 def _relative(path: Path, project: Path) -> str:
@@ -39,9 +43,15 @@ def _relative(path: Path, project: Path) -> str:
 
 
 def validate_corpus(
-    corpus: Corpus, ontology: OntologyFiles, only: set[str] | None = None
+    corpus: Corpus,
+    ontology: OntologyFiles,
+    only: set[str] | None = None,
+    *,
+    hood: Neighbourhood | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """Findings of the reader and of SHACL for every file (or the files in ``only``)."""
+    """Findings of the reader and of SHACL for every file (or the files in ``only``); ``hood``
+    is what the shapes read beyond these files (by default, the rest of ``corpus``)."""
     wanted = [f for f in corpus.files if only is None or f.path in only]
     report = Report(files=len(wanted))
     read_findings = [finding for f in wanted for finding in f.findings]
@@ -50,7 +60,9 @@ def validate_corpus(
     refused = {(f.file, f.field) for f in read_findings}
     readable = [f for f in wanted if f.parsed.triples]
     shacl = [
-        f for f in shacl_findings(readable, corpus, ontology) if (f.file, f.field) not in refused
+        f
+        for f in shacl_findings(readable, corpus, ontology, hood=hood, progress=progress)
+        if (f.file, f.field) not in refused
     ]
     # A missing field is one Violation, not also a Warning per missing language.
     missing = {(f.focus, f.field) for f in shacl if f.severity == "Violation"}
@@ -75,10 +87,7 @@ class Neighbourhood:
     the shapes use (``sh:inversePath``)."""
 
     def __init__(self, corpus: Corpus, ontology: OntologyFiles) -> None:
-        import rdflib
-
-        inverse = rdflib.URIRef(SH + "inversePath")
-        self.inverse_predicates = {str(p) for p in ontology.shapes.objects(None, inverse)}
+        self.inverse_predicates = inverse_predicates(ontology)
         self.types: dict[object, list[tuple]] = {}
         self.incoming: dict[object, list[tuple]] = {}
         for s, p, o in corpus.triples():
@@ -86,6 +95,13 @@ class Neighbourhood:
                 self.types.setdefault(s, []).append((s, p, o))
             if p.value in self.inverse_predicates:
                 self.incoming.setdefault(o, []).append((s, p, o))
+
+    @classmethod
+    def empty(cls, inverse: set[str]) -> Neighbourhood:
+        """A neighbourhood to fill from elsewhere (the incremental build asks its store)."""
+        hood = cls.__new__(cls)
+        hood.inverse_predicates, hood.types, hood.incoming = inverse, {}, {}
+        return hood
 
     def around(self, files: list[SourceFile]) -> tuple[list[tuple], list[IRI]]:
         """The triples to validate ``files`` with, and their focus nodes."""
@@ -99,24 +115,42 @@ class Neighbourhood:
         return own + extra, focus
 
 
+def inverse_predicates(ontology: OntologyFiles) -> set[str]:
+    """The predicates the shapes follow backwards (``sh:inversePath``)."""
+    import rdflib
+
+    inverse = rdflib.URIRef(SH + "inversePath")
+    return {str(p) for p in ontology.shapes.objects(None, inverse)}
+
+
 def shacl_findings(
     files: list[SourceFile],
     corpus: Corpus,
     ontology: OntologyFiles,
     *,
+    hood: Neighbourhood | None = None,
     chunk_size: int = CHUNK_SIZE,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> list[Finding]:
-    """SHACL findings for ``files``, validated chunk by chunk with their neighbourhood."""
+    """SHACL findings for ``files``, validated chunk by chunk with their neighbourhood (by
+    default read from ``corpus``)."""
     if not files:
         return []
-    hood = Neighbourhood(corpus, ontology)
+    hood = hood or Neighbourhood(corpus, ontology)
     chunks = _chunks(files, chunk_size)
     workers = workers or min(len(chunks), os.cpu_count() or 1)
-    if workers <= 1:
-        found = [f for chunk in chunks for f in _validate_chunk(chunk, hood, corpus, ontology)]
-    else:
-        found = _in_parallel(chunks, hood, corpus, ontology, workers)
+    found: list[Finding] = []
+    with (progress or Progress()).bar("SHACL", sum(len(c) for c in chunks)) as advance:
+        if workers <= 1:
+            for chunk in chunks:
+                found.extend(_validate_chunk(chunk, hood, corpus, ontology))
+                advance(len(chunk))
+        else:
+            parts = _in_parallel(chunks, hood, corpus, ontology, workers)
+            for chunk, part in zip(chunks, parts, strict=True):
+                found.extend(part)
+                advance(len(chunk))
     unique: dict[tuple, Finding] = {}  # sh:nodeKind and sh:pattern may say the same twice
     for finding in found:
         key = (finding.file, finding.line, finding.field, finding.value, finding.message.get("en"))
@@ -140,7 +174,7 @@ def _chunks(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
 _POOL_STATE: dict[str, object] = {}
 
 
-def _in_parallel(chunks, hood, corpus, ontology, workers: int) -> list[Finding]:
+def _in_parallel(chunks, hood, corpus, ontology, workers: int) -> Iterator[list[Finding]]:
     """Validate chunks in forked processes that share the parsed corpus copy-on-write."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -149,8 +183,7 @@ def _in_parallel(chunks, hood, corpus, ontology, workers: int) -> list[Finding]:
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = pool.map(_validate_chunk_by_index, range(len(chunks)))
-            return [f for part in parts for f in part]
+            yield from pool.map(_validate_chunk_by_index, range(len(chunks)))
     finally:
         _POOL_STATE.clear()
 

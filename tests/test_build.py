@@ -70,7 +70,7 @@ def test_failed_load_leaves_the_store_untouched(project_settings: Settings, monk
 
     monkeypatch.setattr(kg.build, "release_quads", broken)
     with pytest.raises(Exception, match="loading the new release failed"):
-        build(project_settings)
+        build(project_settings, full=True)
     assert quads(project_settings) == before
     releases = project_settings.store_path / "releases"
     assert len([p for p in releases.iterdir() if p.is_dir()]) == 1
@@ -111,7 +111,8 @@ def test_killed_build_leaves_the_previous_release(project_settings: Settings) ->
     case.write_text(
         case.read_text(encoding="utf-8").replace("2026-05-06", "2026-05-07"), encoding="utf-8"
     )
-    command = [sys.executable, "-c", "from kg.cli import main; main(['build', '--quiet'])"]
+    run = "from kg.cli import main; main(['build', '--quiet', '--full'])"
+    command = [sys.executable, "-c", run]
     killed_during_publish = 0
     for delay in (0.2, 0.4, 0.6, 0.8, 1.0, 1.2):
         process = subprocess.Popen(command, env=env)
@@ -163,7 +164,7 @@ def test_killed_build_leaves_the_previous_release(project_settings: Settings) ->
 
 def test_release_folders_are_pruned(project_settings: Settings) -> None:
     for _ in range(4):
-        build(project_settings)
+        build(project_settings, full=True)
     releases = [p for p in (project_settings.store_path / "releases").iterdir() if p.is_dir()]
     assert len(releases) == project_settings.keep_releases
     current = Path(os.readlink(project_settings.store_path / "current")).name

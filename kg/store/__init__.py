@@ -5,6 +5,7 @@ The modules of this package are the only ones that import pyoxigraph or SPARQLWr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.store.base import QueryKind, Release, ResultFormat, Store
@@ -13,6 +14,14 @@ if TYPE_CHECKING:
     from kg.config import Settings
 
 __all__ = ["QueryKind", "Release", "ResultFormat", "Store", "open_store"]
+
+
+def work_dir(settings: Settings) -> Path:
+    """A scratch folder on the same disk as the store (so big files never fill /tmp), which
+    also holds the build's state (:mod:`kg.state`)."""
+    base = settings.project / "var" if settings.is_remote else settings.store_path
+    base.mkdir(parents=True, exist_ok=True)
+    return base
 
 
 def open_store(settings: Settings) -> Store:
@@ -34,6 +43,7 @@ def open_store(settings: Settings) -> Store:
             publish_timeout=settings.store_publish_timeout,
             retries=settings.store_retries,
             publish_mode=settings.store_publish,
+            spool=work_dir(settings),
         )
     from kg.store.embedded import EmbeddedStore
 

@@ -7,8 +7,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.rdf import Term, Triple
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 Bindings = Mapping[str, Term]
 Row = dict[str, Term]
@@ -150,6 +154,11 @@ class Store(ABC):
         ``updates`` (SPARQL Update requests, run in order on the new release before it becomes
         visible) materialise what the build derives, such as sector interconnections.
         """
+
+    @abstractmethod
+    def publish_prepared(self, local: ox.Store, meta: Mapping[str, object]) -> Release:
+        """Replace the served graph by the dataset of ``local``, a pyoxigraph store the build
+        prepared (with its derived graphs), atomically for readers; ``local`` stays usable."""
 
     @abstractmethod
     def release(self) -> Release | None:

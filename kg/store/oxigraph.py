@@ -4,7 +4,7 @@ release (the remote store prepares each release in a local pyoxigraph store too)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -72,3 +72,37 @@ def load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> tuple[ox
     if count == 0:
         raise ValueError("the new release holds no quads")
     return store, count
+
+
+# -- the build's staging store (kg.state) -----------------------------------------------------
+def open_staging(folder: Path) -> ox.Store:
+    """A writable on-disk store the build prepares a release in."""
+    return ox.Store(str(folder))
+
+
+def load_nquads(store: ox.Store, nquads: Path) -> None:
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+
+
+def drop_graphs(store: ox.Store, graphs: Iterable[str]) -> None:
+    for graph in graphs:
+        store.remove_graph(ox.NamedNode(graph))
+
+
+def named_graphs(store: ox.Store) -> list[str]:
+    return [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+
+def run_updates(store: ox.Store, updates: Sequence[str]) -> None:
+    for update in updates:
+        store.update(update)
+
+
+def select_rows(store: ox.Store, query: str) -> list[dict[str, Term]]:
+    """Rows of a SELECT over the union of the store's graphs, as kg.rdf terms."""
+    result = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [
+        {n: from_ox(s[n]) for n in names if s[n] is not None}  # type: ignore[misc]
+        for s in result
+    ]

@@ -134,6 +134,7 @@ class RemoteStore(Store):
         backoff: float = 0.2,
         publish_mode: str = "update",
         meta_ttl: float = 1.0,
+        spool: Path | None = None,
     ) -> None:
         if publish_mode not in ("update", "put"):
             raise ConfigurationError(
@@ -148,6 +149,8 @@ class RemoteStore(Store):
         self.backoff = backoff
         self.publish_mode = publish_mode
         self.meta_ttl = meta_ttl
+        #: where the request body of a publish is written (it is as big as the release)
+        self.spool = spool
         self._meta_lock = threading.Lock()
         self._meta_cache: tuple[float, Release | None] | None = None
 
@@ -353,20 +356,27 @@ class RemoteStore(Store):
     def publish(
         self, nquads: Path, meta: Mapping[str, object], updates: Sequence[str] = ()
     ) -> Release:
-        release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
         with tempfile.TemporaryDirectory(prefix="kg-release-", dir=Path(nquads).parent) as tmp:
             try:
-                local, count = _prepare_release(Path(tmp) / "store", Path(nquads), updates)
+                local, _ = _prepare_release(Path(tmp) / "store", Path(nquads), updates)
             except (OSError, SyntaxError, ValueError) as exc:
                 raise PublishFailed(f"preparing the new release failed: {exc}") from exc
-            release = Release(
-                release_id, count, datetime.now(UTC).isoformat(timespec="seconds"), dict(meta)
-            )
-            body = Path(tmp) / "request"
             try:
-                self._send_release(local, release, body)
+                return self.publish_prepared(local, meta)
             finally:
                 del local
+
+    def publish_prepared(self, local: ox.Store, meta: Mapping[str, object]) -> Release:
+        """Send the whole of ``local`` in one request (the server swaps it in one transaction)."""
+        release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+        count = len(local)
+        if count == 0:
+            raise PublishFailed("the new release holds no quads")
+        release = Release(
+            release_id, count, datetime.now(UTC).isoformat(timespec="seconds"), dict(meta)
+        )
+        with tempfile.TemporaryDirectory(prefix="kg-send-", dir=self.spool) as tmp:
+            self._send_release(local, release, Path(tmp) / "request")
         self._meta_cache = None
         served = self.release()
         if served is None or served.id != release.id:

@@ -1,0 +1,283 @@
+"""Apply a change of the curated files to a copy of the last build's graph, and validate what
+the change affects.
+
+A file's SHACL result depends on its own triples, on the types of the entities it references
+(``sh:class``) and on the statements other files make about its entities along the inverse
+paths of the shapes. So after a change, besides the changed files themselves, exactly these are
+validated again: files that reference an entity whose types changed (it was added, removed or
+retyped), and files defining an entity that a changed file points at (or pointed at) along an
+inverse path. What they read of the rest of the corpus comes from the state's store
+(:mod:`kg.state`), not from parsing every file.
+
+Data consistency (disjoint classes, functional properties) can only break where a triple was
+added, so it is checked for the entities the changed files mention, with every statement the
+store holds about them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.messages import message
+from kg.namespaces import RDF_TYPE, Vocabulary
+from kg.ontology import OntologyFiles
+from kg.rdf import IRI, Term, nquad
+from kg.report import Finding, Report
+from kg.sources import Corpus, SourceFile, read_file
+from kg.state import Delta, Manifest
+from kg.store.oxigraph import drop_graphs, load_nquads, named_graphs, select_rows
+from kg.validate import Neighbourhood, inverse_predicates, validate_corpus
+from kg.yamlld import Context, Parsed
+
+#: IRIs per VALUES block (pyoxigraph parses each query; keep them reasonably small).
+_BATCH = 2000
+
+
+@dataclass
+class Applied:
+    """A change applied to a copy of the state's store, validated."""
+
+    report: Report  #: findings of every file, as a full validation would report them
+    changed: list[SourceFile]  #: the new and modified files, parsed
+    validated: list[SourceFile]  #: every file validated again (changed and dependent)
+    corpus: Corpus  #: the validated files
+
+
+class Graphs:
+    """Named graph IRIs of curated files, and back."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.prefix = vocab.graph("source/")
+        self.vocab = vocab
+
+    def of(self, path: str) -> str:
+        return self.prefix + path
+
+    def path(self, graph: str) -> str | None:
+        return graph[len(self.prefix) :] if graph.startswith(self.prefix) else None
+
+    def derived(self, store) -> list[str]:
+        """Graphs the build derives (reasoning, aggregates): neither a file's nor the ontology."""
+        ontology = self.vocab.graph("ontology")
+        return [g for g in named_graphs(store) if not g.startswith(self.prefix) and g != ontology]
+
+
+def apply_delta(
+    store,
+    manifest: Manifest,
+    delta: Delta,
+    project: Path,
+    context: Context,
+    ontology: OntologyFiles,
+    work: Path,
+) -> Applied:
+    """Replace the changed files' graphs in ``store`` (a checkpoint of the state) and validate.
+
+    The derived graphs are dropped too: the caller runs the rules again on the result.
+    """
+    vocab = ontology.vocab
+    graphs = Graphs(vocab)
+    inverse = inverse_predicates(ontology)
+    changed = [read_file(p, project, context, vocab) for p in delta.changed]
+    old_paths = [s.path for s in changed if s.path in manifest.files] + delta.removed
+    old_graphs = [graphs.of(p) for p in old_paths]
+
+    # What the old versions said that others may depend on, read before they are replaced.
+    typed = {iri for p in old_paths for iri in manifest.files[p].defines}
+    typed |= _typed_in(store, old_graphs)
+    for source in changed:
+        typed |= set(source.parsed.defines)
+        typed |= {s.value for s, p, _ in source.parsed.triples if _is_type(s, p)}
+    old_types = _types(store, typed, graphs)
+    targets = _inverse_targets(store, old_graphs, inverse)
+
+    drop_graphs(store, old_graphs + graphs.derived(store))
+    _load(store, changed, work)
+
+    new_types = _types(store, typed, graphs)
+    retyped = {i for i in typed if old_types.get(i, set()) != new_types.get(i, set())}
+    for source in changed:
+        targets |= {o.value for _, p, o in source.parsed.triples if _inverse(p, o, inverse)}
+    duplicates = _duplicates(changed, delta, manifest)
+    skip = {s.path for s in changed} | set(delta.removed)
+    dependents = _graphs_referencing(store, retyped, graphs) | _graphs_defining(
+        store, targets, graphs
+    )
+    dependents |= {f.file for f in duplicates}  # the first definition decides, as in a full read
+    dependents = {p for p in dependents - skip if p in delta.unchanged}
+    again = [read_file(project / p, project, context, vocab) for p in dependents]
+    # in the order a full read has them, which decides where a finding about an entity goes
+    files = sorted(changed + again, key=lambda s: Path(project / s.path))
+    corpus = Corpus(files, context)
+    hood = _neighbourhood(store, corpus, inverse, graphs)
+    report = validate_corpus(corpus, ontology, hood=hood)
+    report.extend(duplicates)
+    validated = {s.path for s in corpus.files}
+    for path, record in delta.unchanged.items():
+        if path not in validated:
+            report.extend(record.findings)
+    report.files = len(delta.unchanged) + len(changed)
+    return Applied(report=report, changed=changed, validated=corpus.files, corpus=corpus)
+
+
+def _is_type(s: object, p: IRI) -> bool:
+    return p.value == RDF_TYPE and isinstance(s, IRI)
+
+
+def _inverse(p: IRI, o: Term, inverse: set[str]) -> bool:
+    return p.value in inverse and isinstance(o, IRI)
+
+
+def _load(store, sources: list[SourceFile], work: Path) -> None:
+    if not sources:
+        return
+    fd, name = tempfile.mkstemp(suffix=".nq", dir=work)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            for source in sources:
+                graph = IRI(source.graph)
+                out.writelines(nquad(s, p, o, graph) for s, p, o in source.parsed.triples)
+        load_nquads(store, Path(name))
+    finally:
+        os.unlink(name)
+
+
+def _values(iris: Iterable[str]) -> Iterable[str]:
+    """``VALUES`` bodies of at most :data:`_BATCH` IRIs each."""
+    batch = sorted(iris)
+    for start in range(0, len(batch), _BATCH):
+        yield " ".join(f"<{i}>" for i in batch[start : start + _BATCH])
+
+
+def _typed_in(store, graph_iris: list[str]) -> set[str]:
+    found: set[str] = set()
+    for values in _values(graph_iris):
+        query = f"SELECT DISTINCT ?x WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?x a ?t }} }}"
+        found |= {r["x"].value for r in select_rows(store, query) if isinstance(r["x"], IRI)}
+    return found
+
+
+def _types(store, iris: set[str], graphs: Graphs) -> dict[str, set[str]]:
+    """The types curated files give each of ``iris``."""
+    found: dict[str, set[str]] = {}
+    for values in _values(iris):
+        query = f"SELECT ?x ?t ?g WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x a ?t }} }}"
+        for row in select_rows(store, query):
+            if graphs.path(row["g"].value) is not None:
+                found.setdefault(row["x"].value, set()).add(row["t"].value)
+    return found
+
+
+def _inverse_targets(store, graph_iris: list[str], inverse: set[str]) -> set[str]:
+    if not graph_iris or not inverse:
+        return set()
+    predicates = " ".join(f"<{p}>" for p in sorted(inverse))
+    found: set[str] = set()
+    for values in _values(graph_iris):
+        query = (
+            f"SELECT DISTINCT ?y WHERE {{ VALUES ?g {{ {values} }} VALUES ?p {{ {predicates} }} "
+            "GRAPH ?g { ?s ?p ?y } FILTER(isIRI(?y)) }"
+        )
+        found |= {r["y"].value for r in select_rows(store, query)}
+    return found
+
+
+def _graphs_referencing(store, iris: set[str], graphs: Graphs) -> set[str]:
+    """Files that have one of ``iris`` as the object of a statement."""
+    found: set[str] = set()
+    for values in _values(iris):
+        query = f"SELECT DISTINCT ?g WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?s ?p ?x }} }}"
+        found |= {p for r in select_rows(store, query) if (p := graphs.path(r["g"].value))}
+    return found
+
+
+def _graphs_defining(store, iris: set[str], graphs: Graphs) -> set[str]:
+    found: set[str] = set()
+    for values in _values(iris):
+        query = f"SELECT DISTINCT ?g WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x ?p ?o }} }}"
+        found |= {p for r in select_rows(store, query) if (p := graphs.path(r["g"].value))}
+    return found
+
+
+def _neighbourhood(store, corpus: Corpus, inverse: set[str], graphs: Graphs) -> Neighbourhood:
+    """What the shapes read beyond the validated files, from the store (curated graphs only)."""
+    referenced = {o.value for _, _, o in corpus.triples() if isinstance(o, IRI)}
+    subjects = {s.value for s, _, _ in corpus.triples() if isinstance(s, IRI)}
+    hood = Neighbourhood.empty(inverse)
+    for iri, types in _types(store, referenced, graphs).items():
+        hood.types[IRI(iri)] = [(IRI(iri), IRI(RDF_TYPE), IRI(t)) for t in sorted(types)]
+    if inverse:
+        predicates = " ".join(f"<{p}>" for p in sorted(inverse))
+        for values in _values(subjects):
+            query = (
+                f"SELECT ?s ?p ?x ?g WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }}"
+                " GRAPH ?g { ?s ?p ?x } }"
+            )
+            for row in select_rows(store, query):
+                if graphs.path(row["g"].value) is not None:
+                    triple = (row["s"], row["p"], row["x"])
+                    hood.incoming.setdefault(row["x"], []).append(triple)
+    return hood
+
+
+def _duplicates(changed: list[SourceFile], delta: Delta, manifest: Manifest) -> list[Finding]:
+    """Identifiers a changed file defines that another file defines too (both are told)."""
+    where: dict[str, list[tuple[str, int]]] = {}
+    wanted = {iri for source in changed for iri in source.parsed.defines}
+    for path, record in delta.unchanged.items():
+        for iri in wanted & record.defines.keys():
+            where.setdefault(iri, []).append((path, record.defines[iri]))
+    for source in changed:
+        for iri, line in source.parsed.defines.items():
+            where.setdefault(iri, []).append((source.path, line))
+    findings = []
+    for iri, places in where.items():
+        if len(places) < 2:
+            continue
+        for path, line in places:
+            others = ", ".join(f"{o}:{n}" for o, n in places if o != path)
+            findings.append(
+                Finding(
+                    severity="Violation",
+                    file=path,
+                    line=line,
+                    field="id",
+                    value=iri,
+                    code="duplicate-id",
+                    message=message("duplicate-id", other=others),
+                )
+            )
+    return findings
+
+
+def consistency_corpus(store, applied: Applied, vocab: Vocabulary) -> Corpus:
+    """The changed files plus every statement other files make about what they mention."""
+    graphs = Graphs(vocab)
+    mentioned = {
+        term.value
+        for s, _, o in (t for source in applied.changed for t in source.parsed.triples)
+        for term in (s, o)
+        if isinstance(term, IRI)
+    }
+    own = {s.graph for s in applied.changed}
+    extra: dict[str, Parsed] = {}
+    for values in _values(mentioned):
+        query = (
+            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?x {{ {values} }} "
+            "{ GRAPH ?g { ?x ?p ?o } BIND(?x AS ?s) } "
+            "UNION { GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) } }"
+        )
+        for row in select_rows(store, query):
+            graph = row["g"].value
+            if graph in own or graphs.path(graph) is None:
+                continue
+            extra.setdefault(graph, Parsed()).add(row["s"], row["p"], row["o"], 1)
+    others = [
+        SourceFile(path=graphs.path(g) or g, digest="", parsed=parsed, graph=g)
+        for g, parsed in sorted(extra.items())
+    ]
+    return Corpus(applied.changed + others, applied.corpus.context)

@@ -1,0 +1,161 @@
+"""Incremental builds publish exactly what a full build of the same files publishes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import to_canonical_graph
+
+from kg import config
+from kg.build import BuildResult, build
+from kg.errors import ValidationFailed
+from kg.store import ResultFormat, open_store
+
+USE_CASE = "usecases/air-quality-sensor-network.yaml"
+
+
+def _dataset(settings: config.Settings, tmp: Path) -> dict[str, frozenset]:
+    """Each named graph of the served release, canonical (blank node labels do not matter)."""
+    out = tmp / "dump.nq"
+    open_store(settings).dump(ResultFormat.N_QUADS, out)
+    data = rdflib.Dataset()
+    data.parse(out, format="nquads")
+    return {
+        str(graph.identifier): frozenset(to_canonical_graph(graph))
+        for graph in data.graphs()
+        if len(graph)
+    }
+
+
+def _findings(report) -> set[tuple]:
+    return {(f.severity, f.file, f.line, f.field, f.code, f.value) for f in report.findings}
+
+
+class Twin:
+    """One project built two ways: incrementally into one store, from scratch into another."""
+
+    def __init__(self, project: Path, tmp: Path) -> None:
+        self.project = project
+        self.tmp = tmp
+        self.incremental = config.load({}, project=project, store=str(tmp / "inc"))
+        self.full = config.load({}, project=project, store=str(tmp / "full"))
+
+    def build(self, mode: str | None = "incremental") -> BuildResult:
+        result = build(self.incremental)
+        if mode is not None:
+            assert result.mode == mode
+        reference = build(self.full, full=True)
+        assert _dataset(self.incremental, self.tmp) == _dataset(self.full, self.tmp)
+        assert _findings(result.report) == _findings(reference.report)
+        assert result.report.files == reference.report.files
+        assert result.release.meta["files"] == reference.release.meta["files"]
+        return result
+
+    def fails_alike(self) -> set[tuple]:
+        served = open_store(self.incremental).release()
+        with pytest.raises(ValidationFailed) as incremental:
+            build(self.incremental)
+        with pytest.raises(ValidationFailed) as full:
+            build(self.full, full=True)
+        assert _findings(incremental.value.report) == _findings(full.value.report)
+        assert open_store(self.incremental).release() == served  # nothing published
+        return _findings(incremental.value.report)
+
+
+@pytest.fixture
+def twin(project_copy: Path, tmp_path: Path) -> Twin:
+    return Twin(project_copy, tmp_path / "stores")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_edits_additions_renames_and_deletions_equal_a_full_build(twin: Twin) -> None:
+    project = twin.project
+    assert twin.build(mode="full").validated == twin.build(mode=None).report.files
+    assert build(twin.incremental).mode == "unchanged"
+
+    # an edit of one use case touches that file and what its shapes read across
+    _edit(project / USE_CASE, "Municipal air-quality sensor network", "City air-quality grid")
+    edited = twin.build()
+    assert 1 <= edited.validated < edited.report.files // 4
+
+    # a new use case that uses shared datasets and names a place
+    new = project / "usecases" / "new-air-quality-twin.yaml"
+    text = (project / USE_CASE).read_text(encoding="utf-8")
+    new.write_text(text.replace("air-quality-sensor-network", "new-air-quality-twin"))
+    twin.build()
+
+    # a rename: same content, another file, so another named graph
+    (project / "usecases" / "moved").mkdir()
+    shutil.move(new, project / "usecases" / "moved" / new.name)
+    twin.build()
+
+    # a deletion
+    (project / "usecases" / "moved" / new.name).unlink()
+    twin.build()
+
+    # an edit of the shared datasets, which many use cases reference
+    datasets = project / "usecases" / "shared" / "datasets.yaml"
+    _edit(datasets, 'en: "Hamburg Urban Data Platform"', 'en: "Urban Data Platform of Hamburg"')
+    twin.build()
+
+
+def test_a_retyped_entity_revalidates_the_files_that_reference_it(twin: Twin) -> None:
+    twin.build(mode="full")
+    datasets = twin.project / "usecases" / "shared" / "places.yaml"
+    text = datasets.read_text(encoding="utf-8")
+    # a municipality that use cases name as their place becomes an organisation
+    first = text.index("type: Municipality")
+    datasets.write_text(text[:first] + "type: Organization" + text[first + 18 :], encoding="utf-8")
+    findings = twin.fails_alike()
+    assert any(f[1] != "usecases/shared/places.yaml" for f in findings)
+    datasets.write_text(text, encoding="utf-8")
+    assert build(twin.incremental).mode == "unchanged"
+
+
+def test_a_broken_file_fails_and_leaves_state_and_store_as_they_were(twin: Twin) -> None:
+    twin.build(mode="full")
+    path = twin.project / USE_CASE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("type: UseCase", "type: UseCase\nmaturity: [unclosed"))
+    findings = twin.fails_alike()
+    assert {f[1] for f in findings if f[0] == "Violation"} == {USE_CASE}
+    path.write_text(text, encoding="utf-8")
+    assert build(twin.incremental).mode == "unchanged"
+    # a duplicate identifier in a new file names both files
+    copy = twin.project / "usecases" / "copy.yaml"
+    copy.write_text(text, encoding="utf-8")
+    assert {f[1] for f in twin.fails_alike() if f[4] == "duplicate-id"} == {
+        USE_CASE,
+        "usecases/copy.yaml",
+    }
+
+
+def test_an_ontology_change_rebuilds_everything(twin: Twin) -> None:
+    twin.build(mode="full")
+    shapes = twin.project / "ontology" / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    twin.build(mode="full")
+    no_reason = build(twin.incremental, no_reason=True)
+    assert no_reason.mode == "full"  # another reasoning mode is another state
+
+
+def test_validating_one_file_reads_the_state_and_agrees_with_a_full_read(twin: Twin) -> None:
+    from kg.build import check
+    from kg.validate import validate_project
+
+    twin.build(mode="full")
+    path = twin.project / USE_CASE
+    _edit(path, "type: UseCase", "type: UseCase\nsectors: [no-such-sector]")
+    fast = check(twin.incremental, [path])
+    slow = validate_project(twin.project, twin.incremental.vocab, [path])[1]
+    assert not fast.conforms
+    assert _findings(fast) == _findings(slow)
+    assert fast.files == slow.files == 1
