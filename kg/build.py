@@ -12,7 +12,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.bridge import from_rdflib
@@ -100,8 +100,6 @@ def _full(settings, store, ontology, state, key, work, progress, no_reason) -> B
             t = time.perf_counter()
             with progress.step("write quads"):
                 out.writelines(release_quads(corpus, ontology))
-                if reasoning is not None:
-                    out.writelines(reasoning.quads)
             timings["write"] = time.perf_counter() - t
         try:
             t = time.perf_counter()
@@ -112,7 +110,10 @@ def _full(settings, store, ontology, state, key, work, progress, no_reason) -> B
         finally:
             os.unlink(path)
         updates, meta = _updates(reasoning, ontology.vocab), _meta(corpus, ontology)
-        release = _derive_and_publish(local, store, updates, meta, timings, progress)
+        extra = reasoning.quads if reasoning is not None else []
+        release = _derive_and_publish(
+            state, local, store, updates, meta, timings, progress, extra, work
+        )
         del local  # closes the state's store before it is renamed or reopened
     except BaseException:
         state.discard(folder)
@@ -187,20 +188,22 @@ def _incremental(settings, store, ontology, state, manifest, work, progress, no_
         records = dict(delta.unchanged)
         for source in applied.changed:
             records[source.path] = record_of(source, settings.project / source.path)
-        for source in applied.validated:
-            records[source.path].findings = []
-        _keep_findings(records, applied.report, only={s.path for s in applied.validated})
+        for path, entities in applied.affected.items():
+            kept = [f for f in records[path].findings if f.focus is None or f.focus not in entities]
+            records[path] = replace(records[path], findings=kept)
+        revalidated = {s.path for s in applied.corpus.files}
+        _keep_findings(records, applied.report, only=revalidated, affected=applied.affected)
         meta = {"ontology": ontology.digest, "files": {p: r.digest for p, r in records.items()}}
-        release = _derive_and_publish(
-            local, store, _updates(reasoning, ontology.vocab), meta, timings, progress
-        )
+        updates = _updates(reasoning, ontology.vocab)
+        release = _derive_and_publish(state, local, store, updates, meta, timings, progress)
         del local
     except BaseException:
         state.discard(folder)
         raise
     state.save(records, manifest.key, folder, release.id)
     timings["total"] = time.perf_counter() - started
-    return BuildResult(release, applied.report, timings, "incremental", len(applied.validated))
+    validated = len(applied.changed) + sum(len(e) for e in applied.affected.values())
+    return BuildResult(release, applied.report, timings, "incremental", validated)
 
 
 def _load(local, path: Path) -> None:
@@ -210,27 +213,60 @@ def _load(local, path: Path) -> None:
         raise PublishFailed(f"loading the new release failed: {exc}") from exc
 
 
-def _derive_and_publish(local, store, updates, meta, timings, progress) -> Release:
-    """Run the build's rules on the prepared store, then publish it."""
+def _derive_and_publish(
+    state, local, store, updates, meta, timings, progress, extra=(), work=None
+) -> Release:
+    """Publish a copy of the state's store ``local`` with what the build derives added.
+
+    The state keeps only the curated graphs and the ontology: derived graphs are written anew
+    on every build, and dropping the old ones from a large store would cost more than writing
+    them (``extra`` holds quads derived outside the store, by whole-graph HermiT).
+    """
     t = time.perf_counter()
-    with progress.step("derive"):
-        try:
-            run_updates(local, updates)
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise PublishFailed(f"deriving the new release failed: {exc}") from exc
-    timings["derive"] = time.perf_counter() - t
-    t = time.perf_counter()
-    with progress.step("publish"):
-        release = store.publish_prepared(local, meta)
-    timings["publish"] = time.perf_counter() - t
-    return release
+    copy, folder = state.copy(local)
+    try:
+        with progress.step("derive"):
+            try:
+                if extra:
+                    _load_lines(copy, extra, work)
+                run_updates(copy, updates)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise PublishFailed(f"deriving the new release failed: {exc}") from exc
+        timings["derive"] = time.perf_counter() - t
+        t = time.perf_counter()
+        with progress.step("publish"):
+            release = store.publish_prepared(copy, meta)
+        timings["publish"] = time.perf_counter() - t
+        return release
+    finally:
+        del copy
+        state.discard(folder)
 
 
-def _keep_findings(records: dict, report: Report, only: set[str] | None = None) -> None:
-    """Remember each file's findings (below Violation) for the reports of later builds."""
+def _load_lines(local, lines, work) -> None:
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".nq", dir=work, delete=False, encoding="utf-8"
+    ) as out:
+        out.writelines(lines)
+    try:
+        _load(local, Path(out.name))
+    finally:
+        os.unlink(out.name)
+
+
+def _keep_findings(
+    records: dict, report: Report, only: set[str] | None = None, affected: dict | None = None
+) -> None:
+    """Remember each file's findings (below Violation) for the reports of later builds: all of
+    them, or those of the files in ``only`` (for the files in ``affected``, only the findings
+    about the entities validated again; the others are already kept)."""
+    affected = affected or {}
     for finding in report.findings:
-        if (only is None or finding.file in only) and finding.file in records:
-            records[finding.file].findings.append(finding)
+        if finding.file not in records or (only is not None and finding.file not in only):
+            continue
+        if finding.file in affected and finding.focus not in affected[finding.file]:
+            continue
+        records[finding.file].findings.append(finding)
 
 
 def release_quads(corpus: Corpus, ontology: OntologyFiles) -> Iterable[str]:

@@ -127,7 +127,9 @@ def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
         if result.mode == "unchanged":
             print(f"nothing changed since release {release.id} ({release.quads} quads)")
         else:
-            how = {"full": "read", "incremental": "changed or affected"}[result.mode]
+            how = {"full": "files read", "incremental": "files and entities validated again"}[
+                result.mode
+            ]
             print(
                 f"published release {release.id}: {release.quads} quads from "
                 f"{result.report.files} files ({result.validated} {how}) in {seconds:.1f} s "

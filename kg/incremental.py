@@ -25,11 +25,11 @@ from pathlib import Path
 from kg.messages import message
 from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.ontology import OntologyFiles
-from kg.rdf import IRI, Term, nquad
+from kg.rdf import IRI, BNode, Term, nquad
 from kg.report import Finding, Report
 from kg.sources import Corpus, SourceFile, read_file
 from kg.state import Delta, Manifest
-from kg.store.oxigraph import drop_graphs, load_nquads, named_graphs, select_rows
+from kg.store.oxigraph import drop_graphs, load_nquads, select_rows
 from kg.validate import Neighbourhood, inverse_predicates, validate_corpus
 from kg.yamlld import Context, Parsed
 
@@ -43,8 +43,9 @@ class Applied:
 
     report: Report  #: findings of every file, as a full validation would report them
     changed: list[SourceFile]  #: the new and modified files, parsed
-    validated: list[SourceFile]  #: every file validated again (changed and dependent)
-    corpus: Corpus  #: the validated files
+    #: entities of unchanged files validated again, by file
+    affected: dict[str, set[str]]
+    corpus: Corpus  #: what was validated: the changed files and the affected entities
 
 
 class Graphs:
@@ -60,11 +61,6 @@ class Graphs:
     def path(self, graph: str) -> str | None:
         return graph[len(self.prefix) :] if graph.startswith(self.prefix) else None
 
-    def derived(self, store) -> list[str]:
-        """Graphs the build derives (reasoning, aggregates): neither a file's nor the ontology."""
-        ontology = self.vocab.graph("ontology")
-        return [g for g in named_graphs(store) if not g.startswith(self.prefix) and g != ontology]
-
 
 def apply_delta(
     store,
@@ -75,10 +71,7 @@ def apply_delta(
     ontology: OntologyFiles,
     work: Path,
 ) -> Applied:
-    """Replace the changed files' graphs in ``store`` (a checkpoint of the state) and validate.
-
-    The derived graphs are dropped too: the caller runs the rules again on the result.
-    """
+    """Replace the changed files' graphs in ``store`` (a checkpoint of the state) and validate."""
     vocab = ontology.vocab
     graphs = Graphs(vocab)
     inverse = inverse_predicates(ontology)
@@ -95,7 +88,7 @@ def apply_delta(
     old_types = _types(store, typed, graphs)
     targets = _inverse_targets(store, old_graphs, inverse)
 
-    drop_graphs(store, old_graphs + graphs.derived(store))
+    drop_graphs(store, old_graphs)
     _load(store, changed, work)
 
     new_types = _types(store, typed, graphs)
@@ -103,25 +96,48 @@ def apply_delta(
     for source in changed:
         targets |= {o.value for _, p, o in source.parsed.triples if _inverse(p, o, inverse)}
     duplicates = _duplicates(changed, delta, manifest)
-    skip = {s.path for s in changed} | set(delta.removed)
-    dependents = _graphs_referencing(store, retyped, graphs) | _graphs_defining(
-        store, targets, graphs
-    )
-    dependents |= {f.file for f in duplicates}  # the first definition decides, as in a full read
-    dependents = {p for p in dependents - skip if p in delta.unchanged}
-    again = [read_file(project / p, project, context, vocab) for p in dependents]
+    # entities of unchanged files whose validation reads something that changed
+    affected: dict[str, set[str]] = {}
+    for found in (
+        _subjects_referencing(store, retyped, graphs),
+        _subjects_among(store, targets, graphs),
+        # the first definition of a duplicated identifier decides, as in a full read
+        {f.file: {f.value or ""} for f in duplicates},
+    ):
+        for path, entities in found.items():
+            if path in delta.unchanged:
+                affected.setdefault(path, set()).update(entities)
+    again = [
+        _restrict(read_file(project / p, project, context, vocab), entities)
+        for p, entities in affected.items()
+    ]
     # in the order a full read has them, which decides where a finding about an entity goes
-    files = sorted(changed + again, key=lambda s: Path(project / s.path))
+    files = sorted(changed + again, key=lambda s: s.path)
     corpus = Corpus(files, context)
     hood = _neighbourhood(store, corpus, inverse, graphs)
     report = validate_corpus(corpus, ontology, hood=hood)
     report.extend(duplicates)
-    validated = {s.path for s in corpus.files}
     for path, record in delta.unchanged.items():
-        if path not in validated:
-            report.extend(record.findings)
+        entities = affected.get(path, set())
+        report.extend(f for f in record.findings if f.focus is None or f.focus not in entities)
     report.files = len(delta.unchanged) + len(changed)
-    return Applied(report=report, changed=changed, validated=corpus.files, corpus=corpus)
+    return Applied(report, changed, affected, corpus)
+
+
+def _restrict(source: SourceFile, entities: set[str]) -> SourceFile:
+    """``source`` with only the statements about ``entities`` (and their blank nodes)."""
+    keep: set[object] = {IRI(e) for e in entities}
+    triples = source.parsed.triples
+    size = -1
+    while size != len(keep):  # blank nodes hang below their entity, maybe several levels
+        size = len(keep)
+        keep |= {o for s, _, o in triples if s in keep and isinstance(o, BNode)}
+    parsed = Parsed(
+        triples=[t for t in triples if t[0] in keep],
+        lines={t: n for t, n in source.parsed.lines.items() if t[0] in keep},
+        defines={i: n for i, n in source.parsed.defines.items() if i in entities},
+    )
+    return SourceFile(source.path, source.digest, parsed, source.graph)
 
 
 def _is_type(s: object, p: IRI) -> bool:
@@ -186,20 +202,31 @@ def _inverse_targets(store, graph_iris: list[str], inverse: set[str]) -> set[str
     return found
 
 
-def _graphs_referencing(store, iris: set[str], graphs: Graphs) -> set[str]:
-    """Files that have one of ``iris`` as the object of a statement."""
-    found: set[str] = set()
-    for values in _values(iris):
-        query = f"SELECT DISTINCT ?g WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?s ?p ?x }} }}"
-        found |= {p for r in select_rows(store, query) if (p := graphs.path(r["g"].value))}
-    return found
+def _subjects_referencing(store, iris: set[str], graphs: Graphs) -> dict[str, set[str]]:
+    """Entities that reference one of ``iris`` (directly or through a blank node), by file."""
+    return _by_file(
+        store,
+        iris,
+        graphs,
+        "{ ?s ?p ?x FILTER(isIRI(?s)) } UNION { ?s ?q ?b . ?b ?p ?x FILTER(isBlank(?b)) }",
+    )
 
 
-def _graphs_defining(store, iris: set[str], graphs: Graphs) -> set[str]:
-    found: set[str] = set()
+def _subjects_among(store, iris: set[str], graphs: Graphs) -> dict[str, set[str]]:
+    """Each of ``iris`` under the files that say something about it."""
+    return _by_file(store, iris, graphs, "?x ?p ?o BIND(?x AS ?s)")
+
+
+def _by_file(store, iris: set[str], graphs: Graphs, pattern: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
     for values in _values(iris):
-        query = f"SELECT DISTINCT ?g WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x ?p ?o }} }}"
-        found |= {p for r in select_rows(store, query) if (p := graphs.path(r["g"].value))}
+        query = (
+            f"SELECT DISTINCT ?g ?s WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
+        )
+        for row in select_rows(store, query):
+            path = graphs.path(row["g"].value)
+            if path is not None and isinstance(row["s"], IRI):
+                found.setdefault(path, set()).add(row["s"].value)
     return found
 
 

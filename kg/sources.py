@@ -8,6 +8,7 @@ Curated input is untrusted: no remote context is loaded (see :mod:`kg.yamlld`), 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,16 +60,23 @@ class SourceFile:
 
 
 def discover(usecases_dir: Path) -> list[Path]:
-    """Every curated file below ``usecases_dir``, in a stable order."""
+    """Every curated file below ``usecases_dir`` (hidden ones and notes left out), in a stable
+    order: the order of their paths as strings."""
+    return [Path(name) for name in discover_names(usecases_dir)]
+
+
+def discover_names(usecases_dir: Path) -> list[str]:
+    """:func:`discover` as path strings (100,000 ``Path`` objects cost seconds to sort)."""
     found = []
-    for path in sorted(usecases_dir.rglob("*")):
-        relative = path.relative_to(usecases_dir)
-        if path.is_dir() or any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.suffix.lower() in IGNORED_SUFFIXES:
-            continue
-        found.append(path)
-    return found
+    for folder, dirs, names in os.walk(usecases_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(
+            os.path.join(folder, name)
+            for name in names
+            if not name.startswith(".")
+            and os.path.splitext(name)[1].lower() not in IGNORED_SUFFIXES
+        )
+    return sorted(found)
 
 
 def read_file(path: Path, project: Path, context: Context, vocab: Vocabulary) -> SourceFile:

@@ -31,11 +31,11 @@ from pathlib import Path
 
 from kg import __version__
 from kg.report import Finding
-from kg.sources import SourceFile, discover
+from kg.sources import SourceFile, discover_names
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
-STATE_VERSION = "1"
+STATE_VERSION = "2"
 
 
 @dataclass
@@ -112,18 +112,20 @@ class BuildState:
         changed: list[Path] = []
         unchanged: dict[str, FileRecord] = {}
         seen: set[str] = set()
-        for path in discover(self.project / "usecases"):
-            relative = self.relative(path)
+        skip = len(str(self.project).rstrip("/")) + 1
+        for name in discover_names(self.project / "usecases"):
+            relative = name[skip:]  # discover keeps the project prefix as given
             seen.add(relative)
             record = manifest.files.get(relative)
             if record is None or relative in forced:
-                changed.append(path)
+                changed.append(Path(name))
                 continue
-            stat = path.stat()
+            stat = os.stat(name)
             if (stat.st_size, stat.st_mtime_ns) != (record.size, record.mtime_ns):
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                with open(name, "rb") as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
                 if digest != record.digest:
-                    changed.append(path)
+                    changed.append(Path(name))
                     continue
                 record.mtime_ns = stat.st_mtime_ns
             unchanged[relative] = record
@@ -148,6 +150,13 @@ class BuildState:
             base.backup(str(target))
         finally:
             del base
+        return open_staging(target), target
+
+    def copy(self, store):
+        """A writable checkpoint of an open store of this state, and its folder."""
+        store.flush()
+        target = self.new_graph_folder()
+        store.backup(str(target))
         return open_staging(target), target
 
     def save(self, files: dict[str, FileRecord], key: str, graph: Path, release: str) -> None:
