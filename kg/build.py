@@ -15,21 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kg.bridge import from_rdflib
 from kg.config import Settings
 from kg.errors import PublishFailed, ValidationFailed
 from kg.incremental import apply_delta
 from kg.namespaces import Vocabulary
 from kg.ontology import OntologyFiles
 from kg.progress import Progress
-from kg.rdf import IRI, nquad
 from kg.reason import Reasoning, reason, reason_incremental
 from kg.report import Report
-from kg.sources import Corpus
+from kg.sources import Corpus, read_corpus
 from kg.state import BuildState, record_of, state_key
 from kg.store import Release, Store, open_store, work_dir
-from kg.store.oxigraph import load_nquads, open_staging, run_updates
-from kg.validate import validate_project
+from kg.store.oxigraph import load_nquads, memory_store, open_staging, run_updates
+from kg.validate import dataset_quads as release_quads
+from kg.validate import validate_corpus, validate_project
 from kg.yamlld import load_context
 
 
@@ -80,9 +79,35 @@ def build(
 def _full(settings, store, ontology, state, key, work, progress, no_reason) -> BuildResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    with progress.step("read"):
+        corpus = read_corpus(settings.project, ontology.vocab, progress=progress)
+    timings["read"] = time.perf_counter() - started
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".nq", dir=work, delete=False, encoding="utf-8"
+    ) as out:
+        path = Path(out.name)
+        out.writelines(release_quads(corpus, ontology))
+    try:
+        return _validate_and_publish(
+            settings, store, ontology, state, key, work, progress, no_reason, corpus, path, timings
+        )
+    finally:
+        os.unlink(path)
+
+
+def _validate_and_publish(
+    settings, store, ontology, state, key, work, progress, no_reason, corpus, path, timings
+) -> BuildResult:
+    started = time.perf_counter() - timings["read"]
+    t = time.perf_counter()
     with progress.step("validate"):
-        corpus, report = validate_project(settings.project, ontology.vocab, progress=progress)
-    timings["validate"] = time.perf_counter() - started
+        try:
+            checked = memory_store(path)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise PublishFailed(f"loading the new release failed: {exc}") from exc
+        report = validate_corpus(corpus, ontology, store=checked, progress=progress)
+        del checked
+    timings["validate"] = time.perf_counter() - t
     if not report.conforms:
         raise ValidationFailed(report)
     reasoning = None
@@ -93,22 +118,11 @@ def _full(settings, store, ontology, state, key, work, progress, no_reason) -> B
         timings["reason"] = time.perf_counter() - t
     folder = state.new_graph_folder()
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".nq", dir=work, delete=False, encoding="utf-8"
-        ) as out:
-            path = Path(out.name)
-            t = time.perf_counter()
-            with progress.step("write quads"):
-                out.writelines(release_quads(corpus, ontology))
-            timings["write"] = time.perf_counter() - t
-        try:
-            t = time.perf_counter()
-            with progress.step("load"):
-                local = open_staging(folder)
-                _load(local, path)
-            timings["load"] = time.perf_counter() - t
-        finally:
-            os.unlink(path)
+        t = time.perf_counter()
+        with progress.step("load"):
+            local = open_staging(folder)
+            _load(local, path)
+        timings["load"] = time.perf_counter() - t
         updates, meta = _updates(reasoning, ontology.vocab), _meta(corpus, ontology)
         extra = reasoning.quads if reasoning is not None else []
         release = _derive_and_publish(
@@ -129,11 +143,15 @@ def _full(settings, store, ontology, state, key, work, progress, no_reason) -> B
 
 
 def check(
-    settings: Settings, paths: Iterable[Path] | None = None, progress: Progress | None = None
+    settings: Settings,
+    paths: Iterable[Path] | None = None,
+    progress: Progress | None = None,
+    engine: str = "sparql",
 ) -> Report:
     """Validate the curated files (or report on ``paths``), redoing only what changed since the
     last build when there is one: ``kg validate`` of one file in a corpus of 100,000 use cases
-    reads that file and what it references, not the whole corpus."""
+    reads that file and what it references, not the whole corpus. The ``pyshacl`` engine
+    always reads the whole corpus (it is the reference the compiled shapes are held to)."""
     vocab = settings.vocab
     ontology = OntologyFiles(settings.ontology_dir, vocab)
     state = BuildState(work_dir(settings) / "state", settings.project)
@@ -141,8 +159,8 @@ def check(
     manifest = state.load(state_key(ontology.digest, vocab.base, False)) or state.load(
         state_key(ontology.digest, vocab.base, True)
     )
-    if manifest is None:
-        return validate_project(settings.project, vocab, wanted, progress=progress)[1]
+    if manifest is None or engine != "sparql":
+        return validate_project(settings.project, vocab, wanted, progress, engine)[1]
     delta = state.delta(manifest, force=wanted or ())
     context = load_context(settings.ontology_dir, vocab.base)
     local, folder = state.checkpoint(manifest)
@@ -267,19 +285,6 @@ def _keep_findings(
         if finding.file in affected and finding.focus not in affected[finding.file]:
             continue
         records[finding.file].findings.append(finding)
-
-
-def release_quads(corpus: Corpus, ontology: OntologyFiles) -> Iterable[str]:
-    """Every quad of a release as N-Quads lines: one graph per source file, one for the
-    ontology, the schemes and the shapes."""
-    for source in corpus.files:
-        graph = IRI(source.graph)
-        for s, p, o in source.parsed.triples:
-            yield nquad(s, p, o, graph)
-    graph = IRI(ontology.vocab.graph("ontology"))
-    for rdflib_graph in (ontology.tbox, ontology.shapes):
-        for s, p, o in rdflib_graph:
-            yield nquad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph)  # type: ignore[arg-type]
 
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"

@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     p = command("validate", cmd_validate, "validate curated files in the corpus context")
     p.add_argument("paths", nargs="*", type=Path, help="files to report on (default: all)")
     p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument(
+        "--engine",
+        choices=["sparql", "pyshacl"],
+        default="sparql",
+        help="SHACL engine: the shapes compiled to SPARQL (fast) or pyshacl (the reference)",
+    )
 
     p = command("build", cmd_build, "validate and publish into the store")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -109,7 +115,7 @@ def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
     from kg.build import check
 
     paths = [p.resolve() for p in args.paths] or None
-    report = check(settings, paths, progress=_progress(args.format != "text"))
+    report = check(settings, paths, progress=_progress(args.format != "text"), engine=args.engine)
     render = {"text": report.text, "json": report.json, "sarif": report.sarif}[args.format]
     print(render(settings.lang))
     return EXIT_OK if report.conforms else EXIT_INVALID

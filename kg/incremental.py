@@ -1,13 +1,13 @@
 """Apply a change of the curated files to a copy of the last build's graph, and validate what
 the change affects.
 
-A file's SHACL result depends on its own triples, on the types of the entities it references
-(``sh:class``) and on the statements other files make about its entities along the inverse
-paths of the shapes. So after a change, besides the changed files themselves, exactly these are
-validated again: files that reference an entity whose types changed (it was added, removed or
-retyped), and files defining an entity that a changed file points at (or pointed at) along an
-inverse path. What they read of the rest of the corpus comes from the state's store
-(:mod:`kg.state`), not from parsing every file.
+An entity's SHACL result depends on its own statements, on the types of the entities it
+references (``sh:class``) and on the statements other files make about it along the inverse
+paths of the shapes. So after a change, besides the changed files themselves, exactly these
+entities are validated again: those that reference an entity whose types changed (it was added,
+removed or retyped), and those that a changed file points at (or pointed at) along an inverse
+path. The compiled shapes (:mod:`kg.store.shacl`) run on the state's store with the change
+applied, restricted to these entities; only their files are parsed, for the lines.
 
 Data consistency (disjoint classes, functional properties) can only break where a triple was
 added, so it is checked for the entities the changed files mention, with every statement the
@@ -29,8 +29,8 @@ from kg.rdf import IRI, BNode, Term, nquad
 from kg.report import Finding, Report
 from kg.sources import Corpus, SourceFile, read_file
 from kg.state import Delta, Manifest
-from kg.store.oxigraph import drop_graphs, load_nquads, select_rows
-from kg.validate import Neighbourhood, inverse_predicates, validate_corpus
+from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
+from kg.validate import inverse_predicates, validate_corpus
 from kg.yamlld import Context, Parsed
 
 #: IRIs per VALUES block (pyoxigraph parses each query; keep them reasonably small).
@@ -114,8 +114,8 @@ def apply_delta(
     # in the order a full read has them, which decides where a finding about an entity goes
     files = sorted(changed + again, key=lambda s: s.path)
     corpus = Corpus(files, context)
-    hood = _neighbourhood(store, corpus, inverse, graphs)
-    report = validate_corpus(corpus, ontology, hood=hood)
+    focus = {s for f in files for s, _, _ in f.parsed.triples if isinstance(s, IRI)}
+    report = validate_corpus(corpus, ontology, store=store, focus=focus)
     report.extend(duplicates)
     for path, record in delta.unchanged.items():
         entities = affected.get(path, set())
@@ -157,7 +157,7 @@ def _load(store, sources: list[SourceFile], work: Path) -> None:
             for source in sources:
                 graph = IRI(source.graph)
                 out.writelines(nquad(s, p, o, graph) for s, p, o in source.parsed.triples)
-        load_nquads(store, Path(name))
+        extend_nquads(store, Path(name))  # keeps blank node labels: results map to lines
     finally:
         os.unlink(name)
 
@@ -228,27 +228,6 @@ def _by_file(store, iris: set[str], graphs: Graphs, pattern: str) -> dict[str, s
             if path is not None and isinstance(row["s"], IRI):
                 found.setdefault(path, set()).add(row["s"].value)
     return found
-
-
-def _neighbourhood(store, corpus: Corpus, inverse: set[str], graphs: Graphs) -> Neighbourhood:
-    """What the shapes read beyond the validated files, from the store (curated graphs only)."""
-    referenced = {o.value for _, _, o in corpus.triples() if isinstance(o, IRI)}
-    subjects = {s.value for s, _, _ in corpus.triples() if isinstance(s, IRI)}
-    hood = Neighbourhood.empty(inverse)
-    for iri, types in _types(store, referenced, graphs).items():
-        hood.types[IRI(iri)] = [(IRI(iri), IRI(RDF_TYPE), IRI(t)) for t in sorted(types)]
-    if inverse:
-        predicates = " ".join(f"<{p}>" for p in sorted(inverse))
-        for values in _values(subjects):
-            query = (
-                f"SELECT ?s ?p ?x ?g WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }}"
-                " GRAPH ?g { ?s ?p ?x } }"
-            )
-            for row in select_rows(store, query):
-                if graphs.path(row["g"].value) is not None:
-                    triple = (row["s"], row["p"], row["x"])
-                    hood.incoming.setdefault(row["x"], []).append(triple)
-    return hood
 
 
 def _duplicates(changed: list[SourceFile], delta: Delta, manifest: Manifest) -> list[Finding]:

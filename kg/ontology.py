@@ -79,3 +79,10 @@ class OntologyFiles:
     @cached_property
     def shapes(self):
         return self.rdflib_graph(SHAPES_FILE)
+
+    @cached_property
+    def checks(self) -> list:
+        """The shapes compiled to SPARQL queries (:mod:`kg.store.shacl`)."""
+        from kg.store.shacl import compile_shapes
+
+        return compile_shapes(self.shapes, field=self.vocab.term("field"))

@@ -35,7 +35,7 @@ from kg.sources import SourceFile, discover_names
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
-STATE_VERSION = "2"
+STATE_VERSION = "3"
 
 
 @dataclass

@@ -106,3 +106,23 @@ def select_rows(store: ox.Store, query: str) -> list[dict[str, Term]]:
         {n: from_ox(s[n]) for n in names if s[n] is not None}  # type: ignore[misc]
         for s in result
     ]
+
+
+def memory_store(nquads: Path | None = None, lines: Iterable[str] = ()) -> ox.Store:
+    """An in-memory store of the quads in the file ``nquads`` (or of N-Quads ``lines``).
+
+    Parsed and added, not bulk-loaded: that keeps the blank node labels of the input, so what
+    a query says about a blank node can be traced back to the file it came from.
+    """
+    store = ox.Store()
+    if nquads is not None:
+        store.extend(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    else:
+        data = "".join(lines).encode("utf-8")
+        store.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    return store
+
+
+def extend_nquads(store: ox.Store, nquads: Path) -> None:
+    """Add the quads of a (small) file, keeping its blank node labels (see memory_store)."""
+    store.extend(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
