@@ -168,5 +168,9 @@ class Store(ABC):
     def dump(self, fmt: ResultFormat, out: Path) -> None:
         """Write the whole served dataset to ``out`` (N-Quads, or a triple format merged)."""
 
+    def tidy(self) -> None:  # noqa: B027 - optional hook
+        """Remove what interrupted publishes left behind (a build with nothing to publish
+        calls this; a publish does it anyway)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (files, connections)."""

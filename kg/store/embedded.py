@@ -231,6 +231,12 @@ class EmbeddedStore(Store):
         self._prune(keep={release_id})
         return release
 
+    def tidy(self) -> None:
+        if not (self.root / "releases").is_dir():
+            return
+        with contextlib.suppress(PublishFailed), self._build_lock():
+            self._prune(keep=set())
+
     def _swap(self, target: Path) -> None:
         link = self.root / f"current.{os.getpid()}.tmp"
         with contextlib.suppress(FileNotFoundError):
