@@ -6,11 +6,12 @@ Usage::
     python bench/backends.py --sizes 0 --workers 1 2 --seconds 10
 
 For every corpus (size 0 is the shipped one; others come from ``bench/generate.py`` into
-``bench/out/<n>``, generated when missing) it builds the graph once into an embedded store and
-once into an Oxigraph server (``oxigraph serve --union-default-graph`` on a free loopback port),
-then for each backend and each number of gunicorn workers (1, 2, 4) starts ``gunicorn
-web.wsgi:app`` with the project's gunicorn.conf.py and drives it with 16 concurrent clients for
-a fixed time. It prints p50/p95 latency and throughput for
+``bench/out/corpus-<n>-seed1``, generated when missing, shared with bench/run.py) it builds the
+graph once into an embedded store and once into an Oxigraph server (``oxigraph serve
+--union-default-graph`` on a free loopback port), then for each backend and each number of
+gunicorn workers (1, 2, 4) starts ``gunicorn web.wsgi:app`` with the project's gunicorn.conf.py
+and drives it with 16 concurrent clients for a fixed time. It prints p50/p95 latency and
+throughput for
 
 - pages: use-case pages (HTML), the home page and the sector list, in a fixed random mix;
 - queries: the JSON twins of the named queries (``/queries/<name>.json``), which run through the
@@ -24,11 +25,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
-import importlib.util
 import os
 import platform
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -36,16 +35,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT / "tests"))
+import harness
+from harness import OUT, OxigraphServer
 
-from servers import OxigraphServer, free_port  # noqa: E402
-
-from kg import config  # noqa: E402
-from kg.build import build  # noqa: E402
-from kg.queries import QueryCatalogue  # noqa: E402
-from kg.store import open_store  # noqa: E402
+from kg import config
+from kg.build import build
+from kg.queries import QueryCatalogue
+from kg.store import open_store
 
 CLIENTS = 16
 
@@ -54,21 +50,6 @@ CLIENTS = 16
 class Sample:
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"page": [], "query": []})
     errors: int = 0
-
-
-def project_for(size: int) -> Path:
-    if size == 0:
-        return ROOT
-    folder = OUT / str(size)
-    if not (folder / "usecases").is_dir():
-        spec = importlib.util.spec_from_file_location(
-            "bench_generate", ROOT / "bench" / "generate.py"
-        )
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["bench_generate"] = module
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-        module.main([str(size), "--seed", "1", "--out", str(folder)])
-    return folder
 
 
 def built_stores(size: int, project: Path, server: OxigraphServer, no_reason: bool) -> dict:
@@ -103,43 +84,10 @@ def targets(settings: config.Settings) -> tuple[list[str], list[str]]:
 
 @contextlib.contextmanager
 def gunicorn(settings: config.Settings, workers: int) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "KG_PROJECT": str(settings.project),
-        "KG_STORE": settings.store if settings.is_remote else str(settings.store_path),
-        "KG_PORT": str(port),
-        "KG_WEB_WORKERS": str(workers),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "web.wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while not _answers(port, "/health"):
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _answers(port: int, path: str) -> bool:
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        conn.request("GET", path)
-        ok = conn.getresponse().status == 200
-        conn.close()
-        return ok
-    except OSError:
-        return False
+    """harness.gunicorn for ``settings``' project and store; yields ``host:port``."""
+    store = settings.store if settings.is_remote else str(settings.store_path)
+    with harness.gunicorn(settings.project, store, workers, timeout=60) as site:
+        yield f"{site.host}:{site.port}"
 
 
 def drive(address: str, pages: Sequence[str], queries: Sequence[str], seconds: float) -> Sample:
@@ -208,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{CLIENTS} concurrent clients, {args.seconds:.0f} s per run")  # fmt: skip
     for size in args.sizes:
-        project = project_for(size)
+        project = harness.ROOT if size == 0 else harness.project_for(size)
         print(f"\n## corpus: {'shipped' if size == 0 else f'{size:,} use cases'}", flush=True)
         server = OxigraphServer(OUT / "backends" / f"{size}-oxigraph" / "data").start()
         try:

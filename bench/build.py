@@ -6,8 +6,9 @@ Usage::
     python bench/build.py --sizes 0 1000 --runs 3 --hermit
 
 Size 0 is the shipped corpus; other sizes are generated with ``bench/generate.py`` into
-``bench/out/<n>`` (kept between runs). For every size it prints the median and the spread of
-several full builds without reasoning (``--no-reason``) and with it, and the parts of reasoning:
+``bench/out/corpus-<n>-seed<seed>`` (kept between runs, shared with bench/run.py). For every
+size it prints the median and the spread of several full builds without reasoning
+(``--no-reason``) and with it, and the parts of reasoning:
 HermiT on the TBox (uncached, as after an ontology change, and cached), the consistency check
 of the data, and the SPARQL rules on the new release. ``--hermit`` adds whole-graph HermiT
 (the exact, superlinear method the rules replace; skipped above 2,000 use cases unless
@@ -17,62 +18,29 @@ of the data, and the SPARQL rules on the new release. ``--hermit`` adds whole-gr
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
-import platform
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["bench_generate"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-def project_for(size: int, seed: int) -> Path:
-    """The shipped project (size 0) or a generated one under bench/out/."""
-    if size == 0:
-        return ROOT
-    folder = OUT / str(size)
-    if not (folder / "usecases").is_dir():
-        generator = _generator()
-        generator.write(generator.generate(size, seed), folder)
-    return folder
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return times
-
-
-def summary(times: list[float]) -> str:
-    median = statistics.median(times)
-    spread = (max(times) - min(times)) / 2 if len(times) > 1 else 0.0
-    return f"{median:8.2f} s ± {spread:5.2f} (n={len(times)})"
+import harness
+from harness import OUT, summary, timed
 
 
 def full_builds(project: Path, runs: int, no_reason: bool) -> list[float]:
+    """Cold builds: each into a new store folder, so nothing a build keeps there is reused."""
     from kg import config
     from kg.build import build
 
-    with tempfile.TemporaryDirectory(dir=OUT) as folder:
-        settings = config.load({}, project=project, store=str(Path(folder) / "store"))
-        return timed(lambda: build(settings, no_reason=no_reason), runs)
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(dir=OUT) as folder:
+            settings = config.load({}, project=project, store=str(Path(folder) / "store"))
+            times += timed(lambda: build(settings, no_reason=no_reason), 1)  # noqa: B023
+    return times
 
 
 def reasoning_parts(project: Path, runs: int) -> dict[str, list[float]]:
@@ -138,30 +106,8 @@ def whole_graph_hermit(project: Path) -> float:
 
 
 def header() -> None:
-    import owlready2
-    import pyoxigraph
-    import pyshacl
-    import rdflib
-
-    print(
-        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
-    )
-    print(
-        f"versions: owlready2 {owlready2.VERSION}, pyoxigraph {pyoxigraph.__version__}, "
-        f"rdflib {rdflib.__version__}, pyshacl {pyshacl.__version__}, "
-        f"java {_java_version()}"
-    )
-
-
-def _java_version() -> str:
-    import subprocess
-
-    try:
-        done = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return "missing"
-    first = (done.stderr or done.stdout).splitlines()
-    return first[0] if first else "?"
+    for line in harness.header_lines(harness.machine()):
+        print(line)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,9 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     header()
     for size in args.sizes:
-        project = project_for(size, args.seed)
-        label = "shipped corpus" if size == 0 else f"{size:,} use cases"
-        print(f"\n== {label} ({project})", flush=True)
+        project = harness.ROOT if size == 0 else harness.project_for(size, args.seed)
+        print(f"\n== {harness.label(size)} ({project})", flush=True)
         if not args.no_builds:
             plain = full_builds(project, args.runs, no_reason=True)
             print(f"  kg build --no-reason              {summary(plain)}", flush=True)

@@ -5,6 +5,9 @@ port with a threaded server, warms it, then has ``--clients`` threads request ev
 ``--requests`` times each and prints p50/p95 in milliseconds::
 
     python bench/pages.py [--clients 8] [--requests 200] [--store FOLDER]
+
+The page types and the resources requested per type are those of bench/run.py (which measures
+the same under gunicorn, at every corpus size, against the targets of issue 7).
 """
 
 from __future__ import annotations
@@ -16,62 +19,28 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
+import harness
 from werkzeug.serving import make_server
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from kg import config  # noqa: E402
-from kg.build import build  # noqa: E402
-from kg.search import SearchIndex  # noqa: E402
-from kg.store import open_store  # noqa: E402
-from web import create_app  # noqa: E402
+from kg import config
+from kg.build import build
+from kg.queries import QueryCatalogue
+from kg.store import Store, open_store
+from web import create_app
 
 
-def page_types(index: SearchIndex, base: str) -> dict[str, list[str]]:
-    """Paths of each page type (several resources per type, so caches do not flatter)."""
+def targets(store: Store, settings: config.Settings) -> dict[str, list[str]]:
+    """Paths of every page type (harness.page_types) for the store's resources."""
 
-    def paths(kind: str) -> list[str]:
-        return [f"/{iri[len(base) :]}.html" for iri, _ in index.entities(kind, "en")][:20]
+    def select(query: str) -> list[dict[str, str]]:
+        return [{k: str(v) for k, v in row.items()} for row in store.select(query)]
 
-    links = [
-        f"/{iri[len(base) :]}.html" for iri in index.labels if iri.startswith(base + "sectorlink/")
-    ]
-    return {
-        "home": ["/", "/?lang=de"],
-        "usecase list": ["/usecases", "/usecases?page=2", "/usecases?sort=modified"],
-        "search + facets": ["/usecases?q=daten&sector=mobility", "/usecases?q=air&maturity=pilot"],
-        "autocomplete": ["/usecases/suggest.json?q=ham", "/usecases/suggest.json?q=luft"],
-        "interconnections": ["/interconnections", "/interconnections.json"],
-        "use case": [f"/{e.iri[len(base) :]}.html" for e in index.entries][:30],
-        "sector": paths("sector"),
-        "sector link": links[:20] or ["/interconnections"],
-        "dataset": paths("dataset"),
-        "place": paths("place"),
-        "organisation": paths("org"),
-        "standard": paths("standard"),
-        "RDF twin (ttl)": [f"/{e.iri[len(base) :]}.ttl" for e in index.entries][:20],
-        "ontology": ["/ontology.html"],
-    }
-
-
-def get(url: str) -> float:
-    started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as response:
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{url}: {response.status}")
-    return (time.perf_counter() - started) * 1000
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+    catalogue = QueryCatalogue(settings.queries_dir, settings.vocab)
+    entities = harness.entity_iris(select)
+    return harness.page_types(entities, settings.vocab.base, {q.name: "" for q in catalogue})
 
 
 def main() -> None:
@@ -81,7 +50,7 @@ def main() -> None:
     parser.add_argument("--store", help="an already built store folder")
     args = parser.parse_args()
     folder = args.store or tempfile.mkdtemp(prefix="sckg-bench-")
-    settings = config.load({}, project=ROOT, store=folder)
+    settings = config.load({}, project=harness.ROOT, store=folder)
     if not args.store:
         build(settings)
     store = open_store(settings)
@@ -89,10 +58,8 @@ def main() -> None:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
-    types = page_types(SearchIndex.load(store, settings.vocab), settings.vocab.base)
-    for paths in types.values():  # warm caches and the store
-        for path in paths:
-            get(url + path)
+    types = targets(store, settings)
+    harness.every_page(url, types, 1)  # warm caches and the store
     jobs = [
         (name, random.choice(paths)) for name, paths in types.items() for _ in range(args.requests)
     ]
@@ -100,8 +67,10 @@ def main() -> None:
     timings: dict[str, list[float]] = defaultdict(list)
     started = time.perf_counter()
     with ThreadPoolExecutor(args.clients) as pool:
-        for (name, _), ms in zip(jobs, pool.map(lambda job: get(url + job[1]), jobs), strict=True):
-            timings[name].append(ms)
+        for hit in pool.map(lambda job: harness.hit(url, *job), jobs):
+            if hit.status != 200:
+                raise RuntimeError(f"{hit.path}: {hit.status}")
+            timings[hit.kind].append(hit.ms)
     elapsed = time.perf_counter() - started
     server.shutdown()
     print(
@@ -112,10 +81,10 @@ def main() -> None:
     for name in types:
         values = timings[name]
         print(
-            f"{name:<20} {percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} "
-            f"{statistics.fmean(values):>8.1f}"
+            f"{name:<20} {harness.percentile(values, 50):>8.1f} "
+            f"{harness.percentile(values, 95):>8.1f} {statistics.fmean(values):>8.1f}"
         )
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
