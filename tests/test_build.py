@@ -135,7 +135,12 @@ def test_killed_build_leaves_the_previous_release(project_settings: Settings) ->
     served, before = current(project_settings), quads(project_settings)
     releases = project_settings.store_path / "releases"
     known = {p.name for p in releases.iterdir()}
-    process = subprocess.Popen(command, env=env)
+    # hold the written release for a moment before it becomes current, so the kill lands there
+    slow = (
+        "import time, kg.store.embedded as e; make = e.EmbeddedStore._make_current; "
+        "e.EmbeddedStore._make_current = lambda self, *a: (time.sleep(1), make(self, *a))[1]; "
+    )
+    process = subprocess.Popen([sys.executable, "-c", slow + run], env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         fresh = [p for p in releases.iterdir() if p.is_dir() and p.name not in known]

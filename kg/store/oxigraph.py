@@ -93,6 +93,16 @@ def named_graphs(store: ox.Store) -> list[str]:
     return [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
 
 
+def dump_graphs(store: ox.Store, graphs: Iterable[str], out: Path) -> None:
+    """Write the quads of ``graphs`` as N-Quads."""
+    quads = (
+        quad
+        for graph in graphs
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    )
+    ox.serialize(quads, str(out), format=ox.RdfFormat.N_QUADS)
+
+
 def run_updates(store: ox.Store, updates: Sequence[str]) -> None:
     for update in updates:
         store.update(update)
