@@ -24,6 +24,7 @@ from kg.ontology import OntologyFiles
 from kg.progress import Progress
 from kg.reason import Reasoning, reason, reason_incremental
 from kg.report import Report
+from kg.searchindex import StagedRows, adopt_index, index_file, index_folder, stage_index
 from kg.sources import Corpus, read_corpus
 from kg.state import BuildState, record_of, state_key
 from kg.store import Release, Store, open_store, work_dir
@@ -147,9 +148,9 @@ def _validate_and_publish(
             local = loading.result()
         timings["load"] = loading.seconds
         try:
-            release = _publish_with(
-                state, local, store, derived, _meta(corpus, ontology), timings, progress
-            )
+            index = SearchPlan(index_folder(settings), ontology.vocab)
+            meta = _meta(corpus, ontology)
+            release = _publish_with(state, local, store, derived, meta, timings, progress, index)
         finally:
             derived.unlink()
         del local  # closes the state's store before it is renamed or reopened
@@ -271,7 +272,19 @@ def _incremental(settings, store, ontology, state, manifest, work, progress, no_
         _keep_findings(records, applied.report, only=revalidated, affected=applied.affected)
         meta = {"ontology": ontology.digest, "files": {p: r.digest for p, r in records.items()}}
         updates = _updates(reasoning, ontology.vocab)
-        release = _derive_and_publish(state, local, store, updates, meta, timings, progress)
+        index = SearchPlan(
+            index_folder(settings),
+            ontology.vocab,
+            previous=index_file(index_folder(settings), manifest.release),
+            changed={
+                iri
+                for source in applied.changed
+                for iri in [*source.parsed.defines, *manifest_defines(manifest, source.path)]
+            }
+            | {iri for p in delta.removed for iri in manifest.files[p].defines},
+            graphs={s.graph for s in applied.changed},
+        )
+        release = _derive_and_publish(state, local, store, updates, meta, timings, progress, index)
         del local
     except BaseException:
         state.discard(folder)
@@ -289,7 +302,26 @@ def _load(local, path: Path) -> None:
         raise PublishFailed(f"loading the new release failed: {exc}") from exc
 
 
-def _derive_and_publish(state, local, store, updates, meta, timings, progress) -> Release:
+@dataclass
+class SearchPlan:
+    """How the build writes the search index of the release it publishes (kg.searchindex):
+    from scratch, or by updating the previous release's index for what changed."""
+
+    folder: Path
+    vocab: Vocabulary
+    previous: Path | None = None
+    changed: set[str] | None = None
+    graphs: set[str] | None = None
+
+
+def manifest_defines(manifest, path: str) -> Iterable[str]:
+    record = manifest.files.get(path)
+    return record.defines if record is not None else ()
+
+
+def _derive_and_publish(
+    state, local, store, updates, meta, timings, progress, index: SearchPlan
+) -> Release:
     """Publish a copy of the state's store ``local`` with what the rules derive on it.
 
     The state keeps only the curated graphs and the ontology: derived graphs are written anew
@@ -305,27 +337,48 @@ def _derive_and_publish(state, local, store, updates, meta, timings, progress) -
             except (OSError, SyntaxError, ValueError) as exc:
                 raise PublishFailed(f"deriving the new release failed: {exc}") from exc
         timings["derive"] = time.perf_counter() - t
-        return _publish(copy, store, meta, timings, progress)
+        return _publish(copy, store, meta, timings, progress, index)
     finally:
         del copy
         state.discard(folder)
 
 
-def _publish_with(state, local, store, derived: Path, meta, timings, progress) -> Release:
+def _publish_with(
+    state, local, store, derived: Path, meta, timings, progress, index: SearchPlan
+) -> Release:
     """Publish a copy of the state's store ``local`` with the quads of ``derived`` added."""
     copy, folder = state.copy(local)
     try:
         _load(copy, derived)
-        return _publish(copy, store, meta, timings, progress)
+        return _publish(copy, store, meta, timings, progress, index)
     finally:
         del copy
         state.discard(folder)
 
 
-def _publish(copy, store, meta, timings, progress) -> Release:
+def _publish(copy, store, meta, timings, progress, index: SearchPlan) -> Release:
+    """Write the search index from the prepared copy, publish the copy, then give the index
+    the release's name: a worker never serves a release without its index, and a remote
+    store is never read back for it."""
     t = time.perf_counter()
-    with progress.step("publish"):
-        release = store.publish_prepared(copy, meta)
+    with progress.step("search index"):
+        staged = stage_index(
+            StagedRows(copy),
+            index.vocab,
+            index.folder,
+            previous=index.previous,
+            changed=index.changed,
+            graphs=index.graphs,
+        )
+    timings["index"] = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        with progress.step("publish"):
+            release = store.publish_prepared(copy, meta)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    adopt_index(index.folder, staged, release.id, index.vocab)
     timings["publish"] = time.perf_counter() - t
     return release
 

@@ -2,8 +2,13 @@
 use cases and datasets behind the link.
 
 The links themselves are materialised at build time by ``kg/rules/50-interconnections.ru``
-(``sckg:SectorLink`` with ``sckg:weight``, ``sckg:viaUseCase`` and ``sckg:viaDataset``); this
-module reads them back with two queries for the whole matrix and one query for a pair.
+(``sckg:SectorLink`` with ``sckg:weight``, ``sckg:viaUseCase`` and ``sckg:viaDataset``), and what
+the pages show of them by ``kg/rules/60-aggregates.ru`` into the graph ``{base}graph/aggregates``
+(use cases per sector, use cases and datasets per link, the three parts of each weight, which
+datasets carry a flow or are shared). This module reads them back with two bounded queries for
+the whole matrix and one for a pair; a pair's lists are samples of :data:`~kg.describe.TOP`
+each, with their full counts. The ``live`` variants count from the curated relations instead:
+for releases built before the aggregates existed, and as the reference the tests compare with.
 """
 
 from __future__ import annotations
@@ -22,12 +27,25 @@ _PREFIX = "PREFIX sckg: <{ns}>\n"
 
 _SECTORS = """
 SELECT ?s ?lp ?l ?n WHERE {
+  ?s a sckg:Sector .
+  OPTIONAL { ?s sckg:useCaseCount ?n }
+  OPTIONAL { ?s ?lp ?l VALUES ?lp { %s } FILTER(isLiteral(?l)) }
+}"""
+_LINKS = """
+SELECT ?link ?a ?b ?w ?nu ?nd WHERE {
+  ?link a sckg:SectorLink ; sckg:linkedSector ?a , ?b ; sckg:weight ?w .
+  FILTER(STR(?a) < STR(?b))
+  OPTIONAL { ?link sckg:useCaseCount ?nu }
+  OPTIONAL { ?link sckg:datasetCount ?nd }
+}"""
+
+_LIVE_SECTORS = """
+SELECT ?s ?lp ?l ?n WHERE {
   { SELECT ?s (COUNT(DISTINCT ?u) AS ?n) WHERE {
       ?s a sckg:Sector . OPTIONAL { ?u sckg:sector ?s } } GROUP BY ?s }
   OPTIONAL { ?s ?lp ?l VALUES ?lp { %s } FILTER(isLiteral(?l)) }
 }"""
-
-_LINKS = """
+_LIVE_LINKS = """
 SELECT ?link ?a ?b ?w ?nu ?nd WHERE {
   ?link a sckg:SectorLink ; sckg:linkedSector ?a , ?b ; sckg:weight ?w .
   FILTER(STR(?a) < STR(?b))
@@ -117,19 +135,25 @@ class Interconnections:
         return out.getvalue()
 
 
-def interconnections(store: Store, vocab: Vocabulary) -> Interconnections:
-    """The whole matrix, from two queries over the materialised links."""
+def interconnections(store: Store, vocab: Vocabulary, *, live: bool = False) -> Interconnections:
+    """The whole matrix, from two queries over the materialised links and their figures (or,
+    with ``live`` or for a release without figures, counted from the links)."""
     prefix = _PREFIX.format(ns=vocab.ns)
+    sector_rows = store.select(prefix + (_LIVE_SECTORS if live else _SECTORS) % _LABELS)
+    link_rows = store.select(prefix + (_LIVE_LINKS if live else _LINKS))
+    complete = _complete(sector_rows, ("n",)) and _complete(link_rows, ("nu", "nd"))
+    if not live and not complete:
+        return interconnections(store, vocab, live=True)
     sectors: dict[str, Node] = {}
     counts: dict[str, int] = {}
-    for row in store.select(prefix + _SECTORS % _LABELS):
+    for row in sector_rows:
         iri = row["s"].value
         node = sectors.setdefault(iri, Node(row["s"]))
         counts[iri] = int(row["n"].value)
         if isinstance(row.get("l"), Literal):
             node.labels.setdefault(row["l"].lang or "", row["l"].value)
     cells = {}
-    for row in store.select(prefix + _LINKS):
+    for row in link_rows:
         a, b = row["a"].value, row["b"].value
         cells[(a, b)] = Cell(
             row["link"].value, a, b, int(row["w"].value), int(row["nu"].value), int(row["nd"].value)
@@ -137,11 +161,43 @@ def interconnections(store: Store, vocab: Vocabulary) -> Interconnections:
     return Interconnections(list(sectors.values()), counts, cells)
 
 
+def _complete(rows: list[dict[str, Term]], names: tuple[str, ...]) -> bool:
+    """True when every row binds ``names`` (a release built with the aggregates)."""
+    return all(name in row for row in rows for name in names)
+
+
+# -- one pair -----------------------------------------------------------------------------------
+# The counts are read from the aggregates. The samples take no ORDER BY, so the engine stops
+# after ``top`` solutions: the shared use cases straight from the two sectors, the flows from the
+# first ``top`` datasets known to carry one (a dataset used by thousands costs one scan of its
+# users, never a sort of every flow between two sectors), the shared datasets as materialised.
+_BREAKDOWN = """
+SELECT ?a ?b ?link ?part ?u ?d ?v ?shared ?flows ?datasets ?ulp ?ul ?dlp ?dl ?vlp ?vl WHERE {
+  {
+    ?link sckg:sharedUseCaseCount ?shared ; sckg:dataFlowCount ?flows ;
+      sckg:sharedDatasetCount ?datasets .
+    BIND("counts" AS ?part)
+  } UNION {
+    { SELECT DISTINCT ?a ?b ?u WHERE { ?u sckg:sector ?a . ?u sckg:sector ?b } LIMIT %(top)d }
+    BIND("shared" AS ?part) %(ulabels)s
+  } UNION {
+    { SELECT DISTINCT ?link ?a ?b ?u ?d ?v WHERE {
+        { SELECT ?link ?d WHERE { ?link sckg:flowDataset ?d } LIMIT %(top)d }
+        ?u sckg:producesDataset ?d . ?v sckg:usesDataset ?d . FILTER(?u != ?v)
+        ?u sckg:sector ?s . ?v sckg:sector ?t
+        FILTER((?s = ?a && ?t = ?b) || (?s = ?b && ?t = ?a))
+      } LIMIT %(top)d }
+    BIND("flow" AS ?part) %(ulabels)s %(dlabels)s %(vlabels)s
+  } UNION {
+    { SELECT ?link ?d WHERE { ?link sckg:sharedDataset ?d } LIMIT %(top)d }
+    BIND("dataset" AS ?part) %(dlabels)s
+  }
+}"""
+
 # The two directions of a flow are one pattern and a FILTER, not a UNION of orientations:
 # pyoxigraph evaluated the UNION as a cross product of the two sectors' use cases (130 s for one
 # pair at 10,000 use cases).
-# -- one pair -----------------------------------------------------------------------------------
-_BREAKDOWN = """
+_LIVE_BREAKDOWN = """
 SELECT ?a ?b ?part ?u ?d ?v ?n ?ulp ?ul ?dlp ?dl ?vlp ?vl WHERE {
   {
     { SELECT ?a ?b ?u WHERE { ?u sckg:sector ?a , ?b } ORDER BY ?u LIMIT %(top)d }
@@ -221,16 +277,43 @@ class Breakdown:
         }
 
 
-def breakdown(store: Store, vocab: Vocabulary, a: IRI, b: IRI, *, top: int = 50) -> Breakdown:
-    """The use cases and datasets behind the link between sectors ``a`` and ``b``."""
-    query = _PREFIX.format(ns=vocab.ns) + _BREAKDOWN % {
-        "top": int(top),
-        **{f"{v}labels": _OPTIONAL_LABEL.format(v=v, labels=_LABELS) for v in "udv"},
-    }
+def breakdown(
+    store: Store, vocab: Vocabulary, a: IRI, b: IRI, *, top: int = 50, live: bool = False
+) -> Breakdown:
+    """The use cases and datasets behind the link between sectors ``a`` and ``b``: the counts
+    and a sample of ``top`` of each part, from the aggregates (or, with ``live`` or for a release
+    without them, counted from the curated relations, the first ``top`` of each by IRI)."""
+    labels = {f"{v}labels": _OPTIONAL_LABEL.format(v=v, labels=_LABELS) for v in "udv"}
+    if live:
+        query = _PREFIX.format(ns=vocab.ns) + _LIVE_BREAKDOWN % {"top": int(top), **labels}
+        return _read_breakdown(store.select(query, {"a": a, "b": b}))
+    query = _PREFIX.format(ns=vocab.ns) + _BREAKDOWN % {"top": int(top), **labels}
+    link = IRI(link_iri(vocab, a.value, b.value))
+    rows = store.select(query, {"a": a, "b": b, "link": link})
+    if not any(row["part"].value == "counts" for row in rows):
+        return breakdown(store, vocab, a, b, top=top, live=True)
+    result = _read_breakdown(rows)
+    result.shared.sort(key=lambda n: n.iri or "")
+    result.flows.sort(key=lambda f: (f.dataset.iri or "", f.source.iri or "", f.target.iri or ""))
+    result.datasets.sort(key=lambda n: n.iri or "")
+    return result
+
+
+def link_iri(vocab: Vocabulary, a: str, b: str) -> str:
+    """IRI of the link between two sectors (as ``50-interconnections.ru`` names it)."""
+    slugs = sorted(iri.rsplit("/", 1)[-1] for iri in (a, b))
+    return vocab.entity("sectorlink", "--".join(slugs))
+
+
+def _read_breakdown(rows: list[dict[str, Term]]) -> Breakdown:
     result = Breakdown()
     nodes: dict[tuple[str, Term | None, Term | None, Term | None], object] = {}
-    for row in store.select(query, {"a": a, "b": b}):
+    for row in rows:
         part = row["part"].value
+        if part == "counts":
+            for name, var in (("shared", "shared"), ("flow", "flows"), ("dataset", "datasets")):
+                result.counts[name] = int(row[var].value)
+            continue
         if part.endswith("-count"):
             result.counts[part[:-6]] = int(row["n"].value)
             continue

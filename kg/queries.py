@@ -17,6 +17,11 @@ A header looks like this::
 
 Parameters are bound as typed RDF terms (pyoxigraph substitutions), never pasted into the
 query text: a value that looks like SPARQL stays a value.
+
+On the site a named query is read a page at a time (:func:`page_of`): the query's own ``LIMIT``
+and ``OFFSET`` become the window the pages move through, so no page returns more than
+:data:`PAGE_SIZE` rows whatever the size of the graph, and the pages, concatenated, are the whole
+result. Give a paged query an ``ORDER BY`` that makes the order total, or pages may overlap.
 """
 
 from __future__ import annotations
@@ -30,7 +35,13 @@ import yaml
 from kg.errors import NotFound, QueryError
 from kg.namespaces import XSD, Vocabulary
 from kg.rdf import IRI, Literal, Term, is_valid_iri
+from kg.sparqllex import Token, tokens
 from kg.store import QueryKind
+
+#: Rows per page of a named query on the site and in its JSON and CSV twins.
+PAGE_SIZE = 500
+#: URL parameters of a query page that are not parameters of the query.
+RESERVED = frozenset({"lang", "format", "page"})
 
 PARAM_TYPES = {
     "iri": None,
@@ -145,6 +156,8 @@ def _texts(value: object, default: str) -> dict[str, str]:
 
 def _param(name: str, spec: dict, query: str) -> Param:
     kind = spec.get("type", "string")
+    if name in RESERVED:
+        raise QueryError(f"query {query}: parameter {name!r} is reserved for the site")
     if not _NAME.match(name) or kind not in PARAM_TYPES:
         raise QueryError(f"query {query}: parameter {name!r} has an unknown type {kind!r}")
     default = spec.get("default")
@@ -156,6 +169,78 @@ def _param(name: str, spec: dict, query: str) -> Param:
         vocab=spec.get("vocab"),
         required=bool(spec.get("required", default is None)),
     )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a named query's result."""
+
+    number: int
+    size: int
+    offset: int  #: rows of the result before this page
+    text: str  #: the query for this page (a SELECT asks for one row more, to see if there is)
+    probe: str | None  #: CONSTRUCT/DESCRIBE: one solution after the page, the same question
+    beyond: bool  #: the page lies past the query's own LIMIT (it is empty)
+
+
+def page_of(query: NamedQuery, number: int, size: int = PAGE_SIZE) -> Page:
+    """Page ``number`` (from 1) of ``query``, within the query's own LIMIT and OFFSET."""
+    number = max(1, number)
+    if query.kind is QueryKind.ASK:
+        return Page(1, size, 0, query.text, None, number > 1)
+    text, own_offset, own_limit = _strip_window(query.text)
+    start = (number - 1) * size
+    left = own_limit - start if own_limit is not None else size + 1
+    beyond = left <= 0
+    fetch = max(0, min(size + (0 if query.kind.is_graph else 1), left))
+    paged = _with_window(text, own_offset + start, fetch)
+    probe = None
+    if query.kind.is_graph and (own_limit is None or left > size):
+        probe = _with_window(text, own_offset + start + size, 1)
+    return Page(number, size, start, paged, probe, beyond)
+
+
+def _strip_window(text: str) -> tuple[str, int, int | None]:
+    """The query without its outermost LIMIT and OFFSET, and their values."""
+    found = _window_clauses(text)
+    values = {keyword: int(number) for keyword, _, _, number in found}
+    for _, start, end, _ in sorted(found, key=lambda c: c[1], reverse=True):
+        text = text[:start] + text[end:]
+    return text, values.get("OFFSET", 0), values.get("LIMIT")
+
+
+def _window_clauses(text: str) -> list[tuple[str, int, int, str]]:
+    """(keyword, start, end, number) of the LIMIT and OFFSET clauses outside every group."""
+    found = []
+    depth = 0
+    items: list[Token] = list(tokens(text))
+    for i, token in enumerate(items):
+        if token.kind == "punct" and token.text == "{":
+            depth += 1
+        elif token.kind == "punct" and token.text == "}":
+            depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() in ("LIMIT", "OFFSET"):
+            number = items[i + 1] if i + 1 < len(items) else None
+            if number is None or not number.text.isdigit():
+                raise QueryError(f"{token.text} without a number")
+            end = number.offset + len(number.text)
+            found.append((token.text.upper(), token.offset, end, number.text))
+    return found
+
+
+def _with_window(text: str, offset: int, limit: int) -> str:
+    """``text`` with ``LIMIT``/``OFFSET`` after its solution modifiers (before a trailing
+    ``VALUES`` block, which comes after them)."""
+    clause = f"\nLIMIT {int(limit)} OFFSET {int(offset)}\n"
+    depth, closed, position = 0, False, len(text)
+    for token in tokens(text):
+        if token.kind == "punct" and token.text in "{}":
+            depth += 1 if token.text == "{" else -1
+            closed = closed or depth == 0
+        elif depth == 0 and closed and token.kind == "word" and token.text.upper() == "VALUES":
+            position = token.offset
+            break
+    return text[:position].rstrip() + clause + text[position:]
 
 
 class QueryCatalogue:

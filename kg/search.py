@@ -1,9 +1,13 @@
-"""Search over use cases with facets, and autocomplete over the labels of every resource.
+"""Search over use cases with facets, autocomplete over the labels of every resource, and the
+labels and lists of resources the pages show, read from an on-disk index.
 
-The index is built from two queries over a published release (use cases with their facet
-values; labels of every resource under the base) and kept in memory until the store serves a
-new release. It answers full-text questions, facet counts and sorting in Python: ``CONTAINS``
-over the store scans the whole graph on every keystroke (DESIGN.md §7a), this does not.
+The index is one SQLite file per published release (:mod:`kg.searchindex` writes it once, with
+FTS5 tables for the text and ordinary tables, with indexes, for facets, sorting and labels).
+Workers open it read-only and share it through the operating system's page cache, so no worker
+holds the corpus: a search is a few SQL statements whose cost follows the size of the answer,
+not of the graph. ``CONTAINS`` over the store would scan the whole graph on every keystroke
+(DESIGN.md §7a); keeping the index in each worker's memory cost seconds per worker per release
+and grew with the corpus.
 
 Text is folded before matching (case, accents, ``ß``), so ``strasse`` finds ``Straße`` and
 ``muenchen`` as well as ``munchen`` find ``München``; every word of a query must be the prefix of
@@ -12,18 +16,19 @@ a word of the use case, in either language.
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import threading
 import time
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from kg.describe import KINDS, LABEL_PREDICATES, pick
-from kg.namespaces import DCTERMS, Vocabulary
-from kg.rdf import IRI, Literal
-from kg.store import Store
+from kg.describe import KINDS, pick
+from kg.namespaces import Vocabulary
 
 #: URL parameter → property of the use case, in the order facets are shown.
 FACETS: dict[str, str] = {
@@ -34,33 +39,42 @@ FACETS: dict[str, str] = {
     "standard": "dcterms:conformsTo",
     "status": "sckg:curationStatus",
 }
+#: URL parameter of a facet → kind of its values under the base (``{base}{kind}/{slug}``).
+FACET_KINDS = {
+    "sector": "sector",
+    "place": "place",
+    "maturity": "maturity",
+    "gaiax": "gaiax",
+    "standard": "standard",
+    "status": "curation",
+}
 SORTS = ("relevance", "title", "modified", "maturity")
 PAGE_SIZE = 20
-
-_USECASES = """
-PREFIX sckg: <{ns}>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?u ?p ?o WHERE {{
-  ?u a sckg:UseCase ; ?p ?o .
-  VALUES ?p {{ dcterms:title dcterms:description dcterms:modified {facets} }}
-}}"""
-_LABELS = """
-PREFIX sckg: <{ns}>
-SELECT ?base ?x ?l ?order WHERE {{
-  ?x ?lp ?l .
-  VALUES ?lp {{ {labels} }}
-  FILTER(isIRI(?x) && isLiteral(?l) && STRSTARTS(STR(?x), STR(?base)))
-  OPTIONAL {{ ?x sckg:order ?order }}
-}}"""
+#: Most values listed per facet (the most frequent first, and every selected one).
+FACET_VALUES = 50
+#: Most words of a query that count (the rest is ignored).
+MAX_WORDS = 10
+#: Languages with their own sort keys and labels in the index; others fall back to English.
+LANGS = ("en", "de")
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-_WORD = re.compile(r"\w+")
+# Letters and digits, as SQLite's unicode61 tokenizer splits text: both sides agree on words.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _combining_marks() -> dict[int, None]:
+    """A ``str.translate`` table deleting the combining characters of the Basic Multilingual
+    Plane (the accents NFKD splits off; a table, as a loop per character took seconds)."""
+    return {c: None for c in range(0x10000) if unicodedata.combining(chr(c))}
+
+
+_ACCENTS = _combining_marks()
 
 
 def fold(text: str) -> str:
     """Lower case without accents (``Straße`` → ``strasse``)."""
     text = text.casefold().replace("ß", "ss")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", text).translate(_ACCENTS)
 
 
 def words(text: str) -> set[str]:
@@ -70,14 +84,21 @@ def words(text: str) -> set[str]:
     return found
 
 
+def query_words(text: str) -> list[str]:
+    """The words of a query, folded, in order, without repeats (at most :data:`MAX_WORDS`)."""
+    return list(dict.fromkeys(_WORD.findall(fold(text))))[:MAX_WORDS]
+
+
+def sort_lang(lang: str) -> str:
+    return lang if lang in LANGS else "en"
+
+
 @dataclass
 class Entry:
-    """One use case as the index holds it."""
+    """One use case as a result lists it."""
 
     iri: str
     titles: dict[str, str] = field(default_factory=dict)
-    title_words: set[str] = field(default_factory=set)
-    text_words: set[str] = field(default_factory=set)
     facets: dict[str, set[str]] = field(default_factory=dict)
     modified: str = ""
 
@@ -101,6 +122,11 @@ class Query:
             return self.sort
         return "relevance" if self.text.strip() else "title"
 
+    def key(self) -> tuple:
+        """A hashable form, for caching results."""
+        selected = tuple(sorted((k, tuple(sorted(v))) for k, v in self.selected.items() if v))
+        return (self.text.strip(), selected, self.effective_sort, self.page, sort_lang(self.lang))
+
 
 @dataclass
 class FacetValue:
@@ -113,228 +139,472 @@ class FacetValue:
 
 @dataclass
 class Result:
-    """One page of a search, its total, and the facet counts."""
+    """One page of a search, its total, and the facet counts (the most frequent values of each
+    facet; ``more`` says how many values were left out)."""
 
     items: list[Entry]
     total: int
     page: int
     pages: int
     facets: dict[str, list[FacetValue]]
+    more: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Listing:
+    """One page of the resources of a kind, sorted by label."""
+
+    items: list[tuple[str, str]]
+    total: int
+    page: int
+    pages: int
 
 
 class SearchIndex:
-    """Use cases, their facets and the labels of every resource under the base."""
+    """A read-only view of one index file (one connection; use it from one thread at a time)."""
 
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, path: Path, vocab: Vocabulary) -> None:
+        self.path = Path(path)
         self.vocab = vocab
-        self.entries: list[Entry] = []
-        self.labels: dict[str, dict[str, str]] = {}
-        self.order: dict[str, int] = {}
-        self._suggest: list[tuple[frozenset[str], str, str]] = []  # (words, lang, iri)
+        # immutable=1: the file is never written after it is renamed into place, so SQLite can
+        # skip locking; several workers read it through the shared page cache.
+        self.db = sqlite3.connect(
+            f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+        )
+        self.db.execute("PRAGMA temp_store = MEMORY")
+        self.db.execute("PRAGMA cache_size = -8000")  # 8 MB per connection, not the corpus
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS hits(id INTEGER PRIMARY KEY, score INT)")
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS matches(id INTEGER PRIMARY KEY)")
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS others(id INTEGER PRIMARY KEY)")
+        self.meta = dict(self.db.execute("SELECT key, value FROM meta"))
 
-    # -- loading --------------------------------------------------------------------------------
     @classmethod
-    def load(cls, store: Store, vocab: Vocabulary) -> SearchIndex:
-        index = cls(vocab)
-        index._read_usecases(store)
-        index._read_labels(store)
-        index._suggest = [
-            (frozenset(words(text)), lang, iri)
-            for iri, labels in index.labels.items()
-            if index.kind(iri) in KINDS
-            for lang, text in labels.items()
-        ]
-        return index
+    def load(cls, store, vocab: Vocabulary, folder: Path | None = None) -> SearchIndex:
+        """Build an index of what ``store`` serves into ``folder`` (a temporary one by default)
+        and open it: for tools and tests; the site opens the index of its release through
+        :class:`IndexCache`."""
+        import tempfile
 
-    def _facet_iri(self, curie: str) -> str:
-        prefix, local = curie.split(":")
-        return (self.vocab.ns if prefix == "sckg" else DCTERMS) + local
+        from kg.searchindex import build_file
 
-    def _read_usecases(self, store: Store) -> None:
-        props = {self._facet_iri(c): name for name, c in FACETS.items()}
-        facets = " ".join(f"<{p}>" for p in props)
-        entries: dict[str, Entry] = {}
-        for row in store.select(_USECASES.format(ns=self.vocab.ns, facets=facets)):
-            entry = entries.setdefault(row["u"].value, Entry(row["u"].value))
-            p, o = row["p"].value, row["o"]
-            if p in props and isinstance(o, IRI):
-                entry.facets.setdefault(props[p], set()).add(o.value)
-            elif isinstance(o, Literal) and p == DCTERMS + "title":
-                entry.titles[o.lang or ""] = o.value
-                entry.title_words |= words(o.value)
-            elif isinstance(o, Literal) and p == DCTERMS + "description":
-                entry.text_words |= words(o.value)
-            elif isinstance(o, Literal) and p == DCTERMS + "modified":
-                entry.modified = max(entry.modified, o.value)
-        self.entries = sorted(entries.values(), key=lambda e: e.iri)
+        folder = Path(folder or tempfile.mkdtemp(prefix="sckg-search-"))
+        path = folder / "search.sqlite"
+        build_file(store, vocab, path, release_id="")
+        return cls(path, vocab)
 
-    def _read_labels(self, store: Store) -> None:
-        labels = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-        query = _LABELS.format(ns=self.vocab.ns, labels=labels)
-        for row in store.select(query, {"base": Literal(self.vocab.base)}):
-            iri, label = row["x"].value, row["l"]
-            if isinstance(label, Literal):
-                self.labels.setdefault(iri, {}).setdefault(label.lang or "", label.value)
-            if isinstance(row.get("order"), Literal):
-                self.order[iri] = int(row["order"].value)
+    def close(self) -> None:
+        self.db.close()
 
-    # -- lookups --------------------------------------------------------------------------------
+    @property
+    def release(self) -> str:
+        return self.meta.get("release", "")
+
+    # -- labels and lists -----------------------------------------------------------------------
     def kind(self, iri: str) -> str | None:
         if not iri.startswith(self.vocab.base):
             return None
         kind, sep, _ = iri[len(self.vocab.base) :].partition("/")
         return kind if sep else None
 
-    def label(self, iri: str, lang: str) -> str:
-        return pick(self.labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    def label_or_none(self, iri: str, lang: str) -> str | None:
+        """The label of ``iri`` in ``lang`` (else English, German, …), or None without one."""
+        column = "label_" + sort_lang(lang)
+        row = self.db.execute(f"SELECT {column} FROM resource WHERE iri = ?", (iri,)).fetchone()
+        return row[0] if row and row[0] else None
 
-    def entities(self, kind: str, lang: str) -> list[tuple[str, str]]:
-        """(IRI, label) of every labelled resource of ``kind``, sorted by label."""
-        found = [(iri, self.label(iri, lang)) for iri in self.labels if self.kind(iri) == kind]
-        return sorted(found, key=lambda pair: fold(pair[1]))
+    def label(self, iri: str, lang: str) -> str:
+        found = self.label_or_none(iri, lang)
+        return found or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def order(self, iri: str) -> int:
+        """``sckg:order`` of a concept (maturity levels), 0 without one."""
+        row = self.db.execute("SELECT ord FROM resource WHERE iri = ?", (iri,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def count(self, kind: str) -> int:
+        """How many labelled resources of ``kind`` there are (counted when the index was
+        written)."""
+        return int(self.meta.get(f"count:{kind}", "0"))
+
+    def entities(
+        self, kind: str, lang: str, *, page: int = 1, page_size: int | None = None
+    ) -> list[tuple[str, str]]:
+        """(IRI, label) of the labelled resources of ``kind``, sorted by label: all of them, or
+        one page of ``page_size``."""
+        return self.listing(kind, lang, page=page, page_size=page_size).items
+
+    def listing(
+        self, kind: str, lang: str, *, page: int = 1, page_size: int | None = None
+    ) -> Listing:
+        """One page of the labelled resources of ``kind`` (all of them without ``page_size``),
+        read in order from the index on (kind, sort key): no sort, whatever the kind's size."""
+        lang = sort_lang(lang)
+        total = self.count(kind)
+        size = page_size or max(total, 1)
+        pages = max(1, -(-total // size))
+        page = min(max(1, page), pages)
+        rows = self.db.execute(
+            f"SELECT iri, label_{lang} FROM resource WHERE kind = ? AND sort_{lang} IS NOT NULL "
+            f"ORDER BY sort_{lang}, iri LIMIT ? OFFSET ?",
+            (kind, size, (page - 1) * size),
+        )
+        return Listing([(iri, text) for iri, text in rows], total, page, pages)
 
     def recent(self, n: int) -> list[Entry]:
-        return sorted(self.entries, key=lambda e: (e.modified, e.iri), reverse=True)[:n]
+        """The ``n`` most recently modified use cases."""
+        rows = self.db.execute(
+            "SELECT u.id, r.iri, u.titles, u.modified FROM usecase u "
+            "JOIN resource r ON r.id = u.id ORDER BY u.modified DESC, r.iri DESC LIMIT ?",
+            (n,),
+        ).fetchall()
+        return self._entries(rows)
+
+    def usecases(self) -> Iterator[Entry]:
+        """Every use case (for tools and tests; the site pages through :meth:`search`)."""
+        rows = self.db.execute(
+            "SELECT u.id, r.iri, u.titles, u.modified FROM usecase u "
+            "JOIN resource r ON r.id = u.id ORDER BY r.iri"
+        )
+        while batch := rows.fetchmany(500):
+            yield from self._entries(batch)
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every use case in memory: for tools and tests only."""
+        return list(self.usecases())
+
+    @property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """Every label by IRI and language in memory: for tools and tests only."""
+        rows = self.db.execute("SELECT iri, labels FROM resource WHERE labels IS NOT NULL")
+        return {iri: json.loads(text) for iri, text in rows}
 
     def suggest(self, text: str, lang: str, limit: int = 8) -> list[dict[str, str]]:
-        """Resources whose label (in either language) has a word starting with ``text``."""
-        wanted = fold(text).split()
+        """Resources whose labels (in either language) have a word starting with each word of
+        ``text``; use cases first, then by label."""
+        wanted = query_words(text)
         if not wanted:
             return []
-        found: dict[str, dict[str, str]] = {}
-        for found_words, label_lang, iri in self._suggest:
-            if iri in found or not all(_has_prefix(found_words, w) for w in wanted):
-                continue
-            found[iri] = {
-                "iri": iri,
-                "label": self.label(iri, lang),
-                "matched": self.labels[iri][label_lang],
-                "lang": label_lang,
-                "kind": self.kind(iri) or "",
-            }
-        ranked = sorted(found.values(), key=lambda s: (s["kind"] != "usecase", fold(s["label"])))
-        return ranked[:limit]
+        lang = sort_lang(lang)
+        kinds = ",".join("?" * len(KINDS))
+        rows = self.db.execute(
+            f"SELECT r.iri, r.kind, r.labels, r.label_{lang} FROM resource r "
+            "WHERE r.id IN (SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?) "
+            f"AND r.kind IN ({kinds}) ORDER BY r.kind != 'usecase', r.sort_{lang}, r.iri LIMIT ?",
+            (_match(wanted), *KINDS, limit),
+        )
+        found = []
+        for iri, kind, labels_json, label in rows:
+            labels = json.loads(labels_json)
+            matched_lang = _matched(labels, wanted, lang)
+            found.append(
+                {
+                    "iri": iri,
+                    "label": label,
+                    "matched": labels.get(matched_lang, label),
+                    "lang": matched_lang,
+                    "kind": kind or "",
+                }
+            )
+        return found
 
     # -- searching ------------------------------------------------------------------------------
     def search(self, query: Query, page_size: int = PAGE_SIZE) -> Result:
-        selected = self._selected_iris(query.selected)
-        scored = [(self._score(e, query.text), e) for e in self.entries]
-        matching = [(s, e) for s, e in scored if s > 0]
-        facets = self._facet_counts([e for _, e in matching], selected, query)
-        hits = [(s, e) for s, e in matching if _matches(e, selected)]
-        hits.sort(key=self._sort_key(query))
-        pages = max(1, -(-len(hits) // page_size))
+        """One page of the use cases matching ``query``, with the facet counts."""
+        texty = bool(query.text.strip())  # text without a word matches nothing
+        selected = self._selected_ids(query.selected)
+        lang = sort_lang(query.lang)
+        if texty:
+            self._fill_hits(query_words(query.text))
+        narrowed = texty or bool(selected)
+        if narrowed:
+            self._fill("matches", *_candidates(texty, selected))
+            total = self._scalar("SELECT COUNT(*) FROM temp.matches")
+        else:
+            total = self.usecase_count
+        pages = max(1, -(-total // page_size))
         page = min(max(1, query.page), pages)
-        items = [e for _, e in hits[(page - 1) * page_size : page * page_size]]
-        return Result(items, len(hits), page, pages, facets)
+        window = (page_size, (page - 1) * page_size)
+        items = self._page(query, texty, narrowed, total, lang, window)
+        facets, more = self._facets(query, texty, selected, lang)
+        return Result(items, total, page, pages, facets, more)
 
-    def _selected_iris(self, selected: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
-        kinds = {
-            "sector": "sector",
-            "place": "place",
-            "maturity": "maturity",
-            "gaiax": "gaiax",
-            "standard": "standard",
-            "status": "curation",
-        }
-        return {
-            name: {self.vocab.entity(kinds[name], slug) for slug in slugs}
-            for name, slugs in selected.items()
-            if name in kinds and slugs
-        }
+    @property
+    def usecase_count(self) -> int:
+        return int(self.meta.get("usecases", "0"))
 
-    def _score(self, entry: Entry, text: str) -> int:
-        wanted = fold(text).split()
+    def _selected_ids(self, selected: Mapping[str, tuple[str, ...]]) -> dict[str, list[int]]:
+        """Resource ids of the selected values per facet (-1 for a value the index lacks, which
+        matches nothing)."""
+        found: dict[str, list[int]] = {}
+        for name, slugs in selected.items():
+            if name not in FACET_KINDS or not slugs:
+                continue
+            iris = [self.vocab.entity(FACET_KINDS[name], slug) for slug in slugs]
+            ids = [self._id(iri) for iri in iris]
+            found[name] = sorted({-1 if i is None else i for i in ids})
+        return found
+
+    def _id(self, iri: str) -> int | None:
+        row = self.db.execute("SELECT id FROM resource WHERE iri = ?", (iri,)).fetchone()
+        return int(row[0]) if row else None
+
+    def _scalar(self, sql: str, params: tuple | list = ()) -> int:
+        return int(self.db.execute(sql, params).fetchone()[0])
+
+    def _fill(self, table: str, select: str, params: list | tuple = ()) -> None:
+        self.db.execute(f"DELETE FROM temp.{table}")
+        self.db.execute(f"INSERT OR IGNORE INTO temp.{table} {select}", params)
+
+    def _fill_hits(self, wanted: list[str]) -> None:
+        """Use cases with every word, scored 3 per word in a title and 1 per word only in the
+        text (the scores of the earlier in-memory index)."""
         if not wanted:
-            return 1
-        score = 0
-        for word in wanted:
-            if _has_prefix(entry.title_words, word):
-                score += 3
-            elif _has_prefix(entry.text_words, word):
-                score += 1
-            else:
-                return 0
-        return score
+            self._fill("hits", "SELECT 0, 0 WHERE 0")
+            return
+        score = " + ".join(
+            "CASE WHEN rowid IN (SELECT rowid FROM usecase_fts WHERE usecase_fts MATCH ?) "
+            "THEN 3 ELSE 1 END"
+            for _ in wanted
+        )
+        params = [_match([w], column="title") for w in wanted]
+        self._fill(
+            "hits",
+            f"SELECT rowid, {score} FROM usecase_fts WHERE usecase_fts MATCH ?",
+            [*params, _match(wanted)],
+        )
 
-    def _sort_key(self, query: Query):
-        sort, lang = query.effective_sort, query.lang
+    def _page(
+        self,
+        query: Query,
+        texty: bool,
+        narrowed: bool,
+        total: int,
+        lang: str,
+        window: tuple[int, int],
+    ) -> list[Entry]:
+        """The use cases of one page. The whole list, and a large share of it, is read in the
+        order of the sort key's index (no sort); a smaller set of matches is sorted."""
+        sort = query.effective_sort
+        order = {
+            "modified": f"u.modified DESC, u.sort_{lang}, u.id",
+            "maturity": f"u.maturity DESC, u.sort_{lang}, u.id",
+            "relevance": f"h.score DESC, u.sort_{lang}, u.id",
+        }.get(sort, f"u.sort_{lang}, u.id")
         if sort == "relevance":
-            return lambda pair: (-pair[0], fold(pair[1].title(lang)))
-        if sort == "modified":
-            return lambda pair: (_reverse(pair[1].modified), fold(pair[1].title(lang)))
-        if sort == "maturity":
-            return lambda pair: (
-                -max((self.order.get(m, 0) for m in pair[1].facets.get("maturity", ())), default=0),
-                fold(pair[1].title(lang)),
+            source = (
+                "matches m CROSS JOIN hits h ON h.id = m.id CROSS JOIN usecase u ON u.id = m.id"
             )
-        return lambda pair: fold(pair[1].title(lang))
+        elif not narrowed or total * 8 > self.usecase_count:
+            index = {"modified": "usecase_modified_", "maturity": "usecase_maturity_"}
+            only = " WHERE u.id IN (SELECT id FROM temp.matches)" if narrowed else ""
+            source = f"usecase u INDEXED BY {index.get(sort, 'usecase_title_')}{lang}{only}"
+        else:
+            source = "matches m CROSS JOIN usecase u ON u.id = m.id"
+        # Only the ids are sorted; the rows of the page are read afterwards.
+        found = self.db.execute(
+            f"SELECT u.id FROM {source} ORDER BY {order} LIMIT ? OFFSET ?", window
+        ).fetchall()
+        ids = [uid for (uid,) in found]
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT u.id, r.iri, u.titles, u.modified FROM usecase u "
+            f"CROSS JOIN resource r ON r.id = u.id WHERE u.id IN ({marks})",
+            ids,
+        ).fetchall()
+        position = {uid: i for i, uid in enumerate(ids)}
+        return self._entries(sorted(rows, key=lambda row: position[row[0]]))
 
-    def _facet_counts(
-        self, entries: list[Entry], selected: dict[str, set[str]], query: Query
-    ) -> dict[str, list[FacetValue]]:
+    def _entries(self, rows: list[tuple]) -> list[Entry]:
+        """Entries with their facet values (one query for the whole page)."""
+        entries = {
+            uid: Entry(iri, json.loads(titles), {}, modified or "")
+            for uid, iri, titles, modified in rows
+        }
+        if entries:
+            marks = ",".join("?" * len(entries))
+            found = self.db.execute(
+                "SELECT f.usecase, f.name, r.iri FROM facet f JOIN resource r ON r.id = f.value "
+                f"WHERE f.usecase IN ({marks})",
+                list(entries),
+            )
+            for uid, name, iri in found:
+                entries[uid].facets.setdefault(name, set()).add(iri)
+        return list(entries.values())
+
+    def _facets(
+        self, query: Query, texty: bool, selected: dict[str, list[int]], lang: str
+    ) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
         """Counts per facet value among the matches of every *other* facet's selection, so a
         selected value never hides its alternatives."""
-        result = {}
+        facets: dict[str, list[FacetValue]] = {}
+        more: dict[str, int] = {}
         for name in FACETS:
-            others = {k: v for k, v in selected.items() if k != name}
-            counts: Counter[str] = Counter()
-            for entry in entries:
-                if _matches(entry, others):
-                    counts.update(entry.facets.get(name, ()))
-            chosen = selected.get(name, set())
-            values = [
-                FacetValue(
-                    iri.rsplit("/", 1)[-1],
-                    iri,
-                    self.label(iri, query.lang),
-                    counts[iri],
-                    iri in chosen,
-                )
-                for iri in set(counts) | chosen
-            ]
-            order = (lambda v: -self.order.get(v.iri, 0)) if name == "maturity" else None
-            values.sort(key=order or (lambda v: (-v.count, fold(v.label))))
-            result[name] = values
-        return result
+            counts = self._counts(name, texty, selected)
+            chosen = {
+                self.vocab.entity(FACET_KINDS[name], slug) for slug in query.selected.get(name, ())
+            }
+            values, left_out = self._facet_values(name, counts, chosen, lang)
+            facets[name], more[name] = values, left_out
+        return facets, more
+
+    def _counts(self, name: str, texty: bool, selected: dict[str, list[int]]) -> str:
+        """A SELECT of (value, n) for facet ``name`` under the other facets' selection: the
+        stored totals when nothing else narrows the list, else the values of each match (one
+        index lookup per match, never a scan of the whole facet)."""
+        others = {k: v for k, v in selected.items() if k != name}
+        if not texty and not others:
+            return "SELECT value, n FROM facet_total WHERE name = :name"
+        if others == selected:
+            table = "matches"  # this facet has no selection: its counts follow every match
+        else:
+            self._fill("others", *_candidates(texty, others))
+            table = "others"
+        size = self._scalar(f"SELECT COUNT(*) FROM temp.{table}")
+        if size == self.usecase_count:  # the text is in every use case (a common word)
+            return "SELECT value, n FROM facet_total WHERE name = :name"
+        if size * 8 < self.facet_rows.get(name, 0):  # few matches: their values, one by one
+            return (
+                "SELECT value, COUNT(*) AS n FROM facet INDEXED BY facet_usecase "
+                f"WHERE name = :name AND usecase IN (SELECT id FROM temp.{table}) GROUP BY value"
+            )
+        # many: the facet's rows in (value, use case) order, keeping the matches
+        return (
+            "SELECT f.value AS value, COUNT(*) AS n FROM facet f "
+            f"CROSS JOIN {table} m ON m.id = f.usecase WHERE f.name = :name GROUP BY f.value"
+        )
+
+    @property
+    def facet_rows(self) -> dict[str, int]:
+        """How many (use case, value) rows each facet has (to choose how to count)."""
+        if not hasattr(self, "_facet_rows"):
+            rows = self.db.execute("SELECT name, SUM(n) FROM facet_total GROUP BY name")
+            self._facet_rows = {name: int(n) for name, n in rows}
+        return self._facet_rows
+
+    def _facet_values(
+        self, name: str, counts: str, chosen: set[str], lang: str
+    ) -> tuple[list[FacetValue], int]:
+        order = "r.ord DESC, r.iri" if name == "maturity" else f"c.n DESC, r.sort_{lang}, r.iri"
+        rows = self.db.execute(
+            f"SELECT r.iri, r.label_{lang}, c.n, COUNT(*) OVER () FROM ({counts}) c "
+            f"JOIN resource r ON r.id = c.value ORDER BY {order} LIMIT :limit",
+            {"name": name, "limit": FACET_VALUES},
+        ).fetchall()
+        shown = {iri: n for iri, _, n, _ in rows}
+        values = [
+            FacetValue(iri.rsplit("/", 1)[-1], iri, label or _last(iri), n, iri in chosen)
+            for iri, label, n, _ in rows
+        ]
+        for iri in sorted(chosen - set(shown)):  # selected, but not among the most frequent
+            count = self._count_of(counts, name, iri)
+            label = self.label(iri, lang)
+            values.append(FacetValue(iri.rsplit("/", 1)[-1], iri, label, count, True))
+        total = rows[0][3] if rows else 0
+        return values, max(0, total - len(shown))
+
+    def _count_of(self, counts: str, name: str, iri: str) -> int:
+        row = self.db.execute(
+            f"SELECT c.n FROM ({counts}) c JOIN resource r ON r.id = c.value WHERE r.iri = :iri",
+            {"name": name, "iri": iri},
+        ).fetchone()
+        return int(row[0]) if row else 0
 
 
-def _has_prefix(found: set[str], word: str) -> bool:
-    return word in found or any(w.startswith(word) for w in found)
+def _candidates(texty: bool, selected: Mapping[str, list[int]]) -> tuple[str, list]:
+    """A SELECT of the use cases with the text (``temp.hits``) and one of the selected values
+    of every facet (values OR, facets AND): an INTERSECT of index range scans."""
+    parts, params = ["SELECT id FROM temp.hits"] if texty else [], []
+    for name, ids in selected.items():
+        marks = ",".join("?" * len(ids))
+        parts.append(f"SELECT usecase FROM facet WHERE name = ? AND value IN ({marks})")
+        params += [name, *ids]
+    return " INTERSECT ".join(parts), params
 
 
-def _matches(entry: Entry, selected: Mapping[str, set[str]]) -> bool:
-    return all(entry.facets.get(name, set()) & wanted for name, wanted in selected.items())
+def _match(wanted: list[str], column: str | None = None) -> str:
+    """An FTS5 query: every word as a prefix (quoted, so no word is read as an operator)."""
+    prefix = f"{column} : " if column else ""
+    return " AND ".join(f'{prefix}"{w}"*' for w in wanted)
 
 
-def _reverse(text: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in text)
+def _matched(labels: dict[str, str], wanted: list[str], lang: str) -> str:
+    """The language of the label that holds every word (preferring ``lang``)."""
+    ordered = sorted(labels, key=lambda code: (code != lang, code))
+    for code in ordered:
+        found = words(labels[code])
+        if all(any(w.startswith(q) for w in found) for q in wanted):
+            return code
+    return ordered[0] if ordered else ""
+
+
+def _last(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 class IndexCache:
-    """The index of the release being served, rebuilt when a new release is published.
+    """The index of the release being served, opened per thread; built (once, under a file lock
+    shared with the build and the other workers) when it is missing.
 
-    Stores that cannot tell their release (a remote SPARQL server) are re-read every
-    ``ttl`` seconds.
+    Stores that cannot tell their release (a remote SPARQL server nothing was published to) get
+    an index rebuilt every ``ttl`` seconds. Results of searches are kept in a small LRU cache
+    per release: popular views (the first page, a sector's use cases) cost one lookup.
     """
 
-    def __init__(self, store: Store, vocab: Vocabulary, ttl: float = 60.0) -> None:
+    def __init__(
+        self, store, vocab: Vocabulary, folder: Path, ttl: float = 60.0, cached: int = 256
+    ) -> None:
         self.store = store
         self.vocab = vocab
+        self.folder = Path(folder)
         self.ttl = ttl
+        self.cached = cached
+        self._local = threading.local()
         self._lock = threading.Lock()
-        self._key: object = None
-        self._loaded = 0.0
-        self._index: SearchIndex | None = None
+        self._results: OrderedDict[tuple, Result] = OrderedDict()
 
-    def get(self) -> SearchIndex:
-        release = self.store.release()
-        key = release.id if release is not None else None
-        fresh = key is not None or time.monotonic() - self._loaded < self.ttl
-        if self._index is not None and key == self._key and fresh:
-            return self._index
+    def get(self, release_id: str | None = None, *, known: bool = False) -> SearchIndex:
+        """The index of ``release_id`` (asked from the store unless ``known``)."""
+        if not known:
+            release = self.store.release()
+            release_id = release.id if release is not None else None
+        path = self._path(release_id)
+        current: SearchIndex | None = getattr(self._local, "index", None)
+        if current is not None and current.path == path:
+            return current
+        from kg.searchindex import ensure  # kg.searchindex imports this module
+
+        ensure(self.store, self.vocab, release_id, self.folder, max_age=self._max_age(release_id))
+        if current is not None:
+            current.close()
+        self._local.index = SearchIndex(path, self.vocab)
+        return self._local.index
+
+    def search(self, index: SearchIndex, query: Query, page_size: int = PAGE_SIZE) -> Result:
+        """``index.search(query)``, remembered per release."""
+        key = (index.path, index.meta.get("built"), query.key(), page_size)
         with self._lock:
-            if self._index is None or key != self._key or not fresh:
-                self._index = SearchIndex.load(self.store, self.vocab)
-                self._key, self._loaded = key, time.monotonic()
-            return self._index
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+                return found
+        result = index.search(query, page_size)
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > self.cached:
+                self._results.popitem(last=False)
+        return result
+
+    def _path(self, release_id: str | None) -> Path:
+        from kg.searchindex import index_file
+
+        path = index_file(self.folder, release_id)
+        if release_id is None and path.exists() and time.time() - path.stat().st_mtime > self.ttl:
+            current = getattr(self._local, "index", None)
+            if current is not None and current.path == path:
+                current.close()
+                self._local.index = None
+        return path
+
+    def _max_age(self, release_id: str | None) -> float | None:
+        return self.ttl if release_id is None else None

@@ -29,8 +29,8 @@ ENTITY_KINDS = ("usecase", "sector", "dataset", "place", "org", "standard", "sec
 
 
 @pytest.fixture(scope="module")
-def index(store, built_settings) -> SearchIndex:
-    return SearchIndex.load(store, built_settings.vocab)
+def index(store, built_settings, tmp_path_factory) -> SearchIndex:
+    return SearchIndex.load(store, built_settings.vocab, tmp_path_factory.mktemp("search"))
 
 
 @pytest.fixture(scope="module")

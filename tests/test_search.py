@@ -9,8 +9,8 @@ from kg.search import FACETS, Query, SearchIndex, fold, words
 
 
 @pytest.fixture(scope="module")
-def index(store, built_settings) -> SearchIndex:
-    return SearchIndex.load(store, built_settings.vocab)
+def index(store, built_settings, tmp_path_factory) -> SearchIndex:
+    return SearchIndex.load(store, built_settings.vocab, tmp_path_factory.mktemp("search"))
 
 
 def test_folding():
@@ -73,7 +73,7 @@ def test_sorting(index):
     newest = [e.modified for e in index.search(Query(sort="modified"), page_size=500).items]
     assert newest == sorted(newest, reverse=True)
     order = [
-        max((index.order.get(m, 0) for m in e.facets.get("maturity", ())), default=0)
+        max((index.order(m) for m in e.facets.get("maturity", ())), default=0)
         for e in index.search(Query(sort="maturity"), page_size=500).items
     ]
     assert order == sorted(order, reverse=True)
@@ -122,3 +122,48 @@ def test_autocomplete_endpoint(client):
 
 def test_bad_page_number_is_harmless(client):
     assert client.get("/usecases?page=abc").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "selected",
+    [
+        {"sector": ("mobility",)},
+        {"sector": ("mobility", "energy"), "maturity": ("pilot",)},
+        {"maturity": ("in-operation",), "status": ("reviewed",)},
+        {"place": ("hamburg",)},
+    ],
+)
+def test_facet_counts_equal_a_plain_count(index, selected):
+    """Whichever way the index counts (stored totals, per match, per facet row), the counts are
+    those of the use cases matching every other facet's selection."""
+    entries = index.entries
+    result = index.search(Query(selected=selected), page_size=500)
+
+    def wanted(name: str, slug: str) -> str:
+        kinds = {"status": "curation"}
+        return f"https://w3id.org/sckg/{kinds.get(name, name)}/{slug}"
+
+    def matches(entry, skip=None) -> bool:
+        return all(
+            entry.facets.get(name, set()) & {wanted(name, s) for s in slugs}
+            for name, slugs in selected.items()
+            if name != skip
+        )
+
+    assert result.total == sum(matches(e) for e in entries)
+    for name, values in result.facets.items():
+        for value in values:
+            plain = sum(
+                matches(e, skip=name) and value.iri in e.facets.get(name, ()) for e in entries
+            )
+            assert value.count == plain, (name, value.slug)
+
+
+@pytest.mark.parametrize("text", ["daten", "air quality", "hamburg", "a"])
+def test_facet_counts_of_a_text_search_add_up(index, text):
+    result = index.search(Query(text=text), page_size=500)
+    assert len(result.items) == result.total
+    assert sum(v.count for v in result.facets["status"]) == result.total  # one status each
+    for name, values in result.facets.items():
+        for value in values:
+            assert value.count == sum(value.iri in e.facets.get(name, ()) for e in result.items)

@@ -14,15 +14,15 @@ import pyshacl
 import pytest
 import rdflib
 
-from kg.store import shacl as shaclsparql
 from kg.bridge import from_rdflib, graph_of, to_rdflib
 from kg.build import release_quads
 from kg.namespaces import SH, Vocabulary
 from kg.ontology import OntologyFiles
 from kg.rdf import IRI, BNode, Term
-from kg.store.shacl import COMPONENTS, Result, UnsupportedShape, compile_shapes
 from kg.sources import Corpus, read_corpus
+from kg.store import shacl as shaclsparql
 from kg.store.oxigraph import from_ox, to_ox
+from kg.store.shacl import COMPONENTS, Result, UnsupportedShape, compile_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB = Vocabulary()

@@ -8,6 +8,8 @@ format; ``?format=`` overrides ``Accept``.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -20,7 +22,7 @@ from kg.ontology import OntologyFiles
 from kg.rdf import IRI
 from web import view
 from web.conneg import Format, negotiate
-from web.context import app_store
+from web.context import app_release, app_store
 from web.graphs import neighbourhood
 from web.schemaorg import schema_org
 
@@ -54,10 +56,40 @@ def resource(kind: str, name: str) -> Response:
             f"There is no {extension!r} document; try one of "
             + ", ".join(f".{e}" for e in BY_EXTENSION)
         )
-    desc = describe(app_store(), view.vocab(), kind, slug)
+    desc = described(kind, slug)
     if fmt is HTML:
         return with_links(Response(render_entity(desc), mimetype="text/html"), request.path)
     return rdf_response(list(desc.triples), fmt, request.path)
+
+
+#: Descriptions each worker keeps (a release never changes, and the most visited pages are the
+#: hubs, the dearest to describe).
+DESCRIPTIONS = 256
+
+
+def described(kind: str, slug: str) -> Description:
+    """The description of ``{base}{kind}/{slug}`` in the served release, remembered per
+    release (a store that cannot tell its release is asked every time)."""
+    release = app_release()
+    if release is None:
+        return describe(app_store(), view.vocab(), kind, slug)
+    cache: OrderedDict[tuple[str, str, str], Description]
+    cache = current_app.extensions.setdefault("kg.descriptions", OrderedDict())
+    key = (release.id, kind, slug)
+    with _lock:
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+    desc = describe(app_store(), view.vocab(), kind, slug)
+    with _lock:
+        cache[key] = desc
+        while len(cache) > DESCRIPTIONS:
+            cache.popitem(last=False)
+    return desc
+
+
+_lock = threading.Lock()
 
 
 def see_other(path: str) -> Response:

@@ -4,6 +4,10 @@ Each page is a permalink: its parameters are in the URL (``/queries/usecases-by-
 sector=energy``). Parameters are bound as typed RDF terms by :mod:`kg.queries` (never pasted
 into the query text) and the query runs in the endpoint's worker pool, with its deadline and
 row cap.
+
+Results come a page at a time (``?page=``, :data:`~kg.queries.PAGE_SIZE` rows), on the HTML page
+and in the twins alike, so no named query trips the row cap however large the graph grows; a
+page links to the next one (HTML links and ``Link: rel="next"`` headers) only when there is one.
 """
 
 from __future__ import annotations
@@ -20,11 +24,11 @@ from rdflib.term import BNode as RdfBNode
 from rdflib.term import Literal as RdfLiteral
 
 from kg.errors import NotFound
-from kg.queries import NamedQuery, Param, QueryCatalogue
+from kg.queries import PAGE_SIZE, RESERVED, NamedQuery, Page, Param, QueryCatalogue, page_of
 from kg.rdf import Literal
 from kg.sandbox import QueryPool, Task
 from kg.store import QueryKind, ResultFormat
-from web.context import app_settings, app_store
+from web.context import app_release, app_settings, app_store
 
 bp = Blueprint("named", __name__)
 
@@ -33,8 +37,6 @@ TWINS: dict[str, tuple[ResultFormat, ResultFormat]] = {
     "json": (ResultFormat.SPARQL_JSON, ResultFormat.JSON_LD),
     "csv": (ResultFormat.CSV, ResultFormat.N_TRIPLES),
 }
-#: Query-string names that are not parameters of a query.
-RESERVED = {"lang", "format"}
 LANGS = ("en", "de")
 
 
@@ -72,12 +74,14 @@ def index_json() -> Response:
 
 @bp.route("/queries/<name>")
 def page(name: str) -> Response:
-    """A named query: description, parameter form, results, links to its twins."""
+    """A named query: description, parameter form, one page of results, links to its twins."""
     query = catalogue().get(name)
     lang = ui_lang()
     given = _given(query)
     bindings = query.bindings(given, app_settings().vocab)
-    columns, rows = _table(query, bindings)
+    part = _page(query)
+    columns, rows, more = _table(query, bindings, part)
+    links = _page_links(name, given, part, more)
     body = render_template(
         "queries/query.html",
         query=query,
@@ -86,61 +90,139 @@ def page(name: str) -> Response:
         choices={p.name: _choices(p, lang) for p in query.params if p.vocab},
         columns=columns,
         rows=rows,
+        part=part,
+        pages=links,
         base=app_settings().vocab.base,
         twins={ext: url_for("named.twin", name=name, ext=ext, **given) for ext in TWINS},
         permalink=url_for("named.page", name=name, _external=True, **given),
-        editor=url_for("sparql.endpoint") + "#query=" + _quote(query.text),
+        editor=url_for("sparql.endpoint") + "#query=" + _quote(part.text),
     )
     response = Response(body, mimetype="text/html")
     for ext, (tabular, graph) in TWINS.items():
         fmt = graph if query.kind.is_graph else tabular
-        link = url_for("named.twin", name=name, ext=ext, **given)
+        link = url_for("named.twin", name=name, ext=ext, **given, **_page_arg(part.number))
         response.headers.add("Link", f'<{link}>; rel="alternate"; type="{fmt.media_type}"')
+    _add_page_headers(response, links)
     return response
 
 
 @bp.route("/queries/<name>.<ext>")
 def twin(name: str, ext: str) -> Response:
-    """The query's results as SPARQL JSON / CSV (or JSON-LD / CSV of triples)."""
+    """One page of the query's results as SPARQL JSON / CSV (or JSON-LD / N-Triples)."""
     query = catalogue().get(name)
     if ext not in TWINS:
         raise NotFound(f"no .{ext} twin; offered: {', '.join(TWINS)}")
-    bindings = query.bindings(_given(query), app_settings().vocab)
+    given = _given(query)
+    bindings = query.bindings(given, app_settings().vocab)
+    part = _page(query)
     tabular, graph = TWINS[ext]
-    fmt = graph if query.kind.is_graph else tabular
-    data = _run(query, bindings, fmt)
-    if query.kind.is_graph and ext == "csv":
-        return _csv_response(_triples_csv(data))
-    response = Response(data, mimetype=fmt.media_type)
+    if query.kind.is_graph:
+        data = _run(part.text, query, bindings, graph) if not part.beyond else b""
+        more = _has_more_triples(query, bindings, part)
+        if ext == "csv":
+            response = _csv_response(_triples_csv(data))
+        else:
+            response = Response(data, mimetype=graph.media_type)
+    else:
+        document, more = _select_page(query, bindings, part)
+        if ext == "csv":
+            response = _csv_response(_solutions_csv(document))
+        else:
+            body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+            response = Response(body, mimetype=tabular.media_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
+    _add_page_headers(response, _page_links(name, given, part, more, ext=ext))
     return response
 
 
 def _given(query: NamedQuery) -> dict[str, str]:
-    """The query's parameters from the URL; other names (lang, format, tracking) are ignored."""
-    names = {p.name for p in query.params}
+    """The query's parameters from the URL; other names (lang, format, page, tracking) are
+    ignored."""
+    names = {p.name for p in query.params} - RESERVED
     return {k: v for k, v in request.args.items() if k in names and v.strip()}
 
 
-def _run(query: NamedQuery, bindings: dict, fmt: ResultFormat) -> bytes:
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _page(query: NamedQuery) -> Page:
+    """The page of ``query`` the request asks for (``NAMED_QUERY_PAGE_SIZE`` rows, for tests)."""
+    size = int(current_app.config.get("NAMED_QUERY_PAGE_SIZE", PAGE_SIZE))
+    return page_of(query, _page_number(), size)
+
+
+def _page_arg(number: int) -> dict[str, int]:
+    return {"page": number} if number > 1 else {}
+
+
+def _page_links(
+    name: str, given: dict[str, str], part: Page, more: bool, ext: str | None = None
+) -> dict[str, str]:
+    """URLs of the previous and next page (the next only when there is one)."""
+    endpoint, extra = ("named.twin", {"ext": ext}) if ext else ("named.page", {})
+    if not ext and request.args.get("lang") in LANGS:
+        extra["lang"] = request.args["lang"]
+    links = {}
+    if part.number > 1:
+        args = _page_arg(part.number - 1)
+        links["prev"] = url_for(endpoint, name=name, **extra, **given, **args)
+    if more:
+        links["next"] = url_for(endpoint, name=name, **extra, **given, page=part.number + 1)
+    return links
+
+
+def _add_page_headers(response: Response, links: dict[str, str]) -> None:
+    for rel, url in links.items():
+        response.headers.add("Link", f'<{url}>; rel="{rel}"')
+
+
+def _run(text: str, query: NamedQuery, bindings: dict, fmt: ResultFormat) -> bytes:
     settings = app_settings()
-    task = Task(query.text, query.kind, fmt, bindings=bindings, max_rows=settings.max_rows)
+    task = Task(text, query.kind, fmt, bindings=bindings, max_rows=settings.max_rows)
     return _pool().run(task)
 
 
-def _table(query: NamedQuery, bindings: dict) -> tuple[list[str], list[dict[str, Any]]]:
-    """Columns and rows (SPARQL JSON terms) for the HTML table."""
+def _select_page(query: NamedQuery, bindings: dict, part: Page) -> tuple[dict, bool]:
+    """The SPARQL JSON document of one page of a SELECT (or an ASK) and whether more follow.
+
+    The page's query asks for one row more than the page shows: that row only says there is
+    a next page."""
+    document = json.loads(_run(part.text, query, bindings, ResultFormat.SPARQL_JSON))
+    if query.kind is QueryKind.ASK:
+        return document, False
+    rows = document["results"]["bindings"]
+    document["results"]["bindings"] = rows[: part.size]
+    return document, len(rows) > part.size
+
+
+def _has_more_triples(query: NamedQuery, bindings: dict, part: Page) -> bool:
+    if part.probe is None or part.beyond:
+        return False
+    return bool(_run(part.probe, query, bindings, ResultFormat.N_TRIPLES).strip())
+
+
+def _table(
+    query: NamedQuery, bindings: dict, part: Page
+) -> tuple[list[str], list[dict[str, Any]], bool]:
+    """Columns, rows (SPARQL JSON terms) of one page for the HTML table, and whether more
+    follow."""
     if query.kind.is_graph:
-        graph = Graph().parse(data=_run(query, bindings, ResultFormat.N_TRIPLES), format="nt")
+        data = _run(part.text, query, bindings, ResultFormat.N_TRIPLES) if not part.beyond else b""
+        graph = Graph().parse(data=data, format="nt")
         rows = [
             {"subject": _json_term(s), "predicate": _json_term(p), "object": _json_term(o)}
             for s, p, o in sorted(graph)
         ]
-        return ["subject", "predicate", "object"], rows
-    document = json.loads(_run(query, bindings, ResultFormat.SPARQL_JSON))
+        return ["subject", "predicate", "object"], rows, _has_more_triples(query, bindings, part)
+    document, more = _select_page(query, bindings, part)
     if query.kind is QueryKind.ASK:
-        return ["boolean"], [{"boolean": {"type": "literal", "value": str(document["boolean"])}}]
-    return document["head"]["vars"], document["results"]["bindings"]
+        value = {"type": "literal", "value": str(document["boolean"])}
+        return ["boolean"], [{"boolean": value}], False
+    return document["head"]["vars"], document["results"]["bindings"], more
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -150,6 +232,27 @@ def _json_term(term: Any) -> dict[str, str]:
             out["xml:lang"] = term.language
         return out
     return {"type": "bnode" if isinstance(term, RdfBNode) else "uri", "value": str(term)}
+
+
+def _solutions_csv(document: dict[str, Any]) -> str:
+    """SPARQL 1.1 Query Results CSV of a JSON results document (values without their types)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    variables = document["head"].get("vars", [])
+    if "boolean" in document:
+        writer.writerow(["boolean"])
+        writer.writerow([str(document["boolean"]).lower()])
+        return buffer.getvalue()
+    writer.writerow(variables)
+    for row in document["results"]["bindings"]:
+        writer.writerow([_csv_value(row.get(name)) for name in variables])
+    return buffer.getvalue()
+
+
+def _csv_value(term: dict[str, Any] | None) -> str:
+    if term is None:
+        return ""
+    return "_:" + term["value"] if term["type"] == "bnode" else term["value"]
 
 
 def _triples_csv(data: bytes) -> str:
@@ -228,7 +331,7 @@ def _csv_response(body: str) -> Response:
 
 
 def _release_id() -> str:
-    release = app_store().release()
+    release = app_release()
     return release.id if release else ""
 
 

@@ -25,10 +25,11 @@ from kg.build import RULES_DIR
 from kg.errors import NotFound
 from kg.interconnect import Interconnections, interconnections
 from kg.search import FACETS, SORTS, IndexCache, Query
-from kg.stats import LABELS, statistics
-from kg.store import Store
+from kg.searchindex import index_folder
+from kg.stats import LABELS, figures
+from kg.store import Release, Store
 from web import entities, view
-from web.context import app_store
+from web.context import app_release, app_store
 from web.graphs import network
 
 bp = Blueprint("pages", __name__)
@@ -43,6 +44,8 @@ LISTS = {
     "standards": ("standard", "Standards", "Standards"),
 }
 RECENT = 8
+#: Resources per page of a list (a kind can have more than 100,000 at scale).
+LIST_PAGE = 500
 
 
 class ReleaseCache:
@@ -54,8 +57,7 @@ class ReleaseCache:
         self._key: object = object()
         self._value: Any = None
 
-    def get(self, store: Store) -> Any:
-        release = store.release()
+    def get(self, store: Store, release: Release | None) -> Any:
         key = release.id if release is not None else None
         if key is None or key != self._key:
             with self._lock:
@@ -65,7 +67,7 @@ class ReleaseCache:
 
 
 def _cached(name: str) -> Any:
-    return current_app.extensions[name].get(app_store())
+    return current_app.extensions[name].get(app_store(), app_release())
 
 
 def matrix() -> Interconnections:
@@ -76,7 +78,7 @@ def matrix() -> Interconnections:
 @bp.route("/")
 def home() -> str:
     counts = _cached("kg.stats")
-    figures = [
+    shown = [
         (name, LABELS[name][view.lang()], counts[name])
         for name in (
             "usecases",
@@ -92,7 +94,7 @@ def home() -> str:
     links = matrix()
     return render_template(
         "home.html",
-        figures=figures,
+        figures=shown,
         links=links,
         top_links=links.edges()[:8],
         recent=view.index().recent(RECENT),
@@ -100,12 +102,16 @@ def home() -> str:
 
 
 # -- use cases: search, facets, autocomplete ----------------------------------------------------
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
 def _query() -> Query:
     selected = {name: tuple(sorted(set(request.args.getlist(name)))) for name in FACETS}
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = _page()
     return Query(
         text=request.args.get("q", "").strip()[:200],
         selected=selected,
@@ -118,7 +124,7 @@ def _query() -> Query:
 @bp.route("/usecases")
 def usecases() -> Response:
     query = _query()
-    result = view.index().search(query)
+    result = view.search(query)
     body = render_template("usecases.html", query=query, result=result, facets=FACETS, sorts=SORTS)
     response = Response(body, mimetype="text/html")
     twin = view.url_with(page=None).replace("/usecases", "/usecases.json", 1)
@@ -129,7 +135,7 @@ def usecases() -> Response:
 @bp.route("/usecases.json")
 def usecases_json() -> Response:
     query = _query()
-    result = view.index().search(query)
+    result = view.search(query)
     return jsonify(
         {
             "query": {
@@ -162,6 +168,7 @@ def usecases_json() -> Response:
                 ]
                 for name, values in result.facets.items()
             },
+            "more": result.more,
         }
     )
 
@@ -208,11 +215,14 @@ def interconnection_csv() -> Response:
 # -- lists --------------------------------------------------------------------------------------
 @bp.route("/<any(sectors, datasets, places, organisations, standards):name>")
 def listing(name: str) -> str:
+    """A list of resources by label, paged (:data:`LIST_PAGE` per page)."""
     kind, title_de, title_en = LISTS[name]
-    items = view.index().entities(kind, view.lang())
+    found = view.index().listing(kind, view.lang(), page=_page(), page_size=LIST_PAGE)
     title = title_de if view.lang() == "de" else title_en
     facet = {"sector": "sector", "place": "place", "standard": "standard"}.get(kind)
-    return render_template("list.html", title=title, items=items, kind=kind, facet=facet)
+    return render_template(
+        "list.html", title=title, listing=found, items=found.items, kind=kind, facet=facet
+    )
 
 
 @bp.route("/rules/<name>")
@@ -229,8 +239,8 @@ def register(app: Flask) -> None:
     settings = app.extensions["kg.settings"]
     store = app.extensions["kg.store"]
     vocab = settings.vocab
-    app.extensions["kg.search"] = IndexCache(store, vocab)
-    app.extensions["kg.stats"] = ReleaseCache(lambda s: statistics(s, vocab))
+    app.extensions["kg.search"] = IndexCache(store, vocab, index_folder(settings))
+    app.extensions["kg.stats"] = ReleaseCache(lambda s: figures(s, vocab))
     app.extensions["kg.interconnections"] = ReleaseCache(lambda s: interconnections(s, vocab))
     view.register(app)
     app.register_blueprint(bp)

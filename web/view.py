@@ -13,7 +13,8 @@ from markupsafe import Markup
 from kg.describe import Node, grouped_in, grouped_out, pick
 from kg.namespaces import DCAT, DCTERMS, FOAF, OWL, PROV, RDF_TYPE, RDFS, SKOS, Vocabulary
 from kg.rdf import IRI, Literal, Term, label_of
-from kg.search import IndexCache, SearchIndex
+from kg.search import IndexCache, Query, Result, SearchIndex
+from web.context import app_release
 
 #: Labels of the reused properties and classes; the project's own terms are labelled by the
 #: ontology (rdfs:label in German and English).
@@ -62,8 +63,18 @@ def vocab() -> Vocabulary:
 
 
 def index() -> SearchIndex:
+    """The search index of the release this request sees (opened once per thread)."""
+    if "kg_index" not in g:
+        cache: IndexCache = current_app.extensions["kg.search"]
+        release = app_release()
+        g.kg_index = cache.get(release.id if release else None, known=True)
+    return g.kg_index
+
+
+def search(query: Query) -> Result:
+    """One page of a search over the release this request sees (popular views are cached)."""
     cache: IndexCache = current_app.extensions["kg.search"]
-    return cache.get()
+    return cache.search(index(), query)
 
 
 def is_web_iri(value: str) -> bool:
@@ -117,7 +128,8 @@ def label(thing: Any) -> str:
     known = TERM_LABELS.get(iri)
     if known:
         return known.get(lang()) or known["en"]
-    return index().label(iri, lang()) if iri in index().labels else _fallback(iri)
+    found = index().label_or_none(iri, lang())
+    return found if found is not None else _fallback(iri)
 
 
 def _fallback(iri: str) -> str:

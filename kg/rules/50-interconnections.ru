@@ -13,7 +13,9 @@
 # {base}sectorlink/{a}--{b} with a < b, carries the weight, the use cases it rests on (shared
 # use cases and both ends of each data flow) and the datasets it rests on (those carrying a flow
 # and the shared ones). Every fact goes into the graph {base}graph/inferred and names the rule
-# that derived it with dcterms:source.
+# that derived it with dcterms:source. What the pages read instead of counting again — the three
+# counts apart, and which datasets carry a flow or are shared — goes into the graph
+# {base}graph/aggregates (see 60-aggregates.ru).
 #
 # The release keeps each curated file in its own named graph and an update sees no union default
 # graph, hence the GRAPH ?g patterns; a triple may sit in several graphs, hence the DISTINCTs.
@@ -26,7 +28,7 @@
 PREFIX sckg: <https://w3id.org/sckg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 
-# 1. The links and their weights.
+# 1. The links, their weights, and the three counts a weight is the sum of.
 INSERT {
   GRAPH <https://w3id.org/sckg/graph/inferred> {
     ?link a sckg:SectorLink ;
@@ -34,41 +36,57 @@ INSERT {
       sckg:weight ?weight ;
       dcterms:source <https://w3id.org/sckg/rules/50-interconnections.ru> .
   }
+  GRAPH <https://w3id.org/sckg/graph/aggregates> {
+    ?link sckg:sharedUseCaseCount ?shared ;
+      sckg:dataFlowCount ?flows ;
+      sckg:sharedDatasetCount ?datasets .
+  }
 }
 WHERE {
   {
-    SELECT ?a ?b (SUM(?n) AS ?weight) WHERE {
+    SELECT ?a ?b (SUM(?n) AS ?weight) (SUM(IF(?part = "shared", ?n, 0)) AS ?shared)
+           (SUM(IF(?part = "flow", ?n, 0)) AS ?flows)
+           (SUM(IF(?part = "dataset", ?n, 0)) AS ?datasets) WHERE {
       {
-        SELECT ?a ?b (COUNT(?u) AS ?n) WHERE {
-          { SELECT DISTINCT ?a ?b ?u WHERE {
-              GRAPH ?g1 { ?u sckg:sector ?a } GRAPH ?g2 { ?u sckg:sector ?b }
-              FILTER(STR(?a) < STR(?b)) } }
-        } GROUP BY ?a ?b
+        {
+          SELECT ?a ?b (COUNT(?u) AS ?n) WHERE {
+            { SELECT DISTINCT ?a ?b ?u WHERE {
+                GRAPH ?g1 { ?u sckg:sector ?a } GRAPH ?g2 { ?u sckg:sector ?b }
+                FILTER(STR(?a) < STR(?b)) } }
+          } GROUP BY ?a ?b
+        }
+        BIND("shared" AS ?part)
       }
       UNION
       {
-        SELECT ?a ?b (COUNT(?x) AS ?n) WHERE {
-          { SELECT DISTINCT ?a ?b ?x ?d ?y WHERE {
-              { SELECT DISTINCT ?x ?d ?y WHERE {
-                  GRAPH ?g1 { ?x sckg:producesDataset ?d }
-                  GRAPH ?g2 { ?y sckg:usesDataset ?d }
-                  FILTER(?x != ?y) } }
-              GRAPH ?g3 { ?x sckg:sector ?s } GRAPH ?g4 { ?y sckg:sector ?t }
-              FILTER(?s != ?t)
-              BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)
-              BIND(IF(STR(?s) < STR(?t), ?t, ?s) AS ?b) } }
-        } GROUP BY ?a ?b
+        {
+          SELECT ?a ?b (COUNT(?x) AS ?n) WHERE {
+            { SELECT DISTINCT ?a ?b ?x ?d ?y WHERE {
+                { SELECT DISTINCT ?x ?d ?y WHERE {
+                    GRAPH ?g1 { ?x sckg:producesDataset ?d }
+                    GRAPH ?g2 { ?y sckg:usesDataset ?d }
+                    FILTER(?x != ?y) } }
+                GRAPH ?g3 { ?x sckg:sector ?s } GRAPH ?g4 { ?y sckg:sector ?t }
+                FILTER(?s != ?t)
+                BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)
+                BIND(IF(STR(?s) < STR(?t), ?t, ?s) AS ?b) } }
+          } GROUP BY ?a ?b
+        }
+        BIND("flow" AS ?part)
       }
       UNION
       {
-        SELECT ?a ?b (COUNT(?d) AS ?n) WHERE {
-          { SELECT DISTINCT ?a ?b ?d WHERE {
-              { SELECT DISTINCT ?d ?a WHERE {
-                  GRAPH ?g1 { ?u sckg:usesDataset ?d } GRAPH ?g2 { ?u sckg:sector ?a } } }
-              { SELECT DISTINCT ?d ?b WHERE {
-                  GRAPH ?g3 { ?v sckg:usesDataset ?d } GRAPH ?g4 { ?v sckg:sector ?b } } }
-              FILTER(STR(?a) < STR(?b)) } }
-        } GROUP BY ?a ?b
+        {
+          SELECT ?a ?b (COUNT(?d) AS ?n) WHERE {
+            { SELECT DISTINCT ?a ?b ?d WHERE {
+                { SELECT DISTINCT ?d ?a WHERE {
+                    GRAPH ?g1 { ?u sckg:usesDataset ?d } GRAPH ?g2 { ?u sckg:sector ?a } } }
+                { SELECT DISTINCT ?d ?b WHERE {
+                    GRAPH ?g3 { ?v sckg:usesDataset ?d } GRAPH ?g4 { ?v sckg:sector ?b } } }
+                FILTER(STR(?a) < STR(?b)) } }
+          } GROUP BY ?a ?b
+        }
+        BIND("dataset" AS ?part)
       }
     } GROUP BY ?a ?b
   }
@@ -107,18 +125,21 @@ WHERE {
                   STRAFTER(STR(?b), "https://w3id.org/sckg/sector/"))) AS ?link)
 } ;
 
-# 3. The datasets each link rests on: those carrying a data flow and the shared ones.
+# 3. The datasets each link rests on: those carrying a data flow and the shared ones (and, for
+#    the pages, which of the two each one is).
 INSERT {
   GRAPH <https://w3id.org/sckg/graph/inferred> { ?link sckg:viaDataset ?d }
+  GRAPH <https://w3id.org/sckg/graph/aggregates> { ?link ?part ?d }
 }
 WHERE {
   {
-    SELECT DISTINCT ?a ?b ?d WHERE {
+    SELECT DISTINCT ?a ?b ?d ?part WHERE {
       {
         { SELECT DISTINCT ?d ?a WHERE {
             GRAPH ?g1 { ?u sckg:usesDataset ?d } GRAPH ?g2 { ?u sckg:sector ?a } } }
         { SELECT DISTINCT ?d ?b WHERE {
             GRAPH ?g3 { ?v sckg:usesDataset ?d } GRAPH ?g4 { ?v sckg:sector ?b } } }
+        BIND(sckg:sharedDataset AS ?part)
       }
       UNION
       {
@@ -130,6 +151,7 @@ WHERE {
         FILTER(?s != ?t)
         BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)
         BIND(IF(STR(?s) < STR(?t), ?t, ?s) AS ?b)
+        BIND(sckg:flowDataset AS ?part)
       }
       FILTER(STR(?a) < STR(?b))
     }

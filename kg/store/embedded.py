@@ -45,6 +45,7 @@ class EmbeddedStore(Store):
         self.keep = max(1, keep)
         self._lock = threading.Lock()
         self._opened: tuple[str, ox.Store] | None = None
+        self._release: tuple[str, Release] | None = None
 
     # -- reading --------------------------------------------------------------------------
     @property
@@ -148,9 +149,19 @@ class EmbeddedStore(Store):
         return parsed.serialize(format=_RESULT_FORMATS[fmt])
 
     def release(self) -> Release | None:
+        """The served release; its metadata (13 MB of file hashes at 100,000 use cases) is
+        read once per release, not once per page."""
         target = self._target()
         if target is None:
             return None
+        cached = self._release
+        if cached is not None and cached[0] == target:
+            return cached[1]
+        release = self._read_release(target)
+        self._release = (target, release)
+        return release
+
+    def _read_release(self, target: str) -> Release:
         meta_file = self.root / (target + ".json")
         try:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))

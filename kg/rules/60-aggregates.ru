@@ -1,0 +1,97 @@
+# Figures the pages show, computed once per release instead of once per page view.
+#
+# kg/build.py runs this after 50-interconnections.ru, on each new release before it becomes
+# visible, for both store backends. Everything goes into the graph {base}graph/aggregates; the
+# pages read it with bounded queries (kg/interconnect.py, kg/describe.py, kg/stats.py). Counted
+# live, the same figures cost seconds per page at 100,000 use cases (DESIGN.md §7a). IRIs are
+# written against the default base; the build rebases them.
+#
+# As in 50-interconnections.ru, an update sees no union default graph (hence GRAPH ?g) and a
+# triple may sit in several graphs (hence the DISTINCTs).
+
+PREFIX sckg: <https://w3id.org/sckg/ontology#>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX void: <http://rdfs.org/ns/void#>
+
+# 1. How many use cases and datasets each sector link rests on (the matrix, the sector pages).
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> { ?link sckg:useCaseCount ?n }
+}
+WHERE {
+  SELECT ?link (COUNT(DISTINCT ?u) AS ?n) WHERE {
+    GRAPH <https://w3id.org/sckg/graph/inferred> {
+      ?link a sckg:SectorLink OPTIONAL { ?link sckg:viaUseCase ?u }
+    }
+  } GROUP BY ?link
+} ;
+
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> { ?link sckg:datasetCount ?n }
+}
+WHERE {
+  SELECT ?link (COUNT(DISTINCT ?d) AS ?n) WHERE {
+    GRAPH <https://w3id.org/sckg/graph/inferred> {
+      ?link a sckg:SectorLink OPTIONAL { ?link sckg:viaDataset ?d }
+    }
+  } GROUP BY ?link
+} ;
+
+# 2. How many use cases each sector has (the matrix and the network view).
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> { ?s sckg:useCaseCount ?n }
+}
+WHERE {
+  SELECT ?s (COUNT(DISTINCT ?u) AS ?n) WHERE {
+    { SELECT DISTINCT ?s WHERE { GRAPH ?g1 { ?s a sckg:Sector } } }
+    OPTIONAL { GRAPH ?g2 { ?u sckg:sector ?s } }
+  } GROUP BY ?s
+} ;
+
+# 3. What the graph holds (the home page, `kg stats`): entities per class as VoID class
+#    partitions of the dataset {base}, and the derived figures as properties of it.
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> {
+    <https://w3id.org/sckg/> void:classPartition _:part .
+    _:part void:class ?c ; void:entities ?n .
+  }
+}
+WHERE {
+  SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {
+    VALUES ?c { sckg:UseCase sckg:Sector dcat:Dataset dcat:DataService sckg:Municipality
+                sckg:Region org:Organization dcterms:Standard }
+    OPTIONAL { GRAPH ?g { ?x a ?c } }
+  } GROUP BY ?c
+} ;
+
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> {
+    <https://w3id.org/sckg/> sckg:crossSectorUseCaseCount ?n .
+  }
+}
+WHERE {
+  SELECT (COUNT(*) AS ?n) WHERE {
+    { SELECT ?u WHERE { GRAPH ?g1 { ?u a sckg:UseCase } GRAPH ?g2 { ?u sckg:sector ?s } }
+      GROUP BY ?u HAVING (COUNT(DISTINCT ?s) >= 2) }
+  }
+} ;
+
+# A data flow crosses sectors when one end has a sector the other has not.
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> {
+    <https://w3id.org/sckg/> sckg:dataFlowCount ?flows ;
+      sckg:crossSectorDataFlowCount ?crossing .
+  }
+}
+WHERE {
+  SELECT (COUNT(*) AS ?flows) (SUM(?c) AS ?crossing) WHERE {
+    { SELECT DISTINCT ?a ?d ?b WHERE {
+        GRAPH ?g1 { ?a sckg:producesDataset ?d } GRAPH ?g2 { ?b sckg:usesDataset ?d }
+        FILTER(?a != ?b) } }
+    BIND(IF(EXISTS { GRAPH ?g3 { ?a sckg:sector ?s }
+                     FILTER NOT EXISTS { GRAPH ?g4 { ?b sckg:sector ?s } } }
+         || EXISTS { GRAPH ?g5 { ?b sckg:sector ?t }
+                     FILTER NOT EXISTS { GRAPH ?g6 { ?a sckg:sector ?t } } }, 1, 0) AS ?c)
+  }
+}

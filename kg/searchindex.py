@@ -1,0 +1,607 @@
+"""Writes the search index of a release: one SQLite file, built once, read by every worker.
+
+``{folder}/search-{release id}.sqlite`` holds the use cases (titles, sort keys, facet values,
+an FTS5 table of their folded words), the labels of every resource under the base (for pages,
+lists and autocomplete) and the unfiltered facet counts. It is written to a temporary file and
+renamed into place under a file lock, so the build and any number of web workers can ask for it
+at once: the first builds it, the others wait and open the result; nobody sees half a file.
+
+After a change of a few files, :func:`prepare_index` copies the previous release's index and
+rewrites only the rows of the resources whose triples changed, which takes a fraction of a
+second whatever the size of the corpus. A web worker that finds no index for the release it
+serves (an older version built it, or the build was interrupted) builds it itself.
+
+Reading the store is done in batches of IRIs, so neither the build nor a worker ever holds the
+whole corpus in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kg.describe import KINDS, LABEL_PREDICATES, pick
+from kg.namespaces import DCTERMS, Vocabulary
+from kg.rdf import IRI, Literal
+from kg.search import FACETS, LANGS, fold, words
+from kg.store.oxigraph import select_rows
+
+#: Bump when the tables change: files of another schema are rebuilt, never read.
+SCHEMA = "2"
+#: Index files of other releases kept beside the served one (workers may still read them).
+KEEP = 3
+#: IRIs per query (VALUES block) when reading the store.
+BATCH = 1000
+#: Seconds after which a staged index no build adopted is deleted.
+STALE = 24 * 3600.0
+
+_TABLES = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE resource(
+  id INTEGER PRIMARY KEY,
+  iri TEXT NOT NULL UNIQUE,
+  kind TEXT,
+  ord INTEGER NOT NULL DEFAULT 0,
+  labels TEXT,
+  label_en TEXT, label_de TEXT,
+  sort_en TEXT, sort_de TEXT
+);
+CREATE INDEX resource_en ON resource(kind, sort_en, iri) WHERE sort_en IS NOT NULL;
+CREATE INDEX resource_de ON resource(kind, sort_de, iri) WHERE sort_de IS NOT NULL;
+CREATE VIRTUAL TABLE resource_fts USING fts5(words, detail=column, prefix='2 3');
+CREATE TABLE usecase(
+  id INTEGER PRIMARY KEY REFERENCES resource(id),
+  titles TEXT NOT NULL,
+  modified TEXT NOT NULL DEFAULT '',
+  maturity INTEGER NOT NULL DEFAULT 0,
+  sort_en TEXT NOT NULL,
+  sort_de TEXT NOT NULL
+);
+CREATE INDEX usecase_title_en ON usecase(sort_en, id);
+CREATE INDEX usecase_title_de ON usecase(sort_de, id);
+CREATE INDEX usecase_modified_en ON usecase(modified DESC, sort_en, id);
+CREATE INDEX usecase_modified_de ON usecase(modified DESC, sort_de, id);
+CREATE INDEX usecase_maturity_en ON usecase(maturity DESC, sort_en, id);
+CREATE INDEX usecase_maturity_de ON usecase(maturity DESC, sort_de, id);
+CREATE VIRTUAL TABLE usecase_fts USING fts5(title, text, detail=column, prefix='2 3');
+CREATE TABLE facet(
+  name TEXT NOT NULL, value INTEGER NOT NULL, usecase INTEGER NOT NULL,
+  PRIMARY KEY(name, value, usecase)
+) WITHOUT ROWID;
+CREATE INDEX facet_usecase ON facet(usecase, name, value);
+CREATE TABLE facet_total(
+  name TEXT NOT NULL, value INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(name, value)
+) WITHOUT ROWID;
+"""
+
+_USECASE_IRIS = "PREFIX sckg: <{ns}> SELECT DISTINCT ?u WHERE {{ ?u a sckg:UseCase }}"
+# FILTER(?p IN …), not VALUES ?p: pyoxigraph joined a VALUES block of properties with every
+# statement of the batch's subjects (8 s instead of 0.3 s per 1,000 use cases).
+_USECASES = """
+PREFIX sckg: <{ns}>
+SELECT ?u ?p ?o WHERE {{
+  VALUES ?u {{ {iris} }}
+  ?u a sckg:UseCase ; ?p ?o .
+  FILTER(?p IN ({props}))
+}}"""
+_LABELLED = "SELECT DISTINCT ?x WHERE {{ ?x ?lp ?l . FILTER(?lp IN ({labels}) && isLiteral(?l)) }}"
+_LABELS = """
+SELECT ?x ?lp ?l WHERE {{
+  VALUES ?x {{ {iris} }}
+  ?x ?lp ?l . FILTER(?lp IN ({labels}) && isLiteral(?l))
+}}"""
+_ORDER = "PREFIX sckg: <{ns}> SELECT ?x ?order WHERE {{ ?x sckg:order ?order }}"
+_SUBJECTS = "SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+
+
+# -- where the files are -----------------------------------------------------------------------
+def index_folder(settings) -> Path:
+    """Where the indexes live: beside the releases of an embedded store, or in the project's
+    ``var/`` for a remote store."""
+    if settings.is_remote:
+        return settings.project / "var" / "search"
+    return settings.store_path / "search"
+
+
+def index_file(folder: Path, release_id: str | None) -> Path:
+    return Path(folder) / f"search-{release_id or 'unreleased'}.sqlite"
+
+
+# -- the build's hook and the web's --------------------------------------------------------------
+def prepare_index(
+    store,
+    vocab: Vocabulary,
+    release_id: str | None,
+    folder: Path,
+    *,
+    previous: Path | None = None,
+    changed: Iterable[str] | None = None,
+    graphs: Iterable[str] | None = None,
+    force: bool = False,
+) -> Path:
+    """Write the index of the release ``store`` serves (``release_id``) unless it exists.
+
+    With ``previous`` (the index file of the release before) and ``changed`` (IRIs of the use
+    cases and other resources whose triples changed, before or after) and/or ``graphs`` (named
+    graphs of the curated files that changed), the previous index is copied and only those
+    resources are read again; otherwise the whole release is read. Safe to call from several
+    processes at once: one builds, the others wait for it and return the same path.
+    """
+    folder = Path(folder)
+    path = index_file(folder, release_id)
+    with _locked(folder):
+        if not force and is_valid(path, vocab, release_id):
+            return path
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            incremental = previous is not None and (changed is not None or graphs is not None)
+            if incremental and is_valid(Path(previous), vocab):  # type: ignore[arg-type]
+                shutil.copyfile(previous, tmp)  # type: ignore[arg-type]
+                iris = set(changed or ()) | _subjects(store, graphs or ())
+                update_file(store, vocab, tmp, iris, release_id=release_id or "")
+            else:
+                build_file(store, vocab, tmp, release_id=release_id or "")
+            _fsync(tmp)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        prune(folder, keep={path})
+    return path
+
+
+def index_release(
+    settings,
+    store,
+    release_id: str,
+    *,
+    previous_release: str | None = None,
+    changed: Iterable[str] | None = None,
+    graphs: Iterable[str] | None = None,
+) -> Path:
+    """The build's hook, called right after a release is published: write its index.
+
+    An incremental build passes the release it started from (``previous_release``) and what
+    changed: the IRIs the changed and removed files defined before and define now
+    (``changed``) and the named graphs of the changed files (``graphs``); a full build passes
+    neither and the whole release is read.
+    """
+    folder = index_folder(settings)
+    previous = index_file(folder, previous_release) if previous_release else None
+    return prepare_index(
+        store,
+        settings.vocab,
+        release_id,
+        folder,
+        previous=previous,
+        changed=changed,
+        graphs=graphs,
+    )
+
+
+def stage_index(
+    rows,
+    vocab: Vocabulary,
+    folder: Path,
+    *,
+    previous: Path | None = None,
+    changed: Iterable[str] | None = None,
+    graphs: Iterable[str] | None = None,
+) -> Path:
+    """Write the index of a release that is not published yet (the build's own copy of it,
+    ``rows``: see :class:`StagedRows`) to a private file; :func:`adopt_index` gives it the
+    release's name once the release is published. So a worker never serves a new release
+    without its index, and a remote store is not read back row by row."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = folder / f"staged-{os.getpid()}.sqlite"
+    incremental = previous is not None and (changed is not None or graphs is not None)
+    if incremental and is_valid(Path(previous), vocab):  # type: ignore[arg-type]
+        shutil.copyfile(previous, staged)  # type: ignore[arg-type]
+        iris = set(changed or ()) | _subjects(rows, graphs or ())
+        update_file(rows, vocab, staged, iris, release_id="")
+    else:
+        build_file(rows, vocab, staged, release_id="")
+    return staged
+
+
+def adopt_index(folder: Path, staged: Path, release_id: str, vocab: Vocabulary) -> Path:
+    """Rename the staged index of a release that was just published into its place (or drop it,
+    if a worker was quicker)."""
+    path = index_file(Path(folder), release_id)
+    with _locked(Path(folder)):
+        if is_valid(path, vocab, release_id):
+            staged.unlink(missing_ok=True)
+            return path
+        db = sqlite3.connect(staged, isolation_level=None)
+        try:
+            db.execute("UPDATE meta SET value = ? WHERE key = 'release'", (release_id,))
+        finally:
+            db.close()
+        _fsync(staged)
+        os.replace(staged, path)
+        prune(Path(folder), keep={path})
+    return path
+
+
+class StagedRows:
+    """The build's own pyoxigraph copy of a release, read like a store (all the index needs is
+    ``select`` without bindings)."""
+
+    def __init__(self, local) -> None:
+        self.local = local
+
+    def select(self, query: str, bindings=None) -> list[dict]:
+        if bindings:
+            raise ValueError("StagedRows.select takes no bindings")
+        return select_rows(self.local, query)
+
+
+def ensure(
+    store, vocab: Vocabulary, release_id: str | None, folder: Path, *, max_age: float | None = None
+) -> Path:
+    """The index of ``release_id``, built now (under the lock) if it is missing, of another
+    schema, or older than ``max_age`` seconds."""
+    path = index_file(folder, release_id)
+    fresh = max_age is None or (path.exists() and time.time() - path.stat().st_mtime <= max_age)
+    if fresh and is_valid(path, vocab, release_id):
+        return path
+    return prepare_index(store, vocab, release_id, folder, force=not fresh)
+
+
+def is_valid(path: Path, vocab: Vocabulary, release_id: str | None = None) -> bool:
+    """True when ``path`` is a complete index of this schema, base and (if given) release."""
+    if not path.is_file():
+        return False
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return False
+    wanted = {"schema": SCHEMA, "base": vocab.base}
+    if release_id is not None:
+        wanted["release"] = release_id
+    return all(meta.get(k) == v for k, v in wanted.items())
+
+
+def prune(folder: Path, keep: set[Path]) -> None:
+    """Delete the indexes of all but the newest :data:`KEEP` other releases, and temporary files
+    of interrupted builds (call with the lock held)."""
+    files = sorted(folder.glob("search-*.sqlite"), key=_mtime, reverse=True)
+    others = [p for p in files if p not in keep]
+    for path in others[KEEP:]:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    for tmp in folder.glob("search-*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    for staged in folder.glob("staged-*.sqlite"):  # of builds that died before publishing
+        if time.time() - _mtime(staged) > STALE:
+            staged.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "search.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- writing ------------------------------------------------------------------------------------
+def build_file(store, vocab: Vocabulary, path: Path, *, release_id: str) -> None:
+    """Write a complete index of what ``store`` serves into the new file ``path``."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    db = _open(path)
+    try:
+        db.executescript(_TABLES)
+        db.execute("BEGIN")
+        writer = _Writer(db, store, vocab)
+        usecases = [r["u"].value for r in store.select(_USECASE_IRIS.format(ns=vocab.ns))]
+        writer.usecases(usecases)  # their titles are their labels
+        labelled: set[str] = set()
+        for predicate in LABEL_PREDICATES:  # one at a time: a fraction of the rows in memory
+            rows = store.select(_LABELLED.format(labels=_list([predicate])))
+            labelled.update(
+                r["x"].value
+                for r in rows
+                if isinstance(r["x"], IRI) and r["x"].value.startswith(vocab.base)
+            )
+            del rows
+        writer.labels(sorted(labelled.difference(usecases)))
+        db.execute(
+            "INSERT INTO facet_total SELECT name, value, COUNT(*) FROM facet GROUP BY name, value"
+        )
+        _finish(db, vocab, release_id)
+    finally:
+        db.close()
+
+
+def update_file(store, vocab: Vocabulary, path: Path, iris: set[str], *, release_id: str) -> None:
+    """Rewrite, in the index file ``path``, the rows of the resources ``iris`` from ``store``."""
+    db = _open(path)
+    try:
+        db.execute("BEGIN")
+        writer = _Writer(db, store, vocab)
+        touched = writer.forget(iris)
+        writer.labels(i for i in sorted(iris) if i.startswith(vocab.base))
+        touched |= writer.usecases(sorted(iris))
+        for name, value in touched:
+            db.execute("DELETE FROM facet_total WHERE name = ? AND value = ?", (name, value))
+            db.execute(
+                "INSERT INTO facet_total SELECT name, value, COUNT(*) FROM facet "
+                "WHERE name = ? AND value = ? GROUP BY name, value",
+                (name, value),
+            )
+        _finish(db, vocab, release_id, optimize=False)
+    finally:
+        db.close()
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = OFF")  # a private file until it is renamed into place
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -32000")
+    return db
+
+
+def _finish(
+    db: sqlite3.Connection, vocab: Vocabulary, release_id: str, *, optimize: bool = True
+) -> None:
+    """Write the metadata and commit; after a full build, also merge the FTS segments and
+    gather the planner's statistics (a few changed rows change neither much)."""
+    count = db.execute("SELECT COUNT(*) FROM usecase").fetchone()[0]
+    meta = {
+        "schema": SCHEMA,
+        "base": vocab.base,
+        "release": release_id,
+        "usecases": str(count),
+        "built": datetime.now(UTC).isoformat(timespec="microseconds"),
+    }
+    counts = db.execute(
+        "SELECT kind, COUNT(*) FROM resource WHERE sort_en IS NOT NULL AND kind IS NOT NULL "
+        "GROUP BY kind"
+    )
+    meta.update({f"count:{kind}": str(n) for kind, n in counts})
+    db.execute("DELETE FROM meta WHERE key LIKE 'count:%'")
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+    db.execute("COMMIT")
+    if optimize:
+        db.execute("INSERT INTO usecase_fts(usecase_fts) VALUES ('optimize')")
+        db.execute("INSERT INTO resource_fts(resource_fts) VALUES ('optimize')")
+        db.execute("ANALYZE")
+
+
+class _Writer:
+    """Reads resources from the store in batches and writes their rows."""
+
+    def __init__(self, db: sqlite3.Connection, store, vocab: Vocabulary) -> None:
+        self.db = db
+        self.store = store
+        self.vocab = vocab
+        self.facets = {_curie(vocab, curie): name for name, curie in FACETS.items()}
+        self.order: dict[str, int] = {}  # sckg:order of the few concepts that have one
+        for row in store.select(_ORDER.format(ns=vocab.ns)):
+            with contextlib.suppress(ValueError):
+                self.order[row["x"].value] = int(row["order"].value)
+
+    def kind(self, iri: str) -> str | None:
+        if not iri.startswith(self.vocab.base):
+            return None
+        kind, sep, _ = iri[len(self.vocab.base) :].partition("/")
+        return kind if sep else None
+
+    def ids(self, iris: Iterable[str]) -> dict[str, int]:
+        """Resource ids of ``iris``, adding rows for the new ones."""
+        wanted = sorted(set(iris))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO resource(iri, kind) VALUES (?, ?)",
+            [(iri, self.kind(iri)) for iri in wanted],
+        )
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT iri, id FROM resource WHERE iri IN ({marks})", chunk)
+            found.update(rows)
+        return found
+
+    # -- labels ---------------------------------------------------------------------------------
+    def labels(self, iris: Iterable[str]) -> None:
+        """Labels (and ``sckg:order``) of ``iris``, read from the store in batches."""
+        for batch in _batches(iris):
+            query = _LABELS.format(iris=_values(batch), labels=_list(LABEL_PREDICATES))
+            found: dict[str, dict[str, dict[str, str]]] = {}
+            for row in self.store.select(query):
+                by_lang = found.setdefault(row["x"].value, {}).setdefault(row["l"].lang or "", {})
+                by_lang.setdefault(row["lp"].value, row["l"].value)
+            self._write_labels(found, {i: self.order[i] for i in batch if i in self.order})
+
+    def _write_labels(self, found: dict, order: dict[str, int]) -> None:
+        ids = self.ids(set(found) | set(order))
+        rows, fts = [], []
+        for iri, rid in ids.items():
+            labels = {lang: _preferred(by_p) for lang, by_p in found.get(iri, {}).items()}
+            shown = {lang: pick(labels, lang) for lang in LANGS} if labels else {}
+            rows.append(
+                (
+                    order.get(iri, 0),
+                    json.dumps(labels, ensure_ascii=False) if labels else None,
+                    *(shown.get(lang) for lang in LANGS),
+                    *(fold(shown[lang]) if labels else None for lang in LANGS),
+                    rid,
+                )
+            )
+            if labels and self.kind(iri) in KINDS:
+                fts.append((rid, " ".join(sorted(set().union(*map(words, labels.values()))))))
+        self.db.executemany(
+            "UPDATE resource SET ord = ?, labels = ?, label_en = ?, label_de = ?, "
+            "sort_en = ?, sort_de = ? WHERE id = ?",
+            rows,
+        )
+        self.db.executemany("INSERT OR REPLACE INTO resource_fts(rowid, words) VALUES (?, ?)", fts)
+
+    # -- use cases ------------------------------------------------------------------------------
+    def usecases(self, iris: Iterable[str]) -> set[tuple[str, int]]:
+        """Rows of the use cases among ``iris``; returns the (facet, value) pairs written."""
+        touched: set[tuple[str, int]] = set()
+        props = _list([*(DCTERMS + p for p in ("title", "description", "modified")), *self.facets])
+        for batch in _batches(iris):
+            query = _USECASES.format(ns=self.vocab.ns, iris=_values(batch), props=props)
+            touched |= self._write_usecases(self._read_usecases(self.store.select(query)))
+        return touched
+
+    def _read_usecases(self, rows: list[dict]) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        for row in rows:
+            entry = found.setdefault(
+                row["u"].value,
+                {"titles": {}, "title": set(), "text": set(), "modified": "", "facets": set()},
+            )
+            p, o = row["p"].value, row["o"]
+            if p in self.facets and isinstance(o, IRI):
+                entry["facets"].add((self.facets[p], o.value))
+            elif isinstance(o, Literal) and p == DCTERMS + "title":
+                entry["titles"].setdefault(o.lang or "", o.value)
+                entry["title"] |= words(o.value)
+            elif isinstance(o, Literal) and p == DCTERMS + "description":
+                entry["text"] |= words(o.value)
+            elif isinstance(o, Literal) and p == DCTERMS + "modified":
+                entry["modified"] = max(entry["modified"], o.value)
+        return found
+
+    def _write_usecases(self, found: dict[str, dict]) -> set[tuple[str, int]]:
+        values = {v for entry in found.values() for _, v in entry["facets"]}
+        ids = self.ids(set(found) | values)
+        rows, fts, facets = [], [], set()
+        for iri, entry in found.items():
+            uid = ids[iri]
+            titles = entry["titles"]
+            title = {lang: pick(titles, lang) or iri.rsplit("/", 1)[-1] for lang in LANGS}
+            pairs = {(name, ids[v]) for name, v in entry["facets"]}
+            levels = [self.order.get(v, 0) for name, v in entry["facets"] if name == "maturity"]
+            rows.append(
+                (
+                    uid,
+                    json.dumps(titles, ensure_ascii=False),
+                    entry["modified"],
+                    max(levels, default=0),
+                    *(fold(title[lang]) for lang in LANGS),
+                )
+            )
+            fts.append((uid, " ".join(sorted(entry["title"])), " ".join(sorted(entry["text"]))))
+            facets |= {(name, value, uid) for name, value in pairs}
+        title = DCTERMS + "title"  # a use case's titles are its labels
+        labels = {
+            iri: {lang: {title: text} for lang, text in entry["titles"].items()}
+            for iri, entry in found.items()
+        }
+        self._write_labels({iri: by_lang for iri, by_lang in labels.items() if by_lang}, {})
+        self.db.executemany("INSERT INTO usecase VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO usecase_fts(rowid, title, text) VALUES (?, ?, ?)", fts)
+        self.db.executemany("INSERT INTO facet VALUES (?, ?, ?)", sorted(facets))
+        return {(name, value) for name, value, _ in facets}
+
+    # -- forgetting -----------------------------------------------------------------------------
+    def forget(self, iris: set[str]) -> set[tuple[str, int]]:
+        """Remove what the index holds about ``iris`` (their rows stay, as other rows may refer
+        to them); returns the (facet, value) pairs whose counts change."""
+        touched: set[tuple[str, int]] = set()
+        wanted = sorted(iris)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            ids = [
+                r[0]
+                for r in self.db.execute(f"SELECT id FROM resource WHERE iri IN ({marks})", chunk)
+            ]
+            if not ids:
+                continue
+            id_marks = ",".join("?" * len(ids))
+            touched |= set(
+                self.db.execute(f"SELECT name, value FROM facet WHERE usecase IN ({id_marks})", ids)
+            )
+            for sql in (
+                f"DELETE FROM facet WHERE usecase IN ({id_marks})",
+                f"DELETE FROM usecase WHERE id IN ({id_marks})",
+                f"DELETE FROM usecase_fts WHERE rowid IN ({id_marks})",
+                f"DELETE FROM resource_fts WHERE rowid IN ({id_marks})",
+                "UPDATE resource SET ord = 0, labels = NULL, label_en = NULL, label_de = NULL, "
+                f"sort_en = NULL, sort_de = NULL WHERE id IN ({id_marks})",
+            ):
+                self.db.execute(sql, ids)
+        return touched
+
+
+def _preferred(by_predicate: dict[str, str]) -> str:
+    """The label by the first of :data:`LABEL_PREDICATES` the resource has."""
+    for predicate in LABEL_PREDICATES:
+        if predicate in by_predicate:
+            return by_predicate[predicate]
+    return next(iter(by_predicate.values()))
+
+
+def _curie(vocab: Vocabulary, curie: str) -> str:
+    prefix, local = curie.split(":")
+    return (vocab.ns if prefix == "sckg" else DCTERMS) + local
+
+
+def _values(iris: Iterable[str]) -> str:
+    """IRIs for a ``VALUES`` block (they come from the store or the code, and are escaped)."""
+    return " ".join(IRI(i).n3() for i in iris)
+
+
+def _list(iris: Iterable[str]) -> str:
+    """IRIs for an ``IN (…)`` list."""
+    return ", ".join(IRI(i).n3() for i in iris)
+
+
+def _batches(iris: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for iri in iris:
+        batch.append(iri)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _subjects(store, graphs: Iterable[str]) -> set[str]:
+    """IRIs of the subjects in ``graphs`` (the changed files' graphs of the new release)."""
+    found: set[str] = set()
+    for batch in _batches(sorted(graphs)):
+        rows = store.select(_SUBJECTS.format(graphs=_values(batch)))
+        found |= {r["s"].value for r in rows if isinstance(r["s"], IRI)}
+    return found
