@@ -225,7 +225,7 @@ def check(
     try:
         with (progress or Progress()).step(f"validate {len(delta.changed)} files"):
             applied = apply_delta(
-                local, manifest, delta, settings.project, context, ontology, work_dir(settings)
+                local, manifest, delta, state.project, context, ontology, work_dir(settings)
             )
     finally:
         del local
@@ -248,7 +248,7 @@ def _incremental(settings, store, ontology, state, manifest, work, progress, no_
     local, folder = state.checkpoint(manifest)
     try:
         with progress.step(f"validate {len(delta.changed)} changed, {len(delta.removed)} removed"):
-            applied = apply_delta(local, manifest, delta, settings.project, context, ontology, work)
+            applied = apply_delta(local, manifest, delta, state.project, context, ontology, work)
         timings["validate"] = time.perf_counter() - started
         if not applied.report.conforms:
             raise ValidationFailed(applied.report)

@@ -83,7 +83,7 @@ class BuildState:
 
     def __init__(self, folder: Path, project: Path) -> None:
         self.folder = Path(folder)
-        self.project = Path(project)
+        self.project = Path(project).resolve()  # paths below it are cut to their relative part
 
     @property
     def manifest_file(self) -> Path:

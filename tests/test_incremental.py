@@ -159,3 +159,13 @@ def test_validating_one_file_reads_the_state_and_agrees_with_a_full_read(twin: T
     assert not fast.conforms
     assert _findings(fast) == _findings(slow)
     assert fast.files == slow.files == 1
+
+
+def test_a_relative_project_folder_is_the_same_project(twin: Twin, monkeypatch) -> None:
+    """`kg build` run inside the project (KG_PROJECT=.) recognises the files it built."""
+    twin.build(mode="full")
+    monkeypatch.chdir(twin.project)
+    relative = config.load({}, project=Path("."), store=str(twin.incremental.store_path))
+    _edit(twin.project / USE_CASE, "Municipal air-quality sensor network", "Sensor grid")
+    result = build(relative)
+    assert (result.mode, result.validated) == ("incremental", 2)
