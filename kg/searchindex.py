@@ -32,6 +32,7 @@ from kg.describe import KINDS, LABEL_PREDICATES, pick
 from kg.namespaces import DCTERMS, Vocabulary
 from kg.rdf import IRI, Literal
 from kg.search import FACETS, LANGS, fold, words
+from kg.store.embedded import fsync_path
 from kg.store.oxigraph import select_rows
 
 #: Bump when the tables change: files of another schema are rebuilt, never read.
@@ -149,7 +150,7 @@ def prepare_index(
                 update_file(store, vocab, tmp, iris, release_id=release_id or "")
             else:
                 build_file(store, vocab, tmp, release_id=release_id or "")
-            _fsync(tmp)
+            fsync_path(tmp)
             os.replace(tmp, path)
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -226,7 +227,7 @@ def adopt_index(folder: Path, staged: Path, release_id: str, vocab: Vocabulary) 
             db.execute("UPDATE meta SET value = ? WHERE key = 'release'", (release_id,))
         finally:
             db.close()
-        _fsync(staged)
+        fsync_path(staged)
         os.replace(staged, path)
         prune(Path(folder), keep={path})
     return path
@@ -307,14 +308,6 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except FileNotFoundError:
         return 0.0
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- writing ------------------------------------------------------------------------------------

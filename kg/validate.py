@@ -219,24 +219,15 @@ def _validate_chunk_by_index(index: int) -> list[Finding]:
 def _validate_chunk(
     files: list[SourceFile], hood: Neighbourhood, corpus: Corpus, ontology: OntologyFiles
 ) -> list[Finding]:
-    import pyshacl
     import rdflib
 
     triples, focus = hood.around(files)
     if not focus:
         return []
-    data = graph_of(triples)
-    data += ontology.typing
     # pyshacl's focus_nodes option also filters the nested sh:node and sh:property shapes and
     # then misses results; instead the whole chunk graph is validated and only the results
     # about this chunk's own entities are kept (the typed neighbours are targets too).
-    _, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=ontology.shapes,
-        inference="none",
-        allow_warnings=True,
-        abort_on_first=False,
-    )
+    results = run_pyshacl(triples, ontology)
     # With allow_warnings, pyshacl says conforms=True when only warnings were found, so look
     # at the results themselves: the top-level ones (the details of a nested sh:node result
     # are typed sh:ValidationResult too, but hang off their parent through sh:detail).
@@ -245,6 +236,23 @@ def _validate_chunk(
     own = {rdflib.URIRef(node.value) for node in focus}
     tops = [r for r in results.objects(None, result_of) if results.value(r, focus_node) in own]
     return [_finding(r, results, corpus, ontology) for r in _leaves(results, tops)]
+
+
+def run_pyshacl(triples, ontology: OntologyFiles):
+    """pyshacl's results graph for ``triples`` with the ontology's typing, with the options
+    this project uses: Core only, no inference, every result, warnings allowed."""
+    import pyshacl
+
+    data = graph_of(triples)
+    data += ontology.typing
+    _, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=ontology.shapes,
+        inference="none",
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    return results
 
 
 def _leaves(results, tops) -> list:

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
-import pyshacl
 import pytest
 import rdflib
 
-from kg.bridge import from_rdflib, graph_of, to_rdflib
+from kg.bridge import from_rdflib, to_rdflib
 from kg.build import release_quads
 from kg.namespaces import SH, Vocabulary
 from kg.ontology import OntologyFiles
@@ -23,6 +22,7 @@ from kg.sources import Corpus, read_corpus
 from kg.store import shacl as shaclsparql
 from kg.store.oxigraph import from_ox, to_ox
 from kg.store.shacl import COMPONENTS, Result, UnsupportedShape, compile_shapes
+from kg.validate import run_pyshacl
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB = Vocabulary()
@@ -72,15 +72,7 @@ def _canonical(term: Term) -> Term:
 def _pyshacl(corpus: Corpus, ontology: OntologyFiles) -> set[Key]:
     """pyshacl's leaf results, with the options and the ontology typing kg.validate gives it
     (on the whole corpus at once instead of chunk by chunk)."""
-    data = graph_of(corpus.triples())
-    data += ontology.typing
-    _, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=ontology.shapes,
-        inference="none",
-        allow_warnings=True,
-        abort_on_first=False,
-    )
+    results = run_pyshacl(corpus.triples(), ontology)
     sh = rdflib.Namespace(SH)
     found: set[Key] = set()
     for top in results.objects(None, sh.result):

@@ -254,7 +254,7 @@ class EmbeddedStore(Store):
             link.unlink()
         link.symlink_to(target)
         os.replace(link, self.current)  # atomic on POSIX: readers see old or new, never none
-        _fsync_dir(self.root)
+        fsync_path(self.root)
 
     def _prune(self, keep: set[str]) -> None:
         """Delete releases beyond the newest ``self.keep`` and leftovers of failed builds."""
@@ -292,7 +292,8 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder (the entries renamed into it) to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
