@@ -22,12 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.messages import message
 from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.ontology import OntologyFiles
 from kg.rdf import IRI, BNode, Term, nquad
 from kg.report import Finding, Report
-from kg.sources import Corpus, SourceFile, read_file
+from kg.sources import Corpus, SourceFile, duplicate_findings, read_file
 from kg.state import Delta, Manifest
 from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
 from kg.validate import inverse_predicates, validate_corpus
@@ -240,24 +239,7 @@ def _duplicates(changed: list[SourceFile], delta: Delta, manifest: Manifest) -> 
     for source in changed:
         for iri, line in source.parsed.defines.items():
             where.setdefault(iri, []).append((source.path, line))
-    findings = []
-    for iri, places in where.items():
-        if len(places) < 2:
-            continue
-        for path, line in places:
-            others = ", ".join(f"{o}:{n}" for o, n in places if o != path)
-            findings.append(
-                Finding(
-                    severity="Violation",
-                    file=path,
-                    line=line,
-                    field="id",
-                    value=iri,
-                    code="duplicate-id",
-                    message=message("duplicate-id", other=others),
-                )
-            )
-    return findings
+    return duplicate_findings(where)
 
 
 def consistency_corpus(store, applied: Applied, vocab: Vocabulary) -> Corpus:

@@ -86,7 +86,7 @@ def read_file(path: Path, project: Path, context: Context, vocab: Vocabulary) ->
     stay the same whichever other files are read with it (incremental builds read a few).
     """
     data = path.read_bytes()
-    relative = path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
+    relative = relative_path(path, project)
     source = SourceFile(
         path=relative,
         digest=hashlib.sha256(data).hexdigest(),
@@ -114,6 +114,12 @@ def read_file(path: Path, project: Path, context: Context, vocab: Vocabulary) ->
                 source.parsed = _read_rdf(text, data, suffix, context)
     source.findings = [_finding(source.path, p) for p in source.parsed.problems]
     return source
+
+
+def relative_path(path: Path, project: Path) -> str:
+    """``path`` relative to ``project`` with forward slashes (as files are named in findings
+    and graphs), or as given when it lies outside."""
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
 
 
 def _bnode_prefix(relative: str) -> str:
@@ -246,19 +252,28 @@ def read_corpus(
 
 def _check_duplicates(sources: list[SourceFile]) -> None:
     """An identifier defined in several files: each of them gets a finding naming the others."""
-    where: dict[str, list[tuple[SourceFile, int]]] = {}
+    where: dict[str, list[tuple[str, int]]] = {}
     for source in sources:
         for iri, line in source.parsed.defines.items():
-            where.setdefault(iri, []).append((source, line))
+            where.setdefault(iri, []).append((source.path, line))
+    by_path = {source.path: source for source in sources}
+    for finding in duplicate_findings(where):
+        by_path[finding.file].findings.append(finding)
+
+
+def duplicate_findings(where: dict[str, list[tuple[str, int]]]) -> list[Finding]:
+    """For each identifier defined at several places (file path, line), a finding at each
+    place naming the others."""
+    findings = []
     for iri, places in where.items():
         if len(places) < 2:
             continue
-        for source, line in places:
-            others = ", ".join(f"{o.path}:{n}" for o, n in places if o is not source)
-            source.findings.append(
+        for path, line in places:
+            others = ", ".join(f"{o}:{n}" for o, n in places if o != path)
+            findings.append(
                 Finding(
                     severity="Violation",
-                    file=source.path,
+                    file=path,
                     line=line,
                     field="id",
                     value=iri,
@@ -266,3 +281,4 @@ def _check_duplicates(sources: list[SourceFile]) -> None:
                     message=message("duplicate-id", other=others),
                 )
             )
+    return findings

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.report import Finding
-from kg.sources import SourceFile, discover_names
+from kg.sources import SourceFile, discover_names, relative_path
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
@@ -133,9 +133,7 @@ class BuildState:
         return Delta(changed, removed, unchanged)
 
     def relative(self, path: Path) -> str:
-        path = Path(path).resolve()
-        root = self.project.resolve()
-        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        return relative_path(Path(path).resolve(), self.project)
 
     # -- the state's store ----------------------------------------------------------------
     def new_graph_folder(self) -> Path:

@@ -28,7 +28,7 @@ from kg.ontology import OntologyFiles
 from kg.progress import Progress
 from kg.rdf import IRI, BNode, Literal, label_of, nquad
 from kg.report import Finding, Report
-from kg.sources import Corpus, SourceFile, read_corpus
+from kg.sources import Corpus, SourceFile, read_corpus, relative_path
 
 ENGINES = ("sparql", "pyshacl")
 
@@ -62,9 +62,7 @@ def dataset_quads(corpus: Corpus, ontology: OntologyFiles) -> Iterable[str]:
 
 
 def _relative(path: Path, project: Path) -> str:
-    path = path.resolve()
-    root = project.resolve()
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return relative_path(path.resolve(), project.resolve())
 
 
 def validate_corpus(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,6 +91,11 @@ _ALIASES = {
     ResultFormat.JSON_LD: ("json-ld",),
     ResultFormat.RDF_XML: ("rdfxml", "rdf/xml", "xml"),
 }
+
+
+def new_release_id() -> str:
+    """A fresh release id: UTC time to the microsecond and the publishing process."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,16 @@ import pyoxigraph as ox
 
 from kg.errors import PublishFailed, QueryError, StoreUnavailable
 from kg.rdf import Triple
-from kg.store.base import Bindings, Dataset, QueryKind, Release, ResultFormat, Row, Store
+from kg.store.base import (
+    Bindings,
+    Dataset,
+    QueryKind,
+    Release,
+    ResultFormat,
+    Row,
+    Store,
+    new_release_id,
+)
 from kg.store.oxigraph import RDF_FORMATS as _RDF_FORMATS
 from kg.store.oxigraph import RESULT_FORMATS as _RESULT_FORMATS
 from kg.store.oxigraph import capped as _capped
@@ -198,7 +207,7 @@ class EmbeddedStore(Store):
         self, nquads: Path, meta: Mapping[str, object], updates: Sequence[str] = ()
     ) -> Release:
         with self._build_lock():
-            release_id = _release_id()
+            release_id = new_release_id()
             folder = self.root / "releases" / release_id
             folder.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -212,7 +221,7 @@ class EmbeddedStore(Store):
         """A checkpoint of ``local`` becomes the new release: RocksDB hard-links its immutable
         files, so publishing 100,000 use cases costs about as much as publishing one."""
         with self._build_lock():
-            release_id = _release_id()
+            release_id = new_release_id()
             folder = self.root / "releases" / release_id
             folder.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -270,10 +279,6 @@ class EmbeddedStore(Store):
             shutil.rmtree(path, ignore_errors=True)
             with contextlib.suppress(FileNotFoundError):
                 path.with_suffix(".json").unlink()
-
-
-def _release_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
 
 
 def _load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> int:

@@ -64,10 +64,9 @@ def capped(items: Iterator[T], limit: int | None, what: str) -> list[T]:
 
 def load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> tuple[ox.Store, int]:
     """A new on-disk store holding ``nquads`` with the build's ``updates`` applied."""
-    store = ox.Store(str(folder))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    for update in updates:
-        store.update(update)
+    store = open_staging(folder)
+    load_nquads(store, nquads)
+    run_updates(store, updates)
     count = len(store)
     if count == 0:
         raise ValueError("the new release holds no quads")

@@ -45,7 +45,6 @@ import base64
 import http.client
 import itertools
 import json
-import os
 import re
 import socket
 import tempfile
@@ -81,7 +80,16 @@ from kg.errors import (
 )
 from kg.rdf import IRI, BNode, Literal, Term, Triple
 from kg.sparqllex import tokens
-from kg.store.base import Bindings, Dataset, QueryKind, Release, ResultFormat, Row, Store
+from kg.store.base import (
+    Bindings,
+    Dataset,
+    QueryKind,
+    Release,
+    ResultFormat,
+    Row,
+    Store,
+    new_release_id,
+)
 from kg.store.oxigraph import RDF_FORMATS as _RDF_FORMATS
 from kg.store.oxigraph import RESULT_FORMATS as _RESULT_FORMATS
 from kg.store.oxigraph import capped as _capped
@@ -368,7 +376,7 @@ class RemoteStore(Store):
 
     def publish_prepared(self, local: ox.Store, meta: Mapping[str, object]) -> Release:
         """Send the whole of ``local`` in one request (the server swaps it in one transaction)."""
-        release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+        release_id = new_release_id()
         count = len(local)
         if count == 0:
             raise PublishFailed("the new release holds no quads")
