@@ -14,7 +14,7 @@ from kg.build import BuildResult, build
 from kg.errors import ValidationFailed
 from kg.store import ResultFormat, open_store
 
-USE_CASE = "usecases/air-quality-sensor-network.yaml"
+USE_CASE = "usecases/patterns/air-quality-sensor-network.yaml"
 
 
 def _dataset(settings: config.Settings, tmp: Path) -> dict[str, frozenset]:

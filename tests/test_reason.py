@@ -37,8 +37,9 @@ BROKEN_TTL = '''\
     dcterms:spatial <https://w3id.org/sckg/place/lemgo> ;
     sckg:maturity <https://w3id.org/sckg/maturity/pilot> ;
     sckg:curationStatus <https://w3id.org/sckg/curation/draft> ;
-    sckg:needsFederationService <https://w3id.org/sckg/gaiax/federated-catalogue> ;
-    sckg:usesDataset <https://w3id.org/sckg/dataset/lemgo-parking-occupancy> .
+    sckg:assessedFederationService <https://w3id.org/sckg/gaiax/federated-catalogue> ;
+    sckg:usesDataset <https://w3id.org/sckg/dataset/lemgo-parking-occupancy> ;
+    dcterms:source <https://example.org/lemgo-parking-twin> .
 '''
 
 
