@@ -196,7 +196,7 @@ def test_inconsistent_input_fails_the_build_and_keeps_the_store(
     for lang in ("de", "en"):
         text = finding.text(lang)
         assert "usecase:lemgo-parking-twin" in text
-        assert "DisjointClasses(sckg:UseCase dcat:Dataset" in text
+        assert "DisjointClasses(sckg:UseCaseOrPattern dcat:Dataset" in text
     assert "disjunkt" in finding.message["de"] and "disjoint" in finding.message["en"]
     store = open_store(project_settings)
     assert store.release() == release
