@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def build(
     served = store.release()
     if manifest is not None and (served is None or served.id != manifest.release):
         manifest = None  # the store serves something this state did not build
-    with Scratch(work) as scratch:
+    with Scratch(work) as scratch, _spooled(store, scratch.folder):
         if manifest is None:
             return _full(settings, store, ontology, state, key, scratch, progress, no_reason)
         return _incremental(
@@ -180,6 +181,20 @@ def _validate_and_publish(
         state.clear()
     timings["total"] = time.perf_counter() - started
     return BuildResult(release, report, timings, "full", len(corpus.files))
+
+
+@contextmanager
+def _spooled(store: Store, folder: Path) -> Iterator[None]:
+    """Let a remote store write its request body (the whole release) into the build's
+    scratch folder, so that a killed build's body is swept like its other temporary files."""
+    if not hasattr(store, "spool"):
+        yield
+        return
+    before, store.spool = store.spool, folder
+    try:
+        yield
+    finally:
+        store.spool = before
 
 
 class _Loading:
