@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from functools import cache
 from pathlib import Path
 
+import owlready2
 import pyshacl
 import pytest
+from environment import require_program
 from rdflib import OWL, RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
@@ -422,9 +423,7 @@ dataset:d a dcat:Dataset .
 
 @pytest.mark.slow
 def test_hermit_consistency_and_inference(tmp_path: Path) -> None:
-    owlready2 = pytest.importorskip("owlready2")
-    if shutil.which("java") is None:
-        pytest.skip("HermiT needs a Java runtime")
+    require_program("java")  # HermiT runs on a Java runtime
     graph = Graph()
     graph += vocabulary()
     graph.parse(data=PREFIXES + ABOX, format="turtle")
