@@ -159,8 +159,10 @@ def catalogue_page(
     site: Site,
     page: int = 1,
     size: int = PAGE_SIZE,
+    extension: str = "ttl",
 ) -> CataloguePage:
     """Page ``page`` (from 1) of the catalogue; the graph itself is listed on the first page.
+    The paging links point at documents of the same format (``extension``).
 
     Raises ``ValueError`` for a page that does not exist (the caller answers 404).
     """
@@ -178,7 +180,7 @@ def catalogue_page(
     if page == 1:
         _describe_graph(writer, catalogue, vocab, site)
     _describe_agents(writer, store, vocab, writer.agents)
-    _paging(writer, site, page, pages, total, size)
+    _paging(writer, site, page, pages, total, size, extension)
     writer.add_concepts()
     return CataloguePage(
         catalogue.value, page, pages, total, writer.triples, [m for m, _ in members]
@@ -572,8 +574,10 @@ def page_url(site: Site, page: int, extension: str = "ttl") -> str:
     return f"{site.url.rstrip('/')}/catalogue.{extension}?page={page}"
 
 
-def _paging(w: _Writer, site: Site, page: int, pages: int, total: int, size: int) -> None:
-    here = IRI(page_url(site, page))
+def _paging(
+    w: _Writer, site: Site, page: int, pages: int, total: int, size: int, extension: str
+) -> None:
+    here = IRI(page_url(site, page, extension))
     w.add(here, RDF_TYPE, IRI(HYDRA + "PagedCollection"))
     w.add(here, RDF_TYPE, IRI(HYDRA + "PartialCollectionView"))
     w.add(here, HYDRA + "totalItems", Literal(str(total), datatype=XSD + "integer"))
@@ -584,7 +588,7 @@ def _paging(w: _Writer, site: Site, page: int, pages: int, total: int, size: int
     if page < pages:
         links["next"] = page + 1
     for name, number in links.items():
-        url = page_url(site, number)
+        url = page_url(site, number, extension)
         w.add(here, HYDRA + name, IRI(url))
         w.add(here, HYDRA + name + "Page", Literal(url))
 

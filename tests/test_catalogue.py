@@ -328,3 +328,54 @@ def test_the_host_header_never_reaches_the_catalogue(client) -> None:
 def test_settings_name_the_catalogue_publisher(tmp_path: Path) -> None:
     settings = config.load({"KG_PUBLISHER_NAME": "Stadt Beispiel"}, project=tmp_path)
     assert settings.publisher_name == "Stadt Beispiel"
+
+
+# -- a harvester's view --------------------------------------------------------------------------
+
+
+def harvest(base: str, first: str, public: str) -> tuple[rdflib.Graph, int]:
+    """What a DCAT harvester does: read RDF/XML pages, following ``hydra:nextPage``."""
+    import urllib.request
+
+    merged, url, pages = rdflib.Graph(), base + first, 0
+    while url:
+        with urllib.request.urlopen(url, timeout=30) as answer:  # loopback only
+            assert answer.headers.get_content_type() == "application/rdf+xml"
+            page = rdflib.Graph().parse(data=answer.read(), format="xml")
+        pages += 1
+        merged += page
+        view = next(page.subjects(rdflib.RDF.type, rdflib.URIRef(HYDRA + "PagedCollection")))
+        following = page.value(view, rdflib.URIRef(HYDRA + "nextPage"))
+        # the page links carry the configured public address; here it is served on loopback
+        url = str(following).replace(public, base + "/") if following else ""
+        assert pages < 100
+    return merged, pages
+
+
+def test_a_harvester_reads_every_page_and_finds_what_the_profile_requires(
+    built_settings: Settings, store
+) -> None:
+    from tests.servers import serve_app
+    from web import create_app
+    from web.catalogue import site_url
+
+    app = create_app(
+        {"TESTING": True, "CATALOGUE_PAGE_SIZE": 7}, settings=built_settings, store=store
+    )
+    with serve_app(app) as base:
+        merged, pages = harvest(base, "/catalogue.rdf", site_url(built_settings))
+    datasets = set(merged.subjects(rdflib.RDF.type, rdflib.URIRef(DCAT + "Dataset")))
+    services = set(merged.subjects(rdflib.RDF.type, rdflib.URIRef(DCAT + "DataService")))
+    total = len(datasets | services)
+    assert pages == -(-(total - 1) // 7) > 1  # the graph itself rides on the first page
+    foaf_name = rdflib.URIRef("http://xmlns.com/foaf/0.1/name")
+    for resource in datasets | services:
+        assert merged.value(resource, rdflib.URIRef(DCT + "title")) is not None
+        assert merged.value(resource, rdflib.URIRef(DCT + "description")) is not None
+        publisher = merged.value(resource, rdflib.URIRef(DCT + "publisher"))
+        assert merged.value(publisher, foaf_name) is not None, resource
+        for dist in merged.objects(resource, rdflib.URIRef(DCAT + "distribution")):
+            assert merged.value(dist, rdflib.URIRef(DCAT + "accessURL")) is not None
+            assert merged.value(dist, rdflib.URIRef(DCT + "license")) is not None
+    for service in services:
+        assert merged.value(service, rdflib.URIRef(DCAT + "endpointURL")) is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from kg.catalogue import (
     PAGE_SIZE,
@@ -53,9 +53,16 @@ def document(extension: str) -> Response:
         raise NotFound(f"There is no page {number!r} of the catalogue.")
     settings = app_settings()
     site = site_of(settings)
+    size = int(current_app.config.get("CATALOGUE_PAGE_SIZE", PAGE_SIZE))
     try:
         page = catalogue_page(
-            app_store(), settings.vocab, concepts(settings.ontology_dir), site, int(number)
+            app_store(),
+            settings.vocab,
+            concepts(settings.ontology_dir),
+            site,
+            int(number),
+            size,
+            "ttl" if fmt is HTML else fmt.extension,
         )
     except ValueError as exc:
         raise NotFound(f"There is no page {number} of the catalogue.") from exc
@@ -66,7 +73,7 @@ def document(extension: str) -> Response:
             page=page,
             entries=entries(page),
             left_out=left_out,
-            size=PAGE_SIZE,
+            size=size,
             alternates=[(f, _url(f.extension, page.page)) for f in FORMATS],
         )
         response = Response(body, mimetype="text/html")
