@@ -54,6 +54,13 @@ class Settings:
     web_workers: int = _setting(
         2, "Web worker processes gunicorn starts (gunicorn.conf.py; `kg serve` runs one)."
     )
+    publisher_name: str = _setting(
+        "Smart-City Use-Case Knowledge Graph",
+        "Name of whoever publishes this deployment's open-data catalogue (/catalogue).",
+    )
+    publisher_url: str = _setting(
+        "", "Web address of that publisher (default: the site's own address)."
+    )
     store_query: str = _setting(
         "", "Query endpoint of a remote store (default: KG_STORE + `/query`, Oxigraph's layout)."
     )

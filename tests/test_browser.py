@@ -37,6 +37,7 @@ PAGES = {
     "dataset": "/dataset/hamburg-traffic-light-states",
     "sectorlink": "/sectorlink/environment--mobility",
     "ontology": "/ontology",
+    "catalogue": "/catalogue.html",
 }
 
 
