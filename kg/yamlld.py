@@ -12,8 +12,8 @@ Curated files are untrusted, so the YAML is composed here from libyaml's event s
 of nested aliases otherwise expands to gigabytes, and a self-referencing one to endless
 recursion), and the number of nodes, the nesting depth and the length of each text are
 checked while the nodes are made, so a hostile file stops being read at the first node past a
-limit. (Composing from the events is also faster than PyYAML's composer, which resolves a tag
-for every scalar that nothing here reads.)
+limit. It costs about as much as PyYAML's own composer: reading the 10,000-use-case corpus of
+``bench/generate.py`` took 8.6 s of CPU with it and 8.8 s before.
 """
 
 from __future__ import annotations
