@@ -120,8 +120,8 @@ def test_places_carry_their_official_codes(store: Store) -> None:
 
 def test_reviewed_use_cases_have_sources(store: Store) -> None:
     """Every reviewed use case cites at least one source. (The sources of the corpus of issue
-    12 are the pages the curators read, no longer the first corpus's reference list in
-    ../shared, which a test must not read.)"""
+    12 are the pages its curators read; the first corpus's reference list, vendored in
+    tests/vendor/usecase-facts/, holds none of them.)"""
     rows = values(
         store,
         """
