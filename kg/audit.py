@@ -8,9 +8,11 @@ questions, each a kind of finding:
     ``source``; a data platform a real use case runs on, or a component of such a platform,
     without ``sources`` (what it says about a real operator, hosting or software is a claim).
 ``place``
-    Places without population, size class or Land: every municipality, district and region
-    needs a population; a German municipality its BBSR size class; a German place a ``partOf``
-    chain up to a ``State``.
+    Places without population, size class or Land: every municipality, district and region a
+    real use case names needs a population, and a German one of them its BBSR size class (they
+    are what "towns like ours" is measured by); every German place needs a ``partOf`` chain up
+    to a ``State``. A Kreis that is only the enclosing unit of a named town may lack a
+    population.
 ``short-text``
     Real use cases whose description has fewer than :data:`MIN_WORDS` words in German or in
     English (words as separated by white space).
@@ -64,7 +66,7 @@ SELECT DISTINCT ?entity WHERE {{
 _NO_POPULATION = """
 SELECT DISTINCT ?entity WHERE {{
   VALUES ?class {{ sckg:Municipality sckg:District sckg:Region }}
-  ?entity a ?class .
+  ?entity a ?class . FILTER EXISTS {{ ?usecase a sckg:UseCase ; dcterms:spatial ?entity }}
   FILTER NOT EXISTS {{ ?entity sckg:population/schema:value ?value }} }}
 """
 
@@ -76,7 +78,8 @@ _GERMAN = """
 _NO_SIZE_CLASS = (
     """
 SELECT DISTINCT ?entity WHERE {{
-  ?entity a sckg:Municipality . """
+  ?entity a sckg:Municipality .
+  FILTER EXISTS {{ ?usecase a sckg:UseCase ; dcterms:spatial ?entity }} """
     + _GERMAN
     + """
   FILTER NOT EXISTS {{ ?entity sckg:sizeClass ?size }} }}

@@ -125,3 +125,24 @@ def test_shipped_corpus_has_no_unsourced_claim_and_no_incomplete_place() -> None
     result = audit(ROOT, Vocabulary())
     blocking = [f.text("en") for f in result.findings if f.kind in BLOCKING]
     assert blocking == []
+
+
+def test_an_enclosing_district_no_use_case_names_needs_no_population(project: Path) -> None:
+    """A Kreis that is only the enclosing unit of a named town: its Land suffices."""
+    edit(
+        project,
+        SHARED,
+        "  - id: place/musterstadt\n",
+        "  - id: place/musterkreis\n    type: District\n"
+        "    name: {de: Musterkreis, en: Musterkreis}\n"
+        "    country: DEU\n    partOf: [musterland]\n  - id: place/musterstadt\n",
+    )
+    edit(
+        project,
+        SHARED,
+        "    partOf: [musterland]\n  - id: place/musterdorf",
+        "    partOf: [musterkreis, musterland]\n  - id: place/musterdorf",
+    )
+    assert not [f for f in codes(project) if f[2] == "place/musterkreis"]
+    edit(project, PRODUCER, "places: [musterstadt]", "places: [musterstadt, musterkreis]")
+    assert ("place", "audit-place-population", "place/musterkreis") in codes(project)

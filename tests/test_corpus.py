@@ -27,20 +27,20 @@ def test_figures(store: Store, built_settings) -> None:
     no source supports, so flows are few (3; the first corpus had 15 mostly unsourced ones)."""
     figures = statistics(store, built_settings.vocab)
     # Model v2 counts real use cases and patterns apart, and flows only between real use cases.
-    assert figures["usecases"] == 123
+    assert figures["usecases"] == 155
     assert figures["patterns"] == 24
-    assert figures["crosssector"] == 121
+    assert figures["crosssector"] == 153
     assert figures["sectors"] == 14
-    assert figures["datasets"] == 118
-    assert figures["shareddatasets"] == 4
+    assert figures["datasets"] == 140
+    assert figures["shareddatasets"] == 5
     assert figures["flows"] == 3
     assert figures["crosssectorflows"] == 2
-    assert figures["platforms"] == 43
+    assert figures["platforms"] == 61
     assert figures["components"] == 13
-    assert figures["programmes"] == 20
-    assert figures["places"] == 145
+    assert figures["programmes"] == 21
+    assert figures["places"] == 182
     assert figures["standards"] == 22
-    assert figures["organisations"] == 230
+    assert figures["organisations"] == 286
 
 
 def test_every_sector_is_used_by_two_use_cases(store: Store) -> None:
