@@ -130,6 +130,8 @@ _PROPERTY_FIGURES = {
     "assessedDataFlowCount": "assessedflows",
     "sharedDatasetTotal": "shareddatasets",
 }
+#: The derived figures VoID states as properties of the dataset (sckg: property → figure).
+VOID_FIGURES = {**_PROPERTY_FIGURES, "patternCount": "patterns"}
 #: The figures about the data (the others, triples and graphs, describe the store).
 DATA_FIGURES = tuple(name for name in LABELS if name not in ("triples", "graphs"))
 
