@@ -48,7 +48,6 @@ def test_accepted_queries_and_their_kind(query: str, kind: QueryKind) -> None:
         "select * { service silent <http://x/> {} }",
         "SELECT * { SERVICE?endpoint{ ?s ?p ?o } }",
         r"SELECT * { \u0053ERVICE <http://127.0.0.1:9/> { } }",
-        r'SELECT * { BIND("\u0022" AS ?x) SERVICE <http://x/> {} } # """',
     ],
 )
 def test_service_is_refused_anywhere(query: str) -> None:
