@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -175,7 +176,7 @@ def test_service_hidden_after_a_less_than_comparison_is_refused(query: str) -> N
         f"SELECT * {{ SERVICE {TARGET} {{ }} }}",
         f"SELECT * {{ {{ SELECT * {{ SERVICE {TARGET} {{ }} }} }} }}",
         f"SELECT * {{ FILTER NOT EXISTS {{ SERVICE {TARGET} {{ }} }} }}",
-        f"SELECT * {{ FILTER EXISTS {{ SERVICE SILENT ?e {{ }} }} }}",
+        "SELECT * { FILTER EXISTS { SERVICE SILENT ?e { } } }",
         f"SELECT * {{ OPTIONAL {{ SERVICE {TARGET} {{ }} }} }}",
         f"SELECT * {{ {{ }} UNION {{ SERVICE {TARGET} {{ }} }} }}",
         f"SELECT * {{ ?s ?p ?o MINUS {{ SERVICE {TARGET} {{ ?s ?p ?o }} }} }}",
@@ -205,9 +206,9 @@ def test_the_parse_names_updates(query: str) -> None:
 
 
 def test_the_parse_resolves_from_clauses_as_the_engine_does() -> None:
-    with pytest.raises(QueryRefused, match="FROM <http://evil.example/g>"):
+    with pytest.raises(QueryRefused, match=re.escape("FROM <http://evil.example/g>")):
         decide("PREFIX e: <http://evil.example/> SELECT * FROM e:g { }", allowed_graph=allowed)
-    with pytest.raises(QueryRefused, match="FROM <http://localhost/g>"):
+    with pytest.raises(QueryRefused, match=re.escape("FROM <http://localhost/g>")):
         decide("SELECT * FROM NAMED <g> { }", allowed_graph=allowed, base_iri="http://localhost/")
     checked = decide(f"SELECT * FROM <{STORE_GRAPH}> {{ }}", allowed_graph=allowed)
     assert checked.default_graphs == (STORE_GRAPH,)
