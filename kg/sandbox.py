@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import recv_handle, send_handle
 from typing import BinaryIO
@@ -118,13 +118,18 @@ class _Worker:
         except (EOFError, OSError) as exc:
             raise self._death() from exc
 
-    def _death(self) -> KGError:
+    def _death(self) -> _Lost:
         """What the death of the worker during a query tells the client."""
         self.process.join(timeout=5)
-        if self.process.exitcode == -signal.SIGABRT:  # a Rust allocation failed: RLIMIT_DATA
-            return _out_of_memory(self.memory)
-        log.error("a query worker ended with exit code %s", self.process.exitcode)
-        return KGError("the query stopped its worker process; it was not answered")
+        code = self.process.exitcode
+        if code == -signal.SIGABRT:  # a Rust allocation failed: RLIMIT_DATA
+            return _Lost(code, _out_of_memory(self.memory))
+        log.error("a query worker ended with exit code %s", code)
+        return _Lost(code, KGError("the query stopped its worker process; it was not answered"))
+
+    def alive(self) -> bool:
+        """Whether the process still runs: its sentinel closes when it ends, whoever reaps it."""
+        return not wait([self.process.sentinel], timeout=0)
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -132,6 +137,15 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
+
+
+class _Lost(Exception):
+    """A worker died during a call; ``error`` is what the client is told."""
+
+    def __init__(self, exitcode: int | None, error: KGError) -> None:
+        super().__init__(str(error))
+        self.exitcode = exitcode
+        self.error = error
 
 
 def _out_of_memory(mib: int) -> QueryRefused:
@@ -170,12 +184,7 @@ class QueryPool:
         """Like :meth:`run`, but the result as an open file to stream from (close it)."""
         limit = timeout or self.settings.query_timeout
         deadline = time.monotonic() + limit
-        worker = self._acquire(deadline, limit)
-        try:
-            answer = worker.call(task, deadline, limit)
-        except BaseException:
-            self._replace(worker)  # timed out, dead or interrupted: never back into the pool
-            raise
+        worker, answer = self._call(task, deadline, limit)
         if answer[0] == "ok":
             self._idle.put(worker)
             return answer[1] if isinstance(answer[1], Answer) else _inline(answer[1])
@@ -185,6 +194,22 @@ class QueryPool:
         else:
             self._idle.put(worker)
         raise _ERRORS.get(name, KGError)(message)
+
+    def _call(self, task: Task, deadline: float, limit: float) -> tuple[_Worker, tuple]:
+        """The worker that took ``task`` and its answer. A worker found killed from outside
+        (SIGKILL: an operator, the kernel's OOM killer) costs one more try on a fresh one."""
+        for attempt in (1, 2):
+            worker = self._acquire(deadline, limit)
+            try:
+                return worker, worker.call(task, deadline, limit)
+            except _Lost as lost:
+                self._replace(worker)
+                if attempt == 2 or lost.exitcode != -signal.SIGKILL:
+                    raise lost.error from lost
+            except BaseException:
+                self._replace(worker)  # timed out or interrupted: never back into the pool
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def pids(self) -> set[int]:
         """Process ids of the current workers (for monitoring and tests)."""
@@ -207,7 +232,7 @@ class QueryPool:
                 raise QueryTimeout(
                     f"all {self.size} query workers stayed busy for {limit:g} s; try again shortly"
                 ) from None
-            if worker.process.is_alive():
+            if worker.alive():
                 return worker
             self._replace(worker)  # died while idle (killed from outside): start another
 
