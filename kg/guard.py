@@ -41,6 +41,7 @@ it takes seconds on large input, so the sandbox runs it in a worker under the qu
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -74,6 +75,9 @@ _CLOSE = {"}", ")", "]", ">>"}
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 #: What rdflib's own escape pass would still expand (it also takes ``\U`` with 4 digits).
 _LEFT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+#: ``/../`` or ``/./`` (also percent-encoded): a graph IRI inside the store's namespace by its
+#: prefix, outside it once a server normalises it.
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:/|$|[?#])", re.IGNORECASE)
 _KINDS = {
     "SelectQuery": QueryKind.SELECT,
     "AskQuery": QueryKind.ASK,
@@ -204,7 +208,12 @@ def decide(
     allowed_graph: Callable[[str], bool] = lambda _iri: False,
     base_iri: str | None = None,
 ) -> CheckedQuery:
-    """The decision on the parse of canonical ``text`` alone (:func:`check` screens first)."""
+    """The decision on the parse of canonical ``text`` alone (:func:`check` screens first).
+
+    Raises the interpreter's recursion limit to :func:`recursion_limit` (never lowers it): run
+    it in a main thread, as the sandbox's workers do, not in a thread with a small stack.
+    """
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), recursion_limit(max_depth)))
     tree = _parse(text, max_depth)
     _refuse_in(tree, max_terms)
     try:
@@ -216,7 +225,7 @@ def decide(
     _refuse_in(query.algebra, max_terms)
     default, named = _dataset_clauses(query.algebra)
     for iri in (*default, *named):
-        if not allowed_graph(iri):
+        if _DOT_SEGMENT.search(iri) or not allowed_graph(iri):
             raise QueryRefused(
                 f"FROM <{iri}> is not accepted: only graphs of this store can be named; "
                 "nothing is ever fetched from elsewhere"

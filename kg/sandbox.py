@@ -30,7 +30,6 @@ import queue
 import re
 import resource
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -269,7 +268,6 @@ def _serve(conn: Connection, settings: Settings) -> None:
     os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure aborts; no backtrace in the log
     limit = settings.query_memory * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    sys.setrecursionlimit(guard.recursion_limit(settings.max_query_depth))
     from kg.store import open_store
 
     store = open_store(settings)

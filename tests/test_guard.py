@@ -273,3 +273,11 @@ def test_brackets_inside_something_that_looks_like_an_iri_cannot_nest_the_engine
 )
 def test_harmless_lookalikes_are_accepted(query: str) -> None:
     assert check(query).kind is QueryKind.SELECT
+
+
+@pytest.mark.parametrize("segment", ["../..", ".", "%2E%2e"])
+def test_from_cannot_climb_out_of_the_graph_namespace(segment: str) -> None:
+    """Found by the fuzz test: the prefix check alone took ``graph/../../evil`` as a store
+    graph, which a server that normalises IRIs reads as ``https://w3id.org/evil``."""
+    with pytest.raises(QueryRefused, match="FROM"):
+        check(f"SELECT * FROM <{STORE_GRAPH[:-8]}{segment}/evil> {{ }}", allowed_graph=allowed)

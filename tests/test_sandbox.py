@@ -125,8 +125,10 @@ def test_streamed_answers_equal_the_stores_own(pool_of, store: Store, fmt: Resul
 def test_a_huge_answer_within_the_row_cap_is_refused_by_bytes(pool_of) -> None:
     pool = pool_of(max_answer_bytes=1_000_000)
     rows = "VALUES ?i { " + " ".join(str(i) for i in range(40)) + " }"
-    query = doubled(16).replace("{ BIND(", "{ " + rows + " BIND(", 1).replace(
-        "SELECT (STRLEN(?x16) AS ?n)", "SELECT ?x16"
+    query = (
+        doubled(16)
+        .replace("{ BIND(", "{ " + rows + " BIND(", 1)
+        .replace("SELECT (STRLEN(?x16) AS ?n)", "SELECT ?x16")
     )
     with pytest.raises(QueryRefused, match="larger than 1,000,000 bytes"):
         pool.run(Task(query, QueryKind.SELECT, JSON, max_rows=50, guarded=True))
