@@ -281,3 +281,10 @@ def test_from_cannot_climb_out_of_the_graph_namespace(segment: str) -> None:
     graph, which a server that normalises IRIs reads as ``https://w3id.org/evil``."""
     with pytest.raises(QueryRefused, match="FROM"):
         check(f"SELECT * FROM <{STORE_GRAPH[:-8]}{segment}/evil> {{ }}", allowed_graph=allowed)
+
+
+def test_a_cached_parse_does_not_cache_which_graphs_are_allowed() -> None:
+    query = f"SELECT * FROM <{STORE_GRAPH}> {{ }}"
+    assert decide(query, allowed_graph=allowed).default_graphs == (STORE_GRAPH,)
+    with pytest.raises(QueryRefused, match="FROM"):
+        decide(query)  # the same text, parsed once, and a store that holds no such graph
