@@ -127,11 +127,20 @@ def test_a_server_killed_during_publish_keeps_one_consistent_release(
         except KGError as exc:
             failure.append(exc)
 
+    sending = threading.Event()
+    send = store._http
+
+    def announced(*args, **kwargs) -> bytes:  # the publish request is on its way: kill now
+        sending.set()
+        return send(*args, **kwargs)
+
+    store._http = announced  # type: ignore[method-assign]
     thread = threading.Thread(target=publish)
     thread.start()
-    time.sleep(1.5)  # the local preparation takes about a second; then the request is on its way
+    assert sending.wait(timeout=600), "the publish never sent its request"
     server.kill()
-    thread.join(timeout=60)
+    thread.join(timeout=600)
+    assert not thread.is_alive()
     server.start()
     after = remote(server)
     release = after.release()
@@ -157,3 +166,25 @@ def test_kg_build_store_url_publishes_and_a_failed_build_leaves_it(
     store._meta_cache = None
     assert store.release() == served
     capsys.readouterr()
+
+
+def test_kg_build_writes_the_request_body_into_its_scratch_folder(
+    server: OxigraphServer, project_copy: Path, monkeypatch
+) -> None:
+    """The body holds the whole release: a killed build must not leave it beside the store
+    (the next build sweeps ``var/tmp/``, kg.scratch), and a finished one removes it."""
+    bodies: list[Path] = []
+    send = RemoteStore._send_release
+
+    def recording(self, local, release, body: Path) -> None:
+        bodies.append(body)
+        send(self, local, release, body)
+        assert body.exists()
+
+    monkeypatch.setattr(RemoteStore, "_send_release", recording)
+    args = ["build", "--project", str(project_copy), "--store", server.url, "--quiet"]
+    assert main([*args, "--no-reason"]) == 0
+    scratch = project_copy / "var" / "tmp"
+    assert len(bodies) == 1 and bodies[0].is_relative_to(scratch)
+    assert not bodies[0].exists()
+    assert list(scratch.iterdir()) == []
