@@ -2,11 +2,14 @@
 
 Every class and property of the project's namespace with its labels, comments, super-terms,
 domains and ranges, and the SHACL shapes that constrain it; every concept scheme with its
-concepts; every node shape with its property shapes (field, severity, message).
+concepts; every node shape with its property shapes (field, severity, message). Where each term
+comes from: the vocabulary of every term the ontology and the authoring fields use, and the one
+definition each of the figures every page, query and statistic share (:data:`DEFINITIONS`).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from kg.namespaces import OWL, RDF_TYPE, RDFS, SH, SKOS
@@ -19,6 +22,146 @@ _KINDS = {
     OWL + "AnnotationProperty": "property",
 }
 _SECTIONS = ("class", "property")
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """A vocabulary the model takes terms from."""
+
+    prefix: str
+    namespace: str
+    name: str
+    url: str
+
+
+#: The vocabularies of origin, most specific namespace first where one contains another.
+VOCABULARIES: tuple[Vocab, ...] = (
+    Vocab(
+        "dcat", "http://www.w3.org/ns/dcat#", "DCAT 3 (W3C)", "https://www.w3.org/TR/vocab-dcat-3/"
+    ),
+    Vocab(
+        "dcterms",
+        "http://purl.org/dc/terms/",
+        "DCMI Metadata Terms",
+        "https://www.dublincore.org/specifications/dublin-core/dcmi-terms/",
+    ),
+    Vocab(
+        "skos",
+        "http://www.w3.org/2004/02/skos/core#",
+        "SKOS (W3C)",
+        "https://www.w3.org/TR/skos-reference/",
+    ),
+    Vocab("prov", "http://www.w3.org/ns/prov#", "PROV-O (W3C)", "https://www.w3.org/TR/prov-o/"),
+    Vocab(
+        "org",
+        "http://www.w3.org/ns/org#",
+        "Organization Ontology (W3C ORG)",
+        "https://www.w3.org/TR/vocab-org/",
+    ),
+    Vocab("adms", "http://www.w3.org/ns/adms#", "ADMS (W3C)", "https://www.w3.org/TR/vocab-adms/"),
+    Vocab("foaf", "http://xmlns.com/foaf/0.1/", "FOAF", "http://xmlns.com/foaf/spec/"),
+    Vocab("schema", "https://schema.org/", "schema.org", "https://schema.org/"),
+    Vocab(
+        "doap",
+        "http://usefulinc.com/ns/doap#",
+        "DOAP (Description of a Project)",
+        "https://github.com/ewilderj/doap",
+    ),
+    Vocab(
+        "geo",
+        "http://www.w3.org/2003/01/geo/wgs84_pos#",
+        "WGS84 Geo Positioning (W3C)",
+        "https://www.w3.org/2003/01/geo/",
+    ),
+    Vocab(
+        "geosparql",
+        "http://www.opengis.net/ont/geosparql#",
+        "GeoSPARQL (OGC)",
+        "https://www.ogc.org/standard/geosparql/",
+    ),
+    Vocab("spdx", "http://spdx.org/licenses/", "SPDX License List", "https://spdx.org/licenses/"),
+    Vocab(
+        "euauth",
+        "http://publications.europa.eu/resource/authority/",
+        "EU authority tables (Publications Office)",
+        "https://op.europa.eu/en/web/eu-vocabularies/authority-tables",
+    ),
+    Vocab(
+        "nuts",
+        "http://data.europa.eu/nuts/",
+        "NUTS (Eurostat)",
+        "https://ec.europa.eu/eurostat/web/nuts",
+    ),
+    Vocab(
+        "dcatde",
+        "http://dcat-ap.de/def/",
+        "DCAT-AP.de (political geocoding)",
+        "https://www.dcat-ap.de/def/",
+    ),
+    Vocab("vann", "http://purl.org/vocab/vann/", "VANN", "https://vocab.org/vann/"),
+    Vocab("void", "http://rdfs.org/ns/void#", "VoID (W3C)", "https://www.w3.org/TR/void/"),
+    Vocab("sh", "http://www.w3.org/ns/shacl#", "SHACL (W3C)", "https://www.w3.org/TR/shacl/"),
+    Vocab(
+        "owl",
+        "http://www.w3.org/2002/07/owl#",
+        "OWL 2 (W3C)",
+        "https://www.w3.org/TR/owl2-overview/",
+    ),
+    Vocab(
+        "rdfs",
+        "http://www.w3.org/2000/01/rdf-schema#",
+        "RDF Schema (W3C)",
+        "https://www.w3.org/TR/rdf-schema/",
+    ),
+    Vocab(
+        "rdf",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "RDF (W3C)",
+        "https://www.w3.org/TR/rdf11-concepts/",
+    ),
+    Vocab(
+        "xsd",
+        "http://www.w3.org/2001/XMLSchema#",
+        "XML Schema datatypes (W3C)",
+        "https://www.w3.org/TR/xmlschema11-2/",
+    ),
+)
+
+#: The definitions every page, query, statistic and export share, by name: the first of the
+#: candidate terms the ontology has carries it (its ``skos:definition``, else ``rdfs:comment``).
+DEFINITIONS: dict[str, tuple[str, ...]] = {
+    "cross-sector-use-case": ("CrossSectorUseCase",),
+    "cross-sector-data-flow": ("CrossSectorDataFlow", "crossSectorDataFlowCount", "feeds"),
+    "shared-dataset": ("SharedDataset", "sharedDataset"),
+    "sector-link-weight": ("weight",),
+}
+
+
+def origin(iri: str, own: str) -> Vocab | None:
+    """The vocabulary ``iri`` comes from (the project's own for terms under ``own``)."""
+    if iri.startswith(own):
+        return Vocab("sckg", own, "Smart-City Use-Case Knowledge Graph", own)
+    return next((v for v in VOCABULARIES if iri.startswith(v.namespace)), None)
+
+
+@dataclass
+class FieldDoc:
+    """A key of the authoring format and the term it stands for."""
+
+    key: str
+    iri: str
+    curie: str
+    vocab: Vocab | None
+
+
+@dataclass
+class Definition:
+    """One of the shared definitions: its name, the term that carries it, and its text."""
+
+    name: str
+    iri: str
+    local: str
+    texts: dict[str, str]
 
 
 @dataclass
@@ -71,6 +214,15 @@ class OntologyDoc:
     schemes: list[SchemeDoc]
     shapes: list[ShapeDoc]
     shapes_by_iri: dict[str, ShapeDoc]
+    #: the vocabularies the model takes terms from, with the terms it uses of each
+    vocabularies: list[tuple[Vocab, list[str]]] = field(default_factory=list)
+    #: the keys of the authoring format (context.jsonld) and their terms
+    fields: list[FieldDoc] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    own: str = ""
+
+    def origin(self, iri: str) -> Vocab | None:
+        return origin(iri, self.own)
 
 
 def document(files: OntologyFiles) -> OntologyDoc:
@@ -98,7 +250,56 @@ def document(files: OntologyFiles) -> OntologyDoc:
         schemes=_schemes(tbox),
         shapes=sorted(shapes, key=lambda s: (not s.targets, s.local.casefold())),
         shapes_by_iri={s.iri: s for s in shapes},
+        vocabularies=_vocabularies(tbox, ns),
+        fields=_fields(files),
+        definitions=_definitions(tbox, ns),
+        own=ns,
     )
+
+
+def _vocabularies(graph, own: str) -> list[tuple[Vocab, list[str]]]:
+    """Every reused vocabulary with the terms of it the ontology names (in any position)."""
+    import rdflib
+
+    used: dict[str, set[str]] = {}
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, rdflib.URIRef):
+                vocab = origin(str(term), own)
+                if vocab is not None and vocab.prefix != "sckg":
+                    used.setdefault(vocab.prefix, set()).add(str(term))
+    return [(v, sorted(used[v.prefix])) for v in VOCABULARIES if v.prefix in used]
+
+
+def _fields(files: OntologyFiles) -> list[FieldDoc]:
+    """The keys of ``context.jsonld`` that stand for a class or property, with their origin."""
+    path = files.folder / "context.jsonld"
+    context = json.loads(files.vocab.rebase(path.read_text(encoding="utf-8")))["@context"]
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("#", "/"))}
+    found = []
+    for key, value in context.items():
+        target = value.get("@id") if isinstance(value, dict) else value
+        if key.startswith("@") or key in prefixes or not isinstance(target, str):
+            continue
+        prefix, sep, local = target.partition(":")
+        if target.startswith("@") or not sep or prefix not in prefixes:
+            continue
+        iri = prefixes[prefix] + local
+        found.append(FieldDoc(key, iri, target, origin(iri, files.vocab.ns)))
+    return found
+
+
+def _definitions(graph, own: str) -> list[Definition]:
+    """The shared definitions (:data:`DEFINITIONS`) as the ontology states them."""
+    found = []
+    for name, candidates in DEFINITIONS.items():
+        for local in candidates:
+            iri = own + local
+            texts = _texts(graph, iri, SKOS + "definition") or _texts(graph, iri, RDFS + "comment")
+            if texts:
+                found.append(Definition(name, iri, local, texts))
+                break
+    return found
 
 
 def _ref(iri: str):

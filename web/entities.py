@@ -128,6 +128,10 @@ def rdf_response(triples: list, fmt: Format, path: str) -> Response:
     return with_links(response, path)
 
 
+#: Kinds shown with another kind's template (a pattern's page is a use case's, marked).
+TEMPLATES = {"pattern": "usecase"}
+
+
 def render_entity(desc: Description) -> str:
     context = {
         "desc": desc,
@@ -136,10 +140,10 @@ def render_entity(desc: Description) -> str:
         "iri": desc.iri,
         "ns": view.vocab().ns,
     }
-    if desc.kind == "usecase":
+    if desc.kind in ("usecase", "pattern"):
         context["graph"] = neighbourhood(desc)
     try:
-        return render_template(f"entity/{desc.kind}.html", **context)
+        return render_template(f"entity/{TEMPLATES.get(desc.kind, desc.kind)}.html", **context)
     except TemplateNotFound:
         return render_template("entity/resource.html", **context)
 

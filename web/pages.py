@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -95,6 +96,7 @@ def home() -> str:
     return render_template(
         "home.html",
         figures=shown,
+        patterns=view.index().pattern_count,
         links=links,
         top_links=links.edges()[:8],
         recent=view.index().recent(RECENT),
@@ -118,6 +120,7 @@ def _query() -> Query:
         sort=request.args.get("sort", ""),
         page=page,
         lang=view.lang(),
+        patterns=request.args.get("kind") == "pattern",
     )
 
 
@@ -125,11 +128,25 @@ def _query() -> Query:
 def usecases() -> Response:
     query = _query()
     result = view.search(query)
-    body = render_template("usecases.html", query=query, result=result, facets=FACETS, sorts=SORTS)
+    body = render_template(
+        "usecases.html",
+        query=query,
+        result=result,
+        facets=FACETS,
+        sorts=SORTS,
+        kinds=_kind_counts(query),
+    )
     response = Response(body, mimetype="text/html")
     twin = view.url_with(page=None).replace("/usecases", "/usecases.json", 1)
     response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
     return response
+
+
+def _kind_counts(query: Query) -> dict[str, int]:
+    """How many real use cases and how many patterns the search finds (each counted alone)."""
+    other = replace(query, patterns=not query.patterns, page=1)
+    found = {query.patterns: view.search(query).total, other.patterns: view.search(other).total}
+    return {"usecase": found[False], "pattern": found[True]}
 
 
 @bp.route("/usecases.json")
@@ -142,6 +159,7 @@ def usecases_json() -> Response:
                 "q": query.text,
                 "sort": query.effective_sort,
                 "page": result.page,
+                "kind": "pattern" if query.patterns else "usecase",
                 **{k: list(v) for k, v in query.selected.items() if v},
             },
             "total": result.total,
@@ -151,6 +169,7 @@ def usecases_json() -> Response:
                     "id": e.iri,
                     "title": e.title(query.lang),
                     "modified": e.modified or None,
+                    "pattern": e.pattern,
                     **{k: sorted(v) for k, v in e.facets.items()},
                 }
                 for e in result.items
