@@ -55,7 +55,24 @@ ENTITY_KINDS = (
     "standard",
 )
 #: Kinds of controlled concepts (SKOS schemes) and derived resources under the base.
-OTHER_KINDS = ("sectorlink", "maturity", "gaiax", "role", "curation", "scheme", "fiware-domain")
+OTHER_KINDS = (
+    "sectorlink",
+    "maturity",
+    "gaiax",
+    "gaiax-use",
+    "role",
+    "curation",
+    "scheme",
+    "fiware-domain",
+    "lifecycle",
+    "solution-type",
+    "spatial-scale",
+    "hosting",
+    "capability",
+    "org-type",
+    "municipality-type",
+    "size-class",
+)
 KINDS = ENTITY_KINDS + OTHER_KINDS
 
 _LABELS_VALUES = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
