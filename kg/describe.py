@@ -392,12 +392,14 @@ _FLOW_LABELS = """
 _FLOW_BRANCH = """
   {
     { SELECT ?s ?other ?d WHERE {
-        ?s sckg:%(mine)s ?d . ?other sckg:%(theirs)s ?d FILTER(?other != ?s) }
+        ?s sckg:%(mine)s ?d . ?other sckg:%(theirs)s ?d FILTER(?other != ?s)
+        ?other a sckg:%(kind)s }
       LIMIT %(top)d }
     BIND("%(dir)s" AS ?dir) %(flow_labels)s
   } UNION {
     { SELECT ?s (COUNT(DISTINCT ?o%(i)d) AS ?n) WHERE {
-        ?s sckg:%(mine)s ?d%(i)d . ?o%(i)d sckg:%(theirs)s ?d%(i)d FILTER(?o%(i)d != ?s) }
+        ?s sckg:%(mine)s ?d%(i)d . ?o%(i)d sckg:%(theirs)s ?d%(i)d FILTER(?o%(i)d != ?s)
+        ?o%(i)d a sckg:%(kind)s }
       GROUP BY ?s }
     BIND("%(dir)s-count" AS ?dir)
   }"""
@@ -408,6 +410,8 @@ SELECT ?s ?dir ?other ?ot ?d ?n ?olp ?ol ?dlp ?dl WHERE {
 #: Flow directions of a use case page: (name, this one's property, the other's property). A flow
 #: is sourced when the other use case uses the dataset, assessed when the curators only judge
 #: that it plausibly does (``sckg:assessedUsesDataset``): the two are shown and counted apart.
+#: A real use case's flows run to and from real use cases, a pattern's to and from patterns
+#: (:data:`FLOW_CLASS`): a count never mixes the two.
 FLOW_DIRECTIONS = (
     ("feeds", "producesDataset", "usesDataset"),
     ("fedby", "usesDataset", "producesDataset"),
@@ -424,11 +428,23 @@ class Flow:
     datasets: list[Node] = field(default_factory=list)
 
 
+FLOW_CLASS = {"usecase": "UseCase", "pattern": "UseCasePattern"}
+
+
 def _flows(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
     labels = _FLOW_LABELS % {"labels": _LABELS_VALUES}
+    kind = FLOW_CLASS[desc.kind]
     branches = " UNION ".join(
         _FLOW_BRANCH
-        % {"mine": mine, "theirs": theirs, "dir": name, "i": i, "top": top, "flow_labels": labels}
+        % {
+            "mine": mine,
+            "theirs": theirs,
+            "dir": name,
+            "i": i,
+            "top": top,
+            "flow_labels": labels,
+            "kind": kind,
+        }
         for i, (name, mine, theirs) in enumerate(FLOW_DIRECTIONS)
     )
     query = _PREFIXES.format(ns=vocab.ns) + _FLOWS % {"branches": branches}
@@ -633,6 +649,7 @@ def _component(store: Store, vocab: Vocabulary, desc: Description, top: int) -> 
 
 KIND_QUERIES = {
     "usecase": _flows,
+    "pattern": _flows,
     "sector": _sector_links,
     "sectorlink": _link_breakdown,
     "place": _place,

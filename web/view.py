@@ -203,6 +203,17 @@ def json_script(element_id: str, data: Any) -> Markup:
     )
 
 
+def number(value: object) -> str:
+    """A whole number with the thousands separator of the chosen language (64.900, 64,900);
+    anything else as it is."""
+    try:
+        figure = int(str(value))
+    except ValueError:
+        return str(value)
+    grouped = f"{figure:,}"
+    return grouped.replace(",", ".") if lang() == "de" else grouped
+
+
 def paragraphs(text: str) -> list[str]:
     """Curated text split into paragraphs at blank lines (rendered escaped, never as HTML)."""
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
@@ -233,6 +244,7 @@ def register(app: Flask) -> None:
         jsonld_script=jsonld_script,
         json_script=json_script,
         paragraphs=paragraphs,
+        number=number,
         desc_out=grouped_out,
         desc_in=grouped_in,
         pick=pick,
