@@ -283,3 +283,31 @@ def test_every_organisation_is_found_with_the_editors_org_prefix(v2_client) -> N
     text = f"PREFIX org: <{config['prefixes']['org']}>\n{query}"
     answer = v2_client.get("/sparql", query_string={"query": text}, headers={"Accept": JSON})
     assert answer.get_json()["results"]["bindings"][0]["n"]["value"] == "8"
+
+
+# -- the interconnection matrix: real use cases and patterns apart ---------------------------------
+def test_the_matrix_has_a_patterns_toggle(v2_client) -> None:
+    html = main(v2_client.get("/interconnections?kind=pattern&lang=en").text)
+    assert 'href="/interconnections?lang=en"' in html  # back to the real use cases
+    # the one pattern serves mobility and environment: one cell, one pattern in each sector
+    cell = "/queries/sector-pair-patterns?a=environment&amp;b=mobility"
+    assert f'href="{cell}"' in html
+    assert html.count('class="heat"') == 2  # the cell, once above and once below the diagonal
+    twin = v2_client.get("/interconnections.json?kind=pattern").get_json()
+    assert twin["kind"] == "pattern"
+    assert [(link["weight"], link["usecases"]) for link in twin["links"]] == [(1, 1)]
+    figures = {s["id"].rsplit("/", 1)[-1]: s["usecases"] for s in twin["sectors"]}
+    assert figures["mobility"] == figures["environment"] == 1 and figures["energy"] == 0
+    rows = v2_client.get("/queries/sector-pair-patterns.json?a=environment&b=mobility").get_json()
+    assert [r["pattern"]["value"].rsplit("/", 1)[-1] for r in rows["results"]["bindings"]] == [
+        "smart-parking"
+    ]
+
+
+def test_the_matrix_of_real_use_cases_counts_no_pattern(v2_client) -> None:
+    # mobility: Herrenberg's parking guidance and EV map, Sindelfingen, München, Kreis Plön (5);
+    # the pattern smart-parking would make it 6
+    twin = v2_client.get("/interconnections.json").get_json()
+    assert twin["kind"] == "usecase"
+    figures = {s["id"].rsplit("/", 1)[-1]: s["usecases"] for s in twin["sectors"]}
+    assert figures["mobility"] == 5 and figures["environment"] == 3

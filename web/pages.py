@@ -20,11 +20,12 @@ from flask import (
     jsonify,
     render_template,
     request,
+    url_for,
 )
 
 from kg.build import RULES_DIR
 from kg.errors import NotFound
-from kg.interconnect import Interconnections, interconnections
+from kg.interconnect import Cell, Interconnections, interconnections, pattern_interconnections
 from kg.search import FACETS, SORTS, IndexCache, Query
 from kg.searchindex import index_folder
 from kg.stats import LABELS, figures
@@ -73,6 +74,22 @@ def _cached(name: str) -> Any:
 
 def matrix() -> Interconnections:
     return _cached("kg.interconnections")
+
+
+def chosen_matrix() -> Interconnections:
+    """The matrix of the real use cases, or with ``?kind=pattern`` that of the patterns."""
+    if request.args.get("kind") == "pattern":
+        return _cached("kg.pattern_interconnections")
+    return matrix()
+
+
+def cell_href(links: Interconnections, cell: Cell) -> str:
+    """Where a cell leads: the sector link's page, or for patterns the list of the patterns
+    both sectors share."""
+    if not links.patterns:
+        return view.href(cell.link) or ""
+    slugs = {k: iri.rsplit("/", 1)[-1] for k, iri in (("a", cell.a), ("b", cell.b))}
+    return url_for("named.page", name="sector-pair-patterns", **slugs)
 
 
 # -- home ---------------------------------------------------------------------------------------
@@ -203,30 +220,36 @@ def suggest() -> Response:
 # -- interconnections ---------------------------------------------------------------------------
 @bp.route("/interconnections")
 def interconnection_page() -> Response:
-    links = matrix()
+    links = chosen_matrix()
+    kind = "pattern" if links.patterns else None
     body = render_template(
         "interconnections.html",
         links=links,
-        graph=network(links),
+        graph=network(links, lambda c: cell_href(links, c)),
         sectors=links.ordered(view.lang()),
+        cell_href=lambda c: cell_href(links, c),
+        kind=kind,
     )
     response = Response(body, mimetype="text/html")
+    json_twin = url_for("pages.interconnection_json", kind=kind)
+    csv_twin = url_for("pages.interconnection_csv", kind=kind)
     response.headers["Link"] = (
-        '</interconnections.json>; rel="alternate"; '
-        'type="application/json", </interconnections.csv>; '
-        'rel="alternate"; type="text/csv"'
+        f'<{json_twin}>; rel="alternate"; type="application/json", '
+        f'<{csv_twin}>; rel="alternate"; type="text/csv"'
     )
     return response
 
 
 @bp.route("/interconnections.json")
 def interconnection_json() -> Response:
-    return jsonify(matrix().as_json(view.lang()))
+    links = chosen_matrix()
+    kind = "pattern" if links.patterns else "usecase"
+    return jsonify({"kind": kind, **links.as_json(view.lang())})
 
 
 @bp.route("/interconnections.csv")
 def interconnection_csv() -> Response:
-    response = Response(matrix().as_csv(view.lang()), mimetype="text/csv")
+    response = Response(chosen_matrix().as_csv(view.lang()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'inline; filename="interconnections.csv"'
     return response
 
@@ -261,6 +284,9 @@ def register(app: Flask) -> None:
     app.extensions["kg.search"] = IndexCache(store, vocab, index_folder(settings))
     app.extensions["kg.stats"] = ReleaseCache(lambda s: figures(s, vocab))
     app.extensions["kg.interconnections"] = ReleaseCache(lambda s: interconnections(s, vocab))
+    app.extensions["kg.pattern_interconnections"] = ReleaseCache(
+        lambda s: pattern_interconnections(s, vocab)
+    )
     view.register(app)
     app.register_blueprint(bp)
     app.register_blueprint(entities.bp)
