@@ -33,7 +33,7 @@ def rows(store: Store, name: str, **given: str) -> list[dict[str, str]]:
     return [{k: v.value.removeprefix(BASE) for k, v in row.items()} for row in found]
 
 
-# -- (a) small German municipalities on open-source platforms ---------------------------------
+# -- (a) small German municipalities on open-source platforms --------------------------------------
 # German municipalities (a partOf chain to a State) under 100,000: Herrenberg 31,500,
 # Sindelfingen 64,900 (its Land only through its Kreis), Kalübbe 640. Stuttgart (633,000) and
 # München (1,510,000) are larger; Barcelona is not German; Kreis Plön is no municipality.
@@ -92,7 +92,7 @@ def test_the_population_limit_refuses_text() -> None:
         query.bindings({"under": "1) || true || (1"}, CATALOGUE.vocab)
 
 
-# -- (b) use cases and sectors per Land ----------------------------------------------------------
+# -- (b) use cases and sectors per Land ------------------------------------------------------------
 # Baden-Württemberg: Herrenberg (parking: mobility, environment; EV: energy, mobility),
 # Sindelfingen via Landkreis Böblingen (mobility), Stuttgart (environment, health): 4 use cases.
 # Bayern: München (mobility). Schleswig-Holstein: Kalübbe via Kreis Plön (safety, water) and the
@@ -123,7 +123,7 @@ def test_use_cases_and_sectors_per_land(v2_store: Store) -> None:
     assert answer == PER_LAND
 
 
-# -- (c) components in at least two municipalities -----------------------------------------------
+# -- (c) components in at least two municipalities -------------------------------------------------
 # FROST: Herrenberg, Sindelfingen, Stuttgart (3). Masterportal: Herrenberg, Sindelfingen,
 # München (3). Orion: Stuttgart, München (2). CKAN: München; Sentilo: Barcelona (1 each). The
 # vendor suite: its platform stands in Kreis Plön (a district, not counted) and Kalübbe's use
@@ -138,7 +138,7 @@ def test_components_used_in_several_municipalities(v2_store: Store) -> None:
     ]
 
 
-# -- (d) solutions reused by another municipality ------------------------------------------------
+# -- (d) solutions reused by another municipality --------------------------------------------------
 # Sindelfingen took Herrenberg's parking guidance; Stuttgart took Barcelona's Sentilo platform.
 # Herrenberg's EV map reuses Herrenberg's own parking guidance: the same town, not listed.
 def test_solutions_reused_by_another_municipality(v2_store: Store) -> None:
@@ -159,7 +159,7 @@ def test_solutions_reused_by_another_municipality(v2_store: Store) -> None:
     ]
 
 
-# -- (e) evidenced GAIA-X use next to assessed relevance -----------------------------------------
+# -- (e) evidenced GAIA-X use next to assessed relevance -------------------------------------------
 # Herrenberg: a data space with its source, and an assessment. Stuttgart: a connector with its
 # source, no assessment. Sindelfingen and Kalübbe: an assessment only. The pattern's assessment
 # (identity-trust) is not a real use case's and is not listed.
@@ -192,7 +192,7 @@ def test_gaiax_use_next_to_assessed_relevance(v2_store: Store) -> None:
     ]
 
 
-# -- on the site ----------------------------------------------------------------------------------
+# -- on the site -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", V2_QUERIES)
 def test_each_v2_query_has_a_page_and_twins(v2_client, name: str) -> None:
     page = v2_client.get(f"/queries/{name}?lang=de")
@@ -214,3 +214,22 @@ def test_the_form_carries_the_population_limit(v2_client) -> None:
         "usecase/herrenberg-parking-guidance",
     }
     assert v2_client.get(f"/queries/{name}.csv?under=drop").status_code == 400
+
+
+# -- one definition of a (cross-sector) data flow --------------------------------------------------
+# Herrenberg's parking guidance (mobility, environment) produces the occupancy that Sindelfingen
+# (mobility) uses: a sourced flow within sectors, as Sindelfingen serves no sector Herrenberg does
+# not. Stuttgart's air quality (environment, health) feeds München's traffic data (mobility): the
+# data reach a new sector, a cross-sector flow. The pattern that uses the occupancy is no real use
+# case; Stuttgart is only assessed to use it.
+def test_data_flows_and_their_count_agree_with_the_figures(v2_store: Store, v2_settings) -> None:
+    from kg.stats import figures
+
+    found = rows(v2_store, "data-flows")
+    flows = sorted((r["producer"], r["consumer"], r["crossesSectors"]) for r in found)
+    assert flows == [
+        ("usecase/herrenberg-parking-guidance", "usecase/sindelfingen-parking-guidance", "false"),
+        ("usecase/stuttgart-air-quality", "usecase/munich-traffic-data", "true"),
+    ]
+    counted = figures(v2_store, v2_settings.vocab)
+    assert (counted["flows"], counted["crosssectorflows"]) == (2, 1)
