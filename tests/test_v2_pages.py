@@ -311,3 +311,12 @@ def test_the_matrix_of_real_use_cases_counts_no_pattern(v2_client) -> None:
     assert twin["kind"] == "usecase"
     figures = {s["id"].rsplit("/", 1)[-1]: s["usecases"] for s in twin["sectors"]}
     assert figures["mobility"] == 5 and figures["environment"] == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "count"), [("/platforms", 6), ("/components", 6), ("/programmes", 1)]
+)
+def test_lists_of_the_new_kinds(v2_client, path: str, count: int) -> None:
+    html = main(v2_client.get(f"{path}?lang=de").text)
+    kind = {"/platforms": "platform", "/components": "component", "/programmes": "programme"}
+    assert html.count(f'href="/{kind[path]}/') == count

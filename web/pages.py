@@ -44,6 +44,9 @@ LISTS = {
     "places": ("place", "Orte", "Places"),
     "organisations": ("org", "Organisationen", "Organisations"),
     "standards": ("standard", "Standards", "Standards"),
+    "platforms": ("platform", "Datenplattformen", "Data platforms"),
+    "components": ("component", "Softwarekomponenten", "Software components"),
+    "programmes": ("programme", "Förderprogramme", "Funding programmes"),
 }
 RECENT = 8
 #: Resources per page of a list (a kind can have more than 100,000 at scale).
@@ -255,7 +258,10 @@ def interconnection_csv() -> Response:
 
 
 # -- lists --------------------------------------------------------------------------------------
-@bp.route("/<any(sectors, datasets, places, organisations, standards):name>")
+@bp.route(
+    "/<any(sectors, datasets, places, organisations, standards, platforms, components, "
+    "programmes):name>"
+)
 def listing(name: str) -> str:
     """A list of resources by label, paged (:data:`LIST_PAGE` per page)."""
     kind, title_de, title_en = LISTS[name]
