@@ -1,7 +1,9 @@
-"""gunicorn settings for the production web tier: ``gunicorn web.wsgi:app``.
+"""gunicorn settings for the production web tier: ``gunicorn`` in the project folder.
 
 It lives at the top of the project because gunicorn reads ``./gunicorn.conf.py`` on its own when
-started in the project folder (no ``-c`` needed), the same place ``kg`` commands run from. Every
+started in the project folder (no ``-c`` needed), the same place ``kg`` commands run from; it
+names the application too, so ``gunicorn``, ``gunicorn -c gunicorn.conf.py`` and
+``gunicorn web.wsgi:app`` start the same site. Every
 value comes from the ``KG_*`` settings (README.md): ``KG_HOST``/``KG_PORT`` for the address,
 ``KG_WEB_WORKERS`` for the worker processes; gunicorn's own flags and ``GUNICORN_CMD_ARGS`` still
 win. Request logs are JSON Lines on stdout, other messages JSON Lines on stderr (web/logs.py).
@@ -14,6 +16,7 @@ from web.logs import logging_config as _logging_config
 
 _settings = _load_settings()
 
+wsgi_app = "web.wsgi:app"
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.web_workers
 worker_class = "sync"

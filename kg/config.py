@@ -1,7 +1,12 @@
 """Settings: code defaults, then ``KG_*`` environment variables, then command-line flags.
 
 Every setting is a field of :class:`Settings` with its default and its documentation in one
-place; ``tests/test_settings_documented.py`` checks that the README names every one of them.
+place; ``tests/test_settings.py`` checks that the README names every one of them.
+
+Paths are made absolute once, when the settings are loaded: the project folder against the
+working directory, a relative store folder against the project. Nothing later resolves a path
+against whatever folder it happens to run in (Flask, for one, resolves a relative folder against
+the web package), so the site serves the same files however it is started.
 """
 
 from __future__ import annotations
@@ -48,6 +53,13 @@ class Settings:
     keep_releases: int = _setting(2, "Published releases kept on disk (embedded store).")
     web_workers: int = _setting(
         2, "Web worker processes gunicorn starts (gunicorn.conf.py; `kg serve` runs one)."
+    )
+    publisher_name: str = _setting(
+        "Smart-City Use-Case Knowledge Graph",
+        "Name of whoever publishes this deployment's open-data catalogue (/catalogue).",
+    )
+    publisher_url: str = _setting(
+        "", "Web address of that publisher (default: the site's own address)."
     )
     store_query: str = _setting(
         "", "Query endpoint of a remote store (default: KG_STORE + `/query`, Oxigraph's layout)."
@@ -110,12 +122,12 @@ class Settings:
         if self.is_remote:
             raise ConfigurationError(f"KG_STORE is a URL, not a folder: {self.store}")
         path = Path(self.store)
-        return path if path.is_absolute() else self.project / path
+        return path if path.is_absolute() else (self.project / path).absolute()
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied, ignoring ``None`` values (unset flags)."""
         given = {k: v for k, v in changes.items() if v is not None}
-        return _checked(dataclasses.replace(self, **given))
+        return _checked(_resolved(dataclasses.replace(self, **given)))
 
 
 def env_name(name: str) -> str:
@@ -136,7 +148,17 @@ def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings
         if raw is not None and raw != "":
             values[f.name] = _convert(f.name, f.default, raw)
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return _checked(Settings(**values))
+    return _checked(_resolved(Settings(**values)))
+
+
+def _resolved(settings: Settings) -> Settings:
+    """``settings`` with an absolute project folder (against the working directory) and, for an
+    embedded store, an absolute store folder (a relative one lies inside the project)."""
+    project = Path(settings.project).resolve()
+    store = settings.store
+    if not settings.is_remote and not Path(store).is_absolute():
+        store = str(project / store)
+    return dataclasses.replace(settings, project=project, store=store)
 
 
 def _convert(name: str, default: Any, raw: str) -> Any:

@@ -338,7 +338,9 @@ class _Converter:
     def scalar(self, term: TermDef, item: yaml.ScalarNode) -> Term | None:
         value = str(item.value).strip()
         if term.kind == "id":
-            if not (value.startswith(("http://", "https://")) and is_valid_iri(value)):
+            # mailto: is for e-mail addresses (contact points); the shapes say which field takes
+            # which scheme.
+            if not (value.startswith(("http://", "https://", "mailto:")) and is_valid_iri(value)):
                 self.problem("bad-url", item, field=term.name, value=value)
                 return None
             return IRI(value)

@@ -106,3 +106,42 @@ def serve_app(app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def wait_until_healthy(base_url: str, process: subprocess.Popen, timeout: float = 180.0) -> dict:
+    """Poll ``base_url/health`` until it answers 200 (its JSON is returned); fail early when
+    ``process`` exits. The deadline is generous: a loaded 2-core machine starts slowly, and
+    only a server that never comes up makes the caller wait that long."""
+    import json
+
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(base_url + "/health", timeout=30) as response:
+                return json.loads(response.read())
+        except (urllib.error.URLError, OSError) as exc:
+            last = exc
+            time.sleep(0.2)
+    raise RuntimeError(f"{base_url}/health did not answer 200 in {timeout:g} s: {last}")
+
+
+def stop_group(process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Stop a process started with ``start_new_session=True`` and every process it started
+    (query workers, gunicorn workers): SIGTERM to its process group, SIGKILL after ``timeout``."""
+    import os
+    import signal
+
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError):  # workers that outlived their parent
+        os.killpg(process.pid, signal.SIGKILL)

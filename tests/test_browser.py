@@ -6,10 +6,11 @@ test-artifacts/."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from environment import require_program
+from playwright import sync_api as playwright_api
 
 from kg.interconnect import breakdown, interconnections
 from kg.rdf import IRI
@@ -36,17 +37,16 @@ PAGES = {
     "dataset": "/dataset/hamburg-traffic-light-states",
     "sectorlink": "/sectorlink/environment--mobility",
     "ontology": "/ontology",
+    "catalogue": "/catalogue.html",
 }
 
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    chromium = require_program("chromium", CHROMIUM)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
         yield browser
         browser.close()
 

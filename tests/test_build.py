@@ -135,20 +135,25 @@ def test_killed_build_leaves_the_previous_release(project_settings: Settings) ->
     served, before = current(project_settings), quads(project_settings)
     releases = project_settings.store_path / "releases"
     known = {p.name for p in releases.iterdir()}
-    # hold the written release for a moment before it becomes current, so the kill lands there
-    slow = (
-        "import time, kg.store.embedded as e; make = e.EmbeddedStore._make_current; "
-        "e.EmbeddedStore._make_current = lambda self, *a: (time.sleep(1), make(self, *a))[1]; "
+    # hold the build once its new release is written and before it becomes current (the hold
+    # announces itself through a file, then waits to be killed), so the kill lands there
+    held = project_settings.store_path.parent / "held"
+    hold = (
+        "import pathlib, time, kg.store.embedded as e\n"
+        "def held(self, *args):\n"
+        f"    pathlib.Path({str(held)!r}).touch()\n"
+        "    time.sleep(3600)\n"
+        "e.EmbeddedStore._make_current = held\n"
     )
-    process = subprocess.Popen([sys.executable, "-c", slow + run], env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        fresh = [p for p in releases.iterdir() if p.is_dir() and p.name not in known]
-        if fresh and not fresh[0].with_suffix(".json").exists():
-            process.send_signal(signal.SIGKILL)
-            killed_during_publish += 1
-            break
-        time.sleep(0.002)
+    process = subprocess.Popen([sys.executable, "-c", hold + run], env=env)
+    deadline = time.monotonic() + 600  # generous: only a build that never gets there waits
+    while not held.exists() and process.poll() is None:
+        assert time.monotonic() < deadline, "the build never reached its publish step"
+        time.sleep(0.05)
+    fresh = [p for p in releases.iterdir() if p.is_dir() and p.name not in known]
+    assert fresh and not any(p.with_suffix(".json").exists() for p in fresh), fresh
+    process.send_signal(signal.SIGKILL)
+    killed_during_publish += 1
     assert process.wait() == -signal.SIGKILL
     assert killed_during_publish >= 1, "never caught a build while it was publishing"
     assert current(project_settings) == served

@@ -82,6 +82,36 @@ def test_downloads_are_produced_on_first_request(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("cwd", "project"),
+    [("project", "."), (".", "project")],
+    ids=["inside-the-project", "relative-project"],
+)
+def test_downloads_are_served_from_a_store_folder_relative_to_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cwd: str, project: str
+) -> None:
+    """The README's way (`kg serve` inside the project, KG_STORE=var/store): every listed dump
+    answers, though Flask would resolve a relative folder against the web package."""
+    from kg import config
+    from web import create_app
+
+    folder = tmp_path / "project" / "var" / "store"
+    nquads = tmp_path / "data.nq"
+    nquads.write_text('<http://a/s> <http://a/p> "o" <https://w3id.org/sckg/graph/x> .\n')
+    EmbeddedStore(folder).publish(nquads, meta={})
+    monkeypatch.chdir(tmp_path / cwd)
+    settings = config.load({"KG_PROJECT": project})
+    assert settings.store_path == folder.resolve()
+    monkeypatch.chdir(tmp_path)  # wherever the process runs later, the paths stay the same
+    client = create_app({"TESTING": True}, settings=settings).test_client()
+    listing = client.get("/downloads.json").get_json()
+    assert len(listing["files"]) == 3
+    for entry in listing["files"]:
+        with client.get(f"/downloads/{entry['name']}") as response:
+            assert response.status_code == 200, entry["name"]
+            assert hashlib.sha256(response.get_data()).hexdigest() == entry["sha256"]
+
+
+@pytest.mark.parametrize(
     ("accept", "fmt"),
     [(None, "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")],
 )

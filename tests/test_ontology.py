@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from functools import cache
 from pathlib import Path
 
+import owlready2
 import pyshacl
 import pytest
+from environment import require_program
 from rdflib import OWL, RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
@@ -65,7 +66,11 @@ usecase:hamburg-traffic-signals a sckg:UseCase ;
 dataset:hamburg-signal-programmes a dcat:Dataset ;
     dcterms:title "Signalprogramme"@de , "Signal programmes"@en ;
     dcterms:description "Signalprogramme der Ampeln."@de , "Signal programmes of the lights."@en ;
-    dcterms:publisher o:lgv-hamburg .
+    dcterms:publisher o:lgv-hamburg ;
+    dcterms:license <https://www.govdata.de/dl-de/by-2-0> ;
+    dcterms:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/IRREG> ;
+    dcat:distribution [ dcat:accessURL <https://api.hamburg.de/signals> ;
+        dcterms:format <http://publications.europa.eu/resource/authority/file-type/JSON> ] .
 
 dataset:hamburg-traffic-light-states a dcat:Dataset ;
     dcterms:title "Ampelzustände"@de , "Traffic-light states"@en ;
@@ -75,12 +80,16 @@ dataset:hamburg-traffic-light-states a dcat:Dataset ;
     dcterms:spatial place:hamburg ;
     dcat:landingPage <https://www.urbandataplatform.hamburg> ;
     dcterms:license <https://www.govdata.de/dl-de/by-2-0> ;
+    dcterms:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/CONT> ;
+    dcat:distribution [ dcat:accessURL <https://iot.hamburg.de/v1.1> ;
+        dcterms:format <http://publications.europa.eu/resource/authority/file-type/JSON> ] ;
     dcat:accessService dataset:hamburg-urban-data-platform .
 
 dataset:hamburg-urban-data-platform a dcat:DataService ;
     dcterms:title "Urbane Datenplattform Hamburg"@de , "Hamburg Urban Data Platform"@en ;
     dcterms:description "Plattform."@de , "Platform."@en ;
-    dcterms:publisher o:lgv-hamburg .
+    dcterms:publisher o:lgv-hamburg ;
+    dcat:endpointURL <https://iot.hamburg.de/v1.1> .
 
 place:hamburg a sckg:Municipality ;
     skos:prefLabel "Hamburg"@de , "Hamburg"@en ;
@@ -422,9 +431,7 @@ dataset:d a dcat:Dataset .
 
 @pytest.mark.slow
 def test_hermit_consistency_and_inference(tmp_path: Path) -> None:
-    owlready2 = pytest.importorskip("owlready2")
-    if shutil.which("java") is None:
-        pytest.skip("HermiT needs a Java runtime")
+    require_program("java")  # HermiT runs on a Java runtime
     graph = Graph()
     graph += vocabulary()
     graph.parse(data=PREFIXES + ABOX, format="turtle")

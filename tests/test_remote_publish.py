@@ -127,11 +127,20 @@ def test_a_server_killed_during_publish_keeps_one_consistent_release(
         except KGError as exc:
             failure.append(exc)
 
+    sending = threading.Event()
+    send = store._http
+
+    def announced(*args, **kwargs) -> bytes:  # the publish request is on its way: kill now
+        sending.set()
+        return send(*args, **kwargs)
+
+    store._http = announced  # type: ignore[method-assign]
     thread = threading.Thread(target=publish)
     thread.start()
-    time.sleep(1.5)  # the local preparation takes about a second; then the request is on its way
+    assert sending.wait(timeout=600), "the publish never sent its request"
     server.kill()
-    thread.join(timeout=60)
+    thread.join(timeout=600)
+    assert not thread.is_alive()
     server.start()
     after = remote(server)
     release = after.release()

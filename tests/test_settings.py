@@ -33,3 +33,25 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     for variable, default, _ in config.documentation():
         assert f"`{variable}`" in readme, f"{variable} is not documented in README.md"
         assert default in readme or variable == "KG_PROJECT", variable
+
+
+def test_paths_are_made_absolute_once_when_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative project is taken against the working directory and a relative store folder
+    against the project, when the settings are loaded; a later change of folder changes nothing."""
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path)
+    settings = config.load({"KG_PROJECT": "project", "KG_STORE": "var/s"})
+    monkeypatch.chdir(tmp_path / "project")
+    assert settings.project == (tmp_path / "project").resolve()
+    assert settings.store == str(settings.project / "var" / "s")
+    assert settings.store_path == settings.project / "var" / "s"
+    assert config.load({}).store_path == settings.project / "var" / "store"
+    assert settings.replace(max_rows=5).store_path == settings.store_path
+
+
+def test_absolute_and_remote_stores_are_kept_as_given(tmp_path: Path) -> None:
+    assert config.load({}, project=tmp_path, store="/srv/kg").store_path == Path("/srv/kg")
+    remote = config.load({}, project=tmp_path, store="http://127.0.0.1:7878")
+    assert remote.store == "http://127.0.0.1:7878"

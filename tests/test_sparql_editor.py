@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
+from environment import require_program
 
 from tests.conftest import ROOT
 
@@ -64,11 +64,10 @@ def test_shared_links_open_the_editor_with_the_query(client) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("chromium"), reason="needs the Debian package chromium")
 def test_yasgui_renders_in_a_browser_without_network(live_server: str, tmp_path) -> None:
     """Headless Chromium, every host but the loopback unresolvable: the editor still renders."""
     command = [
-        shutil.which("chromium") or "chromium",
+        require_program("chromium"),
         "--headless",
         "--no-sandbox",
         "--disable-gpu",

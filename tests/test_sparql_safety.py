@@ -1,7 +1,10 @@
 """Hostile queries: deadlines, row caps, nesting, and no connection to anywhere else.
 
-A separate app with a short deadline (2 s) and a small row cap serves the shipped corpus over
+A separate app with a deadline (``DEADLINE``) and a small row cap serves the shipped corpus over
 HTTP on a loopback port; the tests check that it keeps answering during and after each attack.
+No test asserts how fast an answer comes: the order of events is checked instead (other requests
+are answered while a runaway query is still running), and ``bench/runaway.py`` reports the
+latencies.
 """
 
 from __future__ import annotations
@@ -20,15 +23,17 @@ from servers import serve_app
 from kg.config import Settings
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-QUICK = 2.0  # seconds: "still answers quickly" while a runaway query runs
+#: Seconds before a query is stopped: long enough for the other requests of the runaway test to
+#: be answered before it on a loaded machine, short enough to keep the test brief.
+DEADLINE = 8.0
 
 
 @pytest.fixture(scope="module")
 def strict_server(built_settings: Settings) -> Iterator[str]:
-    """The app with query_timeout=2 and max_rows=50, served on a loopback port."""
+    """The app with query_timeout=DEADLINE and max_rows=50, served on a loopback port."""
     from web import create_app
 
-    settings = built_settings.replace(query_timeout=2.0, max_rows=50)
+    settings = built_settings.replace(query_timeout=DEADLINE, max_rows=50)
     app = create_app({"TESTING": True}, settings=settings)
     try:
         with serve_app(app) as url:
@@ -50,35 +55,32 @@ def sparql(base: str, query: str, **params: str) -> tuple[int, str]:
     return fetch(f"{base}/sparql?" + urllib.parse.urlencode({"query": query, **params}))
 
 
-def timed(call, *args) -> tuple[float, tuple[int, str]]:
-    started = time.monotonic()
-    result = call(*args)
-    return time.monotonic() - started, result
-
-
 @pytest.mark.slow
 def test_a_runaway_query_is_stopped_while_others_are_served(strict_server: str) -> None:
     assert sparql(strict_server, "ASK {}")[0] == 200  # the workers are warm
     runaway: dict[str, object] = {}
+    done = threading.Event()
 
     def run() -> None:
-        runaway["seconds"], runaway["answer"] = timed(sparql, strict_server, CROSS_JOIN)
+        started = time.monotonic()
+        runaway["answer"] = sparql(strict_server, CROSS_JOIN)
+        runaway["seconds"] = time.monotonic() - started
+        done.set()
 
     thread = threading.Thread(target=run)
     thread.start()
-    time.sleep(0.5)  # the cross join is running now
+    time.sleep(0.5)  # a head start for the cross join; nothing below depends on its length
     for _ in range(3):
-        seconds, (status, _) = timed(fetch, f"{strict_server}/queries")
-        assert status == 200 and seconds < QUICK
-        seconds, (status, body) = timed(sparql, strict_server, "ASK { ?s ?p ?o }")
-        assert status == 200 and "true" in body and seconds < QUICK
-        seconds, (status, _) = timed(fetch, f"{strict_server}/queries/sectors-overview.json")
-        assert status == 200 and seconds < QUICK
-    thread.join(timeout=30)
+        assert fetch(f"{strict_server}/queries")[0] == 200
+        status, body = sparql(strict_server, "ASK { ?s ?p ?o }")
+        assert status == 200 and "true" in body
+        assert fetch(f"{strict_server}/queries/sectors-overview.json")[0] == 200
+        assert not done.is_set(), "the runaway query ended before the others were answered"
+    assert done.wait(timeout=DEADLINE + 120), "the runaway query was never stopped"
     status, body = runaway["answer"]  # type: ignore[misc]
     assert status == 503, body
-    assert "longer than 2 s" in body and "stopped" in body
-    assert 1.5 < runaway["seconds"] < 15  # type: ignore[operator]
+    assert f"longer than {DEADLINE:g} s" in body and "stopped" in body
+    assert runaway["seconds"] >= DEADLINE  # type: ignore[operator]  # stopped at, not before
     assert sparql(strict_server, "ASK {}") == (200, '{"head":{},"boolean":true}')
 
 

@@ -105,9 +105,10 @@ def test_select_serialises_in_every_result_format(store: Store, fmt: ResultForma
 
 @pytest.mark.parametrize("fmt", [f for f in ResultFormat if f.is_tabular])
 def test_ask_serialises_in_every_result_format(store: Store, fmt: ResultFormat) -> None:
-    if fmt in (ResultFormat.CSV, ResultFormat.TSV):
-        pytest.skip("a boolean has no CSV/TSV form")
     data = store.serialize("ASK { ?s ?p ?o }", QueryKind.ASK, fmt)
+    if fmt in (ResultFormat.CSV, ResultFormat.TSV):  # no standard form: Oxigraph writes the word
+        assert data.strip() == b"true"
+        return
     assert bool(ox.parse_query_results(data, format=_results_format(fmt))) is True
 
 

@@ -6,12 +6,9 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from servers import free_port
+from servers import free_port, wait_until_healthy
 
 from kg.config import Settings
 from web.logs import JsonFormatter, access_fields
@@ -47,15 +44,7 @@ def test_gunicorn_serves_the_app_with_workers(remote_settings: Settings, tmp_pat
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.DEVNULL,
         )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
-                    health = json.loads(r.read())
-                break
-            except (urllib.error.URLError, OSError):
-                assert time.monotonic() < deadline, "gunicorn did not answer"
-                time.sleep(0.2)
+        health = wait_until_healthy(f"http://127.0.0.1:{port}", process)
         assert health["status"] == "ok" and health["backend"] == "remote"
     finally:
         process.terminate()

@@ -26,7 +26,7 @@ def create_app(
     app.extensions["kg.settings"] = settings
     app.extensions["kg.store"] = store or open_store(settings)
 
-    from web import downloads, errors, health, i18n, named, pages, sparql
+    from web import catalogue, downloads, errors, health, i18n, named, pages, sparql
 
     i18n.init(app)
     pages.register(app)
@@ -34,5 +34,6 @@ def create_app(
     sparql.register(app)
     named.register(app)
     downloads.register(app)
+    catalogue.register(app)
     health.register(app)
     return app

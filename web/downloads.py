@@ -119,3 +119,7 @@ def _dumps() -> Dumps:
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+#: The dumps of the served release for other parts of the site (the open-data catalogue).
+current_dumps = _dumps
