@@ -78,6 +78,16 @@ def test_a_use_case_page_links_its_platform_funding_pattern_and_transfer(v2_clie
     assert "2023-04" in glance
 
 
+def test_a_use_case_page_names_who_reused_its_solution(v2_client) -> None:
+    html = main(v2_client.get("/usecase/herrenberg-parking-guidance.html?lang=en").text)
+    glance = section(html, "glance-h")
+    reused = glance[glance.index("Its solution was reused by") :]
+    assert 'href="/usecase/sindelfingen-parking-guidance"' in reused
+    assert 'href="/usecase/herrenberg-ev-charging"' in reused
+    # the super-properties stored for standard clients stay in the twins, not in the page
+    assert "wasInformedBy" not in html and ">theme<" not in html
+
+
 def test_a_pattern_page_says_it_is_a_generic_pattern(v2_client) -> None:
     for lang, words in (("en", "Generic pattern"), ("de", "Allgemeines Muster")):
         html = main(v2_client.get(f"/pattern/smart-parking.html?lang={lang}").text)
