@@ -353,6 +353,7 @@ def update_file(store, vocab: Vocabulary, path: Path, iris: set[str], *, release
     try:
         db.execute("BEGIN")
         writer = _Writer(db, store, vocab)
+        iris = set(iris) | _placed_usecases(db, store, vocab, iris)
         touched = writer.forget(iris)
         writer.labels(i for i in sorted(iris) if i.startswith(vocab.base))
         touched |= writer.usecases(sorted(iris))
@@ -366,6 +367,35 @@ def update_file(store, vocab: Vocabulary, path: Path, iris: set[str], *, release
         _finish(db, vocab, release_id, optimize=False)
     finally:
         db.close()
+
+
+_PLACED = """
+SELECT DISTINCT ?u WHERE {{ VALUES ?p {{ {iris} }} ?i <{part_of}>* ?p . ?u <{spatial}> ?i }}"""
+
+
+def _placed_usecases(db: sqlite3.Connection, store, vocab: Vocabulary, iris: set[str]) -> set[str]:
+    """The use cases whose place facet changes when the places among ``iris`` change: a use case
+    is filed under every place its place lies in, so moving a town to another Kreis moves its
+    use cases. Those the index files under the places (before) and those the store puts in them
+    or in a place inside them (now)."""
+    places = sorted(i for i in iris if i.startswith(vocab.entity("place", "")))
+    found: set[str] = set()
+    for start in range(0, len(places), 500):
+        chunk = places[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            "SELECT DISTINCT u.iri FROM facet f JOIN resource p ON p.id = f.value "
+            "JOIN resource u ON u.id = f.usecase "
+            f"WHERE f.name IN ('place', '{PATTERN_FACET}place') AND p.iri IN ({marks})",
+            chunk,
+        )
+        found.update(iri for (iri,) in rows)
+    for batch in _batches(places):
+        query = _PLACED.format(
+            iris=_values(batch), part_of=vocab.term(PART_OF), spatial=DCTERMS + "spatial"
+        )
+        found.update(r["u"].value for r in store.select(query) if isinstance(r["u"], IRI))
+    return found
 
 
 def _open(path: Path) -> sqlite3.Connection:
