@@ -552,21 +552,14 @@ def _link_breakdown(
     return {"breakdown": breakdown(store, vocab, a, b, top=top)}
 
 
-# A place holds the use cases of every place inside it (``sckg:partOf`` is followed to any
-# depth: a Land holds the use cases of its Kreise and towns). The chain up to the Land and the
-# places directly inside come with their types, to order and mark them.
+# The chain of places a place lies in (``sckg:partOf`` followed to any depth: a town's Kreis, its
+# Land, its country) and the places directly inside it, with their types to order and mark them.
+# The use cases of a place and of every place inside it come from the search index, which files
+# each use case under all of them: joined here, the path cost a scan of every dcterms:spatial
+# statement (40 ms per page at 10,000 use cases, growing with the corpus).
 _PLACE = """
 SELECT ?s ?part ?x ?n ?t ?lp ?l WHERE {
   {
-    { SELECT DISTINCT ?s ?x WHERE {
-        ?inner sckg:partOf* ?s . ?x dcterms:spatial ?inner . ?x a sckg:UseCase }
-      LIMIT %(top)d }
-    BIND("usecase" AS ?part) %(labels)s
-  } UNION {
-    { SELECT ?s (COUNT(DISTINCT ?x1) AS ?n) WHERE {
-        ?i1 sckg:partOf* ?s . ?x1 dcterms:spatial ?i1 . ?x1 a sckg:UseCase } GROUP BY ?s }
-    BIND("usecase-count" AS ?part)
-  } UNION {
     ?s sckg:partOf+ ?x . BIND("within" AS ?part) OPTIONAL { ?x a ?t } %(labels)s
   } UNION {
     { SELECT ?s ?x WHERE { ?x sckg:partOf ?s } LIMIT %(top)d }
@@ -583,8 +576,8 @@ PLACE_RANK = ("Municipality", "Region", "District", "State", "Country")
 
 def _place(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
     query = _PREFIXES.format(ns=vocab.ns) + _PLACE % {"top": top, "labels": _NODE_LABELS}
-    found: dict[str, dict[Term, Node]] = {"usecase": {}, "within": {}, "contains": {}}
-    counts = {"usecase": 0, "contains": 0}
+    found: dict[str, dict[Term, Node]] = {"within": {}, "contains": {}}
+    counts = {"contains": 0}
     for row in store.select(query, {"s": IRI(desc.iri)}):
         part = row["part"].value
         if part.endswith("-count"):
@@ -600,8 +593,6 @@ def _place(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict
         return (max(kinds, default=len(PLACE_RANK)), node.iri or "")
 
     return {
-        "usecases": sorted(found["usecase"].values(), key=lambda n: n.iri or ""),
-        "usecase_count": counts["usecase"],
         "within": sorted(found["within"].values(), key=rank),
         "contains": sorted(found["contains"].values(), key=rank),
         "contains_count": counts["contains"],

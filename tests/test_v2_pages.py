@@ -170,10 +170,14 @@ def test_a_land_holds_the_use_cases_of_its_towns(v2_client) -> None:
     assert 'href="/place/landkreis-boeblingen"' in inside
 
 
-def test_the_description_of_a_district_counts_its_towns(v2_store, v2_settings) -> None:
+def test_a_district_page_counts_its_towns(v2_client, v2_store, v2_settings) -> None:
+    html = main(v2_client.get("/place/kreis-ploen.html?lang=en").text)
+    here = section(html, "uc-h")
+    assert '<span class="count">2</span>' in here  # Kalübbe's and the Kreis's own
+    assert 'href="/usecase/kalubbe-fire-water-ponds"' in here
     desc = describe(v2_store, v2_settings.vocab, "place", "kreis-ploen")
-    assert desc.extra["usecase_count"] == 2  # Kalübbe's and the Kreis's own
     assert [n.iri.rsplit("/", 1)[-1] for n in desc.extra["within"]] == ["schleswig-holstein"]
+    assert [n.iri.rsplit("/", 1)[-1] for n in desc.extra["contains"]] == ["kalubbe"]
 
 
 # -- search, facets, figures -----------------------------------------------------------------------

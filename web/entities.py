@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from jinja2 import TemplateNotFound
 
-from kg.describe import KINDS, Description, describe, serialize
+from kg.describe import KINDS, TOP, Description, describe, serialize
 from kg.errors import NotFound
 from kg.ontodoc import OntologyDoc, document
 from kg.ontology import OntologyFiles
 from kg.rdf import IRI
+from kg.search import Query
 from web import view
 from web.conneg import Format, negotiate
 from web.context import app_release, app_store
@@ -142,6 +143,9 @@ def render_entity(desc: Description) -> str:
     }
     if desc.kind in ("usecase", "pattern"):
         context["graph"] = neighbourhood(desc)
+    if desc.kind == "place":  # the real use cases here and in every place inside
+        query = Query(selected={"place": (desc.slug,)}, lang=view.lang())
+        context["placed"] = view.search(query, page_size=TOP)
     try:
         return render_template(f"entity/{TEMPLATES.get(desc.kind, desc.kind)}.html", **context)
     except TemplateNotFound:

@@ -25,7 +25,7 @@ from kg.namespaces import (
     Vocabulary,
 )
 from kg.rdf import IRI, Literal, Term, label_of
-from kg.search import IndexCache, Query, Result, SearchIndex
+from kg.search import PAGE_SIZE, IndexCache, Query, Result, SearchIndex
 from web.context import app_release
 
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
@@ -101,10 +101,10 @@ def index() -> SearchIndex:
     return g.kg_index
 
 
-def search(query: Query) -> Result:
+def search(query: Query, page_size: int = PAGE_SIZE) -> Result:
     """One page of a search over the release this request sees (popular views are cached)."""
     cache: IndexCache = current_app.extensions["kg.search"]
-    return cache.search(index(), query)
+    return cache.search(index(), query, page_size)
 
 
 def is_web_iri(value: str) -> bool:
