@@ -24,6 +24,8 @@ SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SCHEMA = "https://schema.org/"
+DOAP = "http://usefulinc.com/ns/doap#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 RDF_TYPE = RDF + "type"
 RDF_LANGSTRING = RDF + "langString"
@@ -44,6 +46,23 @@ STANDARD_PREFIXES: dict[str, str] = {
     "foaf": FOAF,
     "sh": SH,
     "void": VOID,
+    "schema": SCHEMA,
+    "doap": DOAP,
+    "geo": GEO,
+}
+
+#: Prefixes of the project's entity IRIs ({base}{kind}/…), by prefix. Never a standard prefix.
+ENTITY_PREFIXES: dict[str, str] = {
+    "usecase": "usecase",
+    "pattern": "pattern",
+    "sector": "sector",
+    "dataset": "dataset",
+    "platform": "platform",
+    "component": "component",
+    "programme": "programme",
+    "place": "place",
+    "organisation": "org",
+    "standard": "standard",
 }
 
 
@@ -77,9 +96,10 @@ class Vocabulary:
 
     @property
     def prefixes(self) -> dict[str, str]:
+        """Standard prefixes and the project's own. ``org:`` stays W3C ORG: the project's
+        organisations are ``organisation:`` (so ``?o a org:Organization`` works as written)."""
         own = {"sckg": self.ns, "sckgsh": self.shapes}
-        kinds = ("usecase", "sector", "dataset", "place", "org", "standard")
-        own.update({kind: self.entity(kind, "") for kind in kinds})
+        own.update({prefix: self.entity(kind, "") for prefix, kind in ENTITY_PREFIXES.items()})
         return {**STANDARD_PREFIXES, **own}
 
     def rebase(self, text: str) -> str:
