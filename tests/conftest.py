@@ -142,6 +142,23 @@ def v2_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def v2_remote_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The v2 fixture project built into an Oxigraph server of its own (the session's server
+    holds the shipped corpus)."""
+    project = tmp_path_factory.mktemp("v2-remote-project")
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    shutil.copytree(ROOT / "queries", project / "queries")
+    shutil.copytree(V2_FIXTURE / "usecases", project / "usecases")
+    server = OxigraphServer(tmp_path_factory.mktemp("v2-oxigraph") / "data").start()
+    try:
+        settings = config.load({}, project=project, store=server.url)
+        build(settings)
+        yield settings
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def v2_store(v2_settings: Settings) -> Store:
     return open_store(v2_settings)
 
