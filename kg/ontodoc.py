@@ -62,6 +62,18 @@ VOCABULARIES: tuple[Vocab, ...] = (
     Vocab("foaf", "http://xmlns.com/foaf/0.1/", "FOAF", "http://xmlns.com/foaf/spec/"),
     Vocab("schema", "https://schema.org/", "schema.org", "https://schema.org/"),
     Vocab(
+        "vcard",
+        "http://www.w3.org/2006/vcard/ns#",
+        "vCard Ontology (W3C)",
+        "https://www.w3.org/TR/vcard-rdf/",
+    ),
+    Vocab(
+        "fiware",
+        "https://smartdatamodels.org/",
+        "FIWARE Smart Data Models",
+        "https://smartdatamodels.org/",
+    ),
+    Vocab(
         "doap",
         "http://usefulinc.com/ns/doap#",
         "DOAP (Description of a Project)",
