@@ -8,11 +8,10 @@ hand it to the store to publish.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,8 +23,9 @@ from kg.ontology import OntologyFiles
 from kg.progress import Progress
 from kg.reason import Reasoning, reason, reason_incremental
 from kg.report import Report
+from kg.scratch import Scratch
 from kg.searchindex import StagedRows, adopt_index, index_file, index_folder, stage_index
-from kg.sources import Corpus, read_corpus
+from kg.sources import Corpus, limits_of, read_corpus
 from kg.state import BuildState, record_of, state_key
 from kg.store import Release, Store, open_store, work_dir
 from kg.store.oxigraph import (
@@ -68,7 +68,9 @@ def build(
     reasoning mode makes it a full build. The result is the same either way.
 
     A :class:`~kg.errors.ValidationFailed` (or any other error) leaves the served release as it
-    was: the new release is prepared beside it and only becomes current once complete.
+    was: the new release is prepared beside it and only becomes current once complete. The
+    build's temporary files live in its own folder (:mod:`kg.scratch`), removed when it ends;
+    those of a killed build are removed when the next one starts.
     """
     progress = progress or Progress()
     vocab = settings.vocab
@@ -81,32 +83,45 @@ def build(
     served = store.release()
     if manifest is not None and (served is None or served.id != manifest.release):
         manifest = None  # the store serves something this state did not build
-    if manifest is None:
-        return _full(settings, store, ontology, state, key, work, progress, no_reason)
-    return _incremental(settings, store, ontology, state, manifest, work, progress, no_reason)
+    with Scratch(work) as scratch, _spooled(store, scratch.folder):
+        if manifest is None:
+            return _full(settings, store, ontology, state, key, scratch, progress, no_reason)
+        return _incremental(
+            settings, store, ontology, state, manifest, scratch, progress, no_reason
+        )
 
 
-def _full(settings, store, ontology, state, key, work, progress, no_reason) -> BuildResult:
+def _full(settings, store, ontology, state, key, scratch, progress, no_reason) -> BuildResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     with progress.step("read"):
-        corpus = read_corpus(settings.project, ontology.vocab, progress=progress)
+        corpus = read_corpus(
+            settings.project, ontology.vocab, progress=progress, limits=limits_of(settings)
+        )
     timings["read"] = time.perf_counter() - started
-    with tempfile.NamedTemporaryFile(
-        "w", suffix=".nq", dir=work, delete=False, encoding="utf-8"
-    ) as out:
-        path = Path(out.name)
-        out.writelines(release_quads(corpus, ontology))
+    path = scratch.path(".nq", "release")
     try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.writelines(release_quads(corpus, ontology))
         return _validate_and_publish(
-            settings, store, ontology, state, key, work, progress, no_reason, corpus, path, timings
+            settings,
+            store,
+            ontology,
+            state,
+            key,
+            scratch,
+            progress,
+            no_reason,
+            corpus,
+            path,
+            timings,
         )
     finally:
-        os.unlink(path)
+        path.unlink(missing_ok=True)  # early: the scratch folder goes only when the build ends
 
 
 def _validate_and_publish(
-    settings, store, ontology, state, key, work, progress, no_reason, corpus, path, timings
+    settings, store, ontology, state, key, scratch, progress, no_reason, corpus, path, timings
 ) -> BuildResult:
     """Validate and reason while the state's store loads the same quads on the other core
     (pyoxigraph's bulk load runs outside the GIL); nothing is published unless all succeed."""
@@ -128,19 +143,19 @@ def _validate_and_publish(
         if not no_reason:  # an InconsistentGraph stops the build here, before publishing
             t = time.perf_counter()
             with progress.step("reason"):
-                reasoning = reason(corpus, ontology, cache_dir=work / "cache")
+                reasoning = reason(corpus, ontology, cache_dir=scratch.work / "cache")
             timings["reason"] = time.perf_counter() - t
         # The rules run on the in-memory store (about four times faster than on disk); what
         # they derive is then loaded into a copy of the state's store.
         t = time.perf_counter()
         with progress.step("derive"):
             if reasoning is not None and reasoning.quads:
-                _load_lines(checked, reasoning.quads, work, keep_labels=True)
+                _load_lines(checked, reasoning.quads, scratch, keep_labels=True)
             try:
                 run_updates(checked, _updates(reasoning, ontology.vocab))
             except (OSError, SyntaxError, ValueError) as exc:
                 raise PublishFailed(f"deriving the new release failed: {exc}") from exc
-            derived = work / f"derived-{os.getpid()}.nq"
+            derived = scratch.path(".nq", "derived")
             dump_graphs(checked, _derived_graphs(checked, ontology.vocab), derived)
             del checked
         timings["derive"] = time.perf_counter() - t
@@ -166,6 +181,20 @@ def _validate_and_publish(
         state.clear()
     timings["total"] = time.perf_counter() - started
     return BuildResult(release, report, timings, "full", len(corpus.files))
+
+
+@contextmanager
+def _spooled(store: Store, folder: Path) -> Iterator[None]:
+    """Let a remote store write its request body (the whole release) into the build's
+    scratch folder, so that a killed build's body is swept like its other temporary files."""
+    if not hasattr(store, "spool"):
+        yield
+        return
+    before, store.spool = store.spool, folder
+    try:
+        yield
+    finally:
+        store.spool = before
 
 
 class _Loading:
@@ -217,15 +246,19 @@ def check(
     manifest = state.load(state_key(ontology.digest, vocab.base, False)) or state.load(
         state_key(ontology.digest, vocab.base, True)
     )
+    limits = limits_of(settings)
     if manifest is None or engine != "sparql":
-        return validate_project(settings.project, vocab, wanted, progress, engine)[1]
+        return validate_project(settings.project, vocab, wanted, progress, engine, limits)[1]
     delta = state.delta(manifest, force=wanted or ())
     context = load_context(settings.ontology_dir, vocab.base)
     local, folder = state.checkpoint(manifest)
     try:
-        with (progress or Progress()).step(f"validate {len(delta.changed)} files"):
+        with (
+            Scratch(work_dir(settings)) as scratch,
+            (progress or Progress()).step(f"validate {len(delta.changed)} files"),
+        ):
             applied = apply_delta(
-                local, manifest, delta, state.project, context, ontology, work_dir(settings)
+                local, manifest, delta, state.project, context, ontology, scratch.folder, limits
             )
     finally:
         del local
@@ -235,7 +268,7 @@ def check(
     return applied.report.only({state.relative(p) for p in wanted})
 
 
-def _incremental(settings, store, ontology, state, manifest, work, progress, no_reason):
+def _incremental(settings, store, ontology, state, manifest, scratch, progress, no_reason):
     timings: dict[str, float] = {}
     started = time.perf_counter()
     delta = state.delta(manifest)
@@ -248,7 +281,16 @@ def _incremental(settings, store, ontology, state, manifest, work, progress, no_
     local, folder = state.checkpoint(manifest)
     try:
         with progress.step(f"validate {len(delta.changed)} changed, {len(delta.removed)} removed"):
-            applied = apply_delta(local, manifest, delta, state.project, context, ontology, work)
+            applied = apply_delta(
+                local,
+                manifest,
+                delta,
+                state.project,
+                context,
+                ontology,
+                scratch.folder,
+                limits_of(settings),
+            )
         timings["validate"] = time.perf_counter() - started
         if not applied.report.conforms:
             raise ValidationFailed(applied.report)
@@ -256,12 +298,14 @@ def _incremental(settings, store, ontology, state, manifest, work, progress, no_
         if not no_reason:
             t = time.perf_counter()
             with progress.step("reason"):
-                reasoning = reason_incremental(local, applied, ontology, work / "cache")
+                reasoning = reason_incremental(local, applied, ontology, scratch.work / "cache")
             timings["reason"] = time.perf_counter() - t
         if reasoning is None and not no_reason:  # a change the rules cannot follow in part
             del local
             state.discard(folder)
-            return _full(settings, store, ontology, state, manifest.key, work, progress, no_reason)
+            return _full(
+                settings, store, ontology, state, manifest.key, scratch, progress, no_reason
+            )
         records = dict(delta.unchanged)
         for source in applied.changed:
             records[source.path] = record_of(source, settings.project / source.path)
@@ -389,18 +433,17 @@ def _derived_graphs(store, vocab: Vocabulary) -> list[str]:
     return [g for g in named_graphs(store) if not g.startswith(curated) and g != ontology]
 
 
-def _load_lines(local, lines, work, keep_labels: bool = False) -> None:
-    with tempfile.NamedTemporaryFile(
-        "w", suffix=".nq", dir=work, delete=False, encoding="utf-8"
-    ) as out:
-        out.writelines(lines)
+def _load_lines(local, lines, scratch: Scratch, keep_labels: bool = False) -> None:
+    path = scratch.path(".nq", "lines")
     try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.writelines(lines)
         if keep_labels:
-            extend_nquads(local, Path(out.name))
+            extend_nquads(local, path)
         else:
-            _load(local, Path(out.name))
+            _load(local, path)
     finally:
-        os.unlink(out.name)
+        path.unlink(missing_ok=True)
 
 
 def _keep_findings(

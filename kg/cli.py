@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg import __version__, config
 from kg.errors import ConfigurationError, KGError, ValidationFailed
+from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, BNode, Term
 from kg.store.base import Row
@@ -40,17 +41,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return int(args.run(args, settings) or EXIT_OK)
     except ValidationFailed as exc:
-        print(exc.report.text(settings.lang), file=sys.stderr)
+        print(exc.report.text(settings.lang), *_notes(exc), sep="\n", file=sys.stderr)
         return EXIT_INVALID
     except ConfigurationError as exc:
-        print(f"kg: {exc}", file=sys.stderr)
+        print(f"kg: {exc}", *_notes(exc), sep="\n", file=sys.stderr)
         return EXIT_USAGE
     except KGError as exc:
-        print(f"kg: {exc}", file=sys.stderr)
+        print(f"kg: {exc}", *_notes(exc), sep="\n", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _notes(exc: BaseException) -> list[str]:
+    """What a command added to an error on its way out (``add_note``)."""
+    return list(getattr(exc, "__notes__", []))
 
 
 def _common() -> argparse.ArgumentParser:
@@ -114,18 +120,45 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
     from kg.build import check
 
-    paths = [p.resolve() for p in args.paths] or None
+    paths = [_curated_path(p, settings) for p in args.paths] or None
     report = check(settings, paths, progress=_progress(args.format != "text"), engine=args.engine)
     render = {"text": report.text, "json": report.json, "sarif": report.sarif}[args.format]
     print(render(settings.lang))
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
+def _curated_path(given: Path, settings: config.Settings) -> Path:
+    """``given`` as an absolute path, if it names a curated file of the project: it exists,
+    lies under ``usecases/`` and has a suffix the reader accepts (a link stays a link, so
+    that reading it reports it). Anything else is a usage error, not "no violations"."""
+    from kg.sources import READABLE_SUFFIXES, unlinked
+
+    path = unlinked(given)
+    folder = unlinked(settings.usecases_dir)
+    params = {"path": str(given), "folder": f"{folder}{os.sep}"}
+    if not os.path.lexists(path):
+        raise ConfigurationError(message("validate-missing", **params)[settings.lang])
+    if path.is_dir() and not path.is_symlink():
+        raise ConfigurationError(message("validate-folder", **params)[settings.lang])
+    if not path.is_relative_to(folder):
+        raise ConfigurationError(message("validate-outside", **params)[settings.lang])
+    if path.suffix.lower() not in READABLE_SUFFIXES:
+        suffixes = ", ".join(sorted(READABLE_SUFFIXES))
+        text = message("validate-suffix", suffixes=suffixes, **params)[settings.lang]
+        raise ConfigurationError(text)
+    return path
+
+
 def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
     from kg.build import build
 
     progress = _progress(args.quiet)
-    result = build(settings, progress=progress, no_reason=args.no_reason, full=args.full)
+    try:
+        result = build(settings, progress=progress, no_reason=args.no_reason, full=args.full)
+    except KGError as exc:
+        if (served := _what_is_served(settings)) is not None:
+            exc.add_note(served)
+        raise
     warnings = result.report.count("Warning")
     if not args.quiet:
         seconds = result.timings.get("total", 0.0)
@@ -142,6 +175,20 @@ def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
                 f"({warnings} warnings; `kg validate` lists them)"
             )
     return EXIT_OK
+
+
+def _what_is_served(settings: config.Settings) -> str | None:
+    """After a failed build: which release the site still serves (nothing was published),
+    or None when the store cannot say (the build's own error tells why)."""
+    from kg.store import open_store
+
+    try:
+        served = open_store(settings).release()
+    except KGError:
+        return None
+    if served is None:
+        return message("build-failed-nothing-served")[settings.lang]
+    return message("build-failed-served", release=served.id)[settings.lang]
 
 
 def _progress(quiet: bool):

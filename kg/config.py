@@ -48,6 +48,16 @@ class Settings:
     query_workers: int = _setting(
         2, "Worker processes that run SPARQL endpoint queries (each one can be stopped)."
     )
+    max_file_bytes: int = _setting(
+        4_000_000, "Largest curated file `kg build` and `kg validate` read, in bytes."
+    )
+    max_file_nodes: int = _setting(
+        250_000,
+        "Most YAML nodes (entries, fields, values) or RDF triples in one curated file.",
+    )
+    max_literal_length: int = _setting(
+        20_000, "Longest text (or identifier, or key) in a curated file, in characters."
+    )
     host: str = _setting("127.0.0.1", "Address `kg serve` listens on.")
     port: int = _setting(5000, "Port `kg serve` listens on.")
     keep_releases: int = _setting(2, "Published releases kept on disk (embedded store).")
@@ -191,6 +201,9 @@ def _checked(settings: Settings) -> Settings:
         "store_timeout",
         "store_publish_timeout",
         "web_workers",
+        "max_file_bytes",
+        "max_file_nodes",
+        "max_literal_length",
     ):
         if getattr(settings, name) <= 0:
             raise ConfigurationError(f"{env_name(name)} must be positive")

@@ -30,7 +30,7 @@ from kg.sources import Corpus, SourceFile, duplicate_findings, read_file
 from kg.state import Delta, Manifest
 from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
 from kg.validate import inverse_predicates, validate_corpus
-from kg.yamlld import Context, Parsed
+from kg.yamlld import DEFAULT_LIMITS, Context, Limits, Parsed
 
 #: IRIs per VALUES block (pyoxigraph parses each query; keep them reasonably small).
 _BATCH = 2000
@@ -69,12 +69,14 @@ def apply_delta(
     context: Context,
     ontology: OntologyFiles,
     work: Path,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Applied:
-    """Replace the changed files' graphs in ``store`` (a checkpoint of the state) and validate."""
+    """Replace the changed files' graphs in ``store`` (a checkpoint of the state) and validate;
+    ``work`` is the folder for temporary files."""
     vocab = ontology.vocab
     graphs = Graphs(vocab)
     inverse = inverse_predicates(ontology)
-    changed = [read_file(p, project, context, vocab) for p in delta.changed]
+    changed = [read_file(p, project, context, vocab, limits) for p in delta.changed]
     old_paths = [s.path for s in changed if s.path in manifest.files] + delta.removed
     old_graphs = [graphs.of(p) for p in old_paths]
 
@@ -107,7 +109,7 @@ def apply_delta(
             if path in delta.unchanged:
                 affected.setdefault(path, set()).update(entities)
     again = [
-        _restrict(read_file(project / p, project, context, vocab), entities)
+        _restrict(read_file(project / p, project, context, vocab, limits), entities)
         for p, entities in affected.items()
     ]
     # in the order a full read has them, which decides where a finding about an entity goes

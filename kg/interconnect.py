@@ -262,24 +262,24 @@ SELECT ?a ?b ?part ?u ?d ?v ?n ?ulp ?ul ?dlp ?dl ?vlp ?vl WHERE {
     BIND("flow-count" AS ?part)
   } UNION {
     { SELECT DISTINCT ?a ?b ?d WHERE {
-        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (MIN(STR(?u)) AS ?ua) WHERE {
+        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
             ?u sckg:usesDataset|sckg:producesDataset ?d ; a sckg:UseCase ; sckg:sector ?a }
           GROUP BY ?d ?a }
-        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (MIN(STR(?v)) AS ?ub) WHERE {
+        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
             ?v sckg:usesDataset|sckg:producesDataset ?d ; a sckg:UseCase ; sckg:sector ?b }
           GROUP BY ?d ?b }
-        FILTER(!(?na = 1 && ?nb = 1 && ?ua = ?ub))
+        FILTER(!(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub)))
       } ORDER BY ?d LIMIT %(top)d }
     BIND("dataset" AS ?part) %(dlabels)s
   } UNION {
     { SELECT ?a ?b (COUNT(DISTINCT ?d) AS ?n) WHERE {
-        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (MIN(STR(?u)) AS ?ua) WHERE {
+        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
             ?u sckg:usesDataset|sckg:producesDataset ?d ; a sckg:UseCase ; sckg:sector ?a }
           GROUP BY ?d ?a }
-        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (MIN(STR(?v)) AS ?ub) WHERE {
+        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
             ?v sckg:usesDataset|sckg:producesDataset ?d ; a sckg:UseCase ; sckg:sector ?b }
           GROUP BY ?d ?b }
-        FILTER(!(?na = 1 && ?nb = 1 && ?ua = ?ub))
+        FILTER(!(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub)))
       } GROUP BY ?a ?b }
     BIND("dataset-count" AS ?part)
   }

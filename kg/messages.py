@@ -151,6 +151,89 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Syntaxfehler: {problem}",
         "en": "Syntax error: {problem}",
     },
+    "yaml-anchor": {
+        "de": "Anker (&name) und Aliasse (*name) sind in kuratierten Dateien nicht erlaubt; die "
+        "Datei wird nicht gelesen. Schreiben Sie den Wert aus oder verweisen Sie über seine "
+        "Kennung auf einen gemeinsamen Eintrag (z. B. 'uses: [berlin-street-tree-register]').",
+        "en": "Anchors (&name) and aliases (*name) are not allowed in curated files; the file "
+        "is not read. Write the value out, or refer to a shared entry by its identifier "
+        "(for example 'uses: [berlin-street-tree-register]').",
+    },
+    "too-many-nodes": {
+        "de": "Die Datei enthält mehr als {limit} Einträge, Felder und Werte und wird hier nicht "
+        "weitergelesen. Teilen Sie sie auf mehrere Dateien auf (oder erhöhen Sie "
+        "KG_MAX_FILE_NODES).",
+        "en": "The file holds more than {limit} entries, fields and values and is not read "
+        "beyond this point. Split it into several files (or raise KG_MAX_FILE_NODES).",
+    },
+    "too-deep": {
+        "de": "Hier sind Einträge und Listen tiefer als {limit} Ebenen verschachtelt; die Datei "
+        "wird nicht gelesen. Prüfen Sie die Einrückung und die Klammern an dieser Stelle.",
+        "en": "Entries and lists are nested deeper than {limit} levels here; the file is not "
+        "read. Check the indentation and the brackets at this point.",
+    },
+    "literal-too-long": {
+        "de": "Der Text ist {length} Zeichen lang, erlaubt sind höchstens {limit} "
+        "(KG_MAX_LITERAL_LENGTH); die Datei wird nicht gelesen. Kürzen Sie ihn und verweisen "
+        "Sie für Ausführliches auf eine Quelle (Feld 'source').",
+        "en": "The text is {length} characters long; at most {limit} are allowed "
+        "(KG_MAX_LITERAL_LENGTH) and the file is not read. Shorten it and link to a source "
+        "for the details (field 'source').",
+    },
+    "file-too-large": {
+        "de": "Die Datei ist größer als {limit} Bytes (KG_MAX_FILE_BYTES) und wird nicht "
+        "gelesen. Teilen Sie sie auf mehrere Dateien auf.",
+        "en": "The file is larger than {limit} bytes (KG_MAX_FILE_BYTES) and is not read. "
+        "Split it into several files.",
+    },
+    "not-a-regular-file": {
+        "de": "Nicht gelesen: das ist {kind}. Eingaben des Builds müssen gewöhnliche Dateien "
+        "im Projektordner sein (keine symbolischen Links, Geräte oder Pipes). Legen Sie die "
+        "Datei selbst an diese Stelle oder entfernen Sie den Eintrag.",
+        "en": "Not read: this is {kind}. Build inputs must be regular files inside the project "
+        "folder (no symbolic links, devices or pipes). Put the file itself here or remove "
+        "the entry.",
+    },
+    "kind-symlink": {"de": "ein symbolischer Link", "en": "a symbolic link"},
+    "kind-fifo": {"de": "eine benannte Pipe (FIFO)", "en": "a named pipe (FIFO)"},
+    "kind-device": {"de": "eine Gerätedatei", "en": "a device file"},
+    "kind-socket": {"de": "ein Socket", "en": "a socket"},
+    "kind-other": {"de": "keine gewöhnliche Datei", "en": "not a regular file"},
+    "bad-iri": {
+        "de": "Syntaxfehler: <{iri}> ist keine gültige IRI (Leerzeichen, Anführungszeichen, "
+        "spitze und geschweifte Klammern sind darin nicht erlaubt). Schreiben Sie ein "
+        "Leerzeichen als %20.",
+        "en": "Syntax error: <{iri}> is not a valid IRI (spaces, quotes, angle and curly "
+        "brackets are not allowed in it). Write a space as %20.",
+    },
+    "validate-missing": {
+        "de": "{path} gibt es nicht. Geben Sie eine Datei unter {folder} an.",
+        "en": "{path} does not exist. Name a file under {folder}.",
+    },
+    "validate-folder": {
+        "de": "{path} ist ein Ordner. Geben Sie die Dateien an, die geprüft werden sollen, "
+        "oder rufen Sie kg validate ohne Pfad auf, um alle zu prüfen.",
+        "en": "{path} is a folder. Name the files to validate, or run kg validate without a "
+        "path to validate all of them.",
+    },
+    "validate-outside": {
+        "de": "{path} liegt nicht unter {folder}. Geprüft werden nur die "
+        "kuratierten Dateien des Projekts; kopieren Sie die Datei dorthin.",
+        "en": "{path} is not under {folder}. Only the project's curated files are "
+        "validated; copy the file there.",
+    },
+    "validate-suffix": {
+        "de": "{path} ist keine kuratierte Datei. Erlaubt sind {suffixes}.",
+        "en": "{path} is not a curated file. Accepted are {suffixes}.",
+    },
+    "build-failed-served": {
+        "de": "Nichts veröffentlicht; ausgeliefert wird weiterhin Release {release}.",
+        "en": "Nothing published; release {release} is still being served.",
+    },
+    "build-failed-nothing-served": {
+        "de": "Nichts veröffentlicht; es wird noch kein Release ausgeliefert.",
+        "en": "Nothing published; no release is being served yet.",
+    },
     "doctype-refused": {
         "de": "RDF/XML mit DOCTYPE oder ENTITY wird aus Sicherheitsgründen abgelehnt. "
         "Entfernen Sie die DOCTYPE-Deklaration.",

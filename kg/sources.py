@@ -1,30 +1,36 @@
 """Find and read the curated files: YAML-LD, Turtle and RDF/XML, each with line numbers.
 
-Curated input is untrusted: no remote context is loaded (see :mod:`kg.yamlld`), RDF/XML with a
-``DOCTYPE`` is refused before any XML parser sees it, and every problem becomes a
-:class:`~kg.report.Finding` that names the file and the line instead of an exception.
+Curated input is untrusted: only regular files are read (a symbolic link, device or pipe is
+refused without being followed or opened for reading), each within :class:`~kg.yamlld.Limits`;
+no remote context is loaded and YAML anchors and aliases are refused (see :mod:`kg.yamlld`),
+RDF/XML with a ``DOCTYPE`` is refused before any XML parser sees it, and every problem becomes
+a :class:`~kg.report.Finding` that names the file and the line instead of an exception.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from kg.config import Settings
 from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.progress import Progress
-from kg.rdf import IRI
+from kg.rdf import IRI, is_valid_iri
 from kg.report import Finding
-from kg.yamlld import Context, Parsed, Problem, convert, load_context
+from kg.yamlld import DEFAULT_LIMITS, Context, Limits, Parsed, Problem, convert, load_context
 
 YAML_SUFFIXES = {".yaml", ".yml", ".jsonld", ".json"}
 TURTLE_SUFFIXES = {".ttl"}
 RDFXML_SUFFIXES = {".rdf", ".owl"}
+READABLE_SUFFIXES = YAML_SUFFIXES | TURTLE_SUFFIXES | RDFXML_SUFFIXES
 IGNORED_SUFFIXES = {".md"}
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -66,10 +72,15 @@ def discover(usecases_dir: Path) -> list[Path]:
 
 
 def discover_names(usecases_dir: Path) -> list[str]:
-    """:func:`discover` as path strings (100,000 ``Path`` objects cost seconds to sort)."""
+    """:func:`discover` as path strings (100,000 ``Path`` objects cost seconds to sort).
+
+    Links to folders are not followed but listed, so that reading them reports them."""
     found = []
     for folder, dirs, names in os.walk(usecases_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(
+            os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d))
+        )
         found.extend(
             os.path.join(folder, name)
             for name in names
@@ -79,13 +90,19 @@ def discover_names(usecases_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def read_file(path: Path, project: Path, context: Context, vocab: Vocabulary) -> SourceFile:
+def read_file(
+    path: Path,
+    project: Path,
+    context: Context,
+    vocab: Vocabulary,
+    limits: Limits = DEFAULT_LIMITS,
+) -> SourceFile:
     """Read one curated file into a :class:`SourceFile`; problems become findings.
 
     Blank nodes are named after the file's path, so they never clash with another file's and
     stay the same whichever other files are read with it (incremental builds read a few).
     """
-    data = path.read_bytes()
+    data, refused = read_regular(path, limits.file_bytes)
     relative = relative_path(path, project)
     source = SourceFile(
         path=relative,
@@ -94,9 +111,11 @@ def read_file(path: Path, project: Path, context: Context, vocab: Vocabulary) ->
         graph=vocab.graph("source/" + relative),
     )
     suffix = path.suffix.lower()
-    if not data.strip():
+    if refused is not None:
+        source.parsed.problems.append(refused)
+    elif not data.strip():
         source.parsed.problems.append(Problem("empty-file", 1, 1))
-    elif suffix not in YAML_SUFFIXES | TURTLE_SUFFIXES | RDFXML_SUFFIXES:
+    elif suffix not in READABLE_SUFFIXES:
         source.parsed.problems.append(
             Problem("unsupported-file", 1, 1, params={"suffix": suffix or path.name})
         )
@@ -109,11 +128,71 @@ def read_file(path: Path, project: Path, context: Context, vocab: Vocabulary) ->
         else:
             if suffix in YAML_SUFFIXES:
                 prefix = _bnode_prefix(relative)
-                source.parsed = convert(text, context, stem=path.stem, bnode_prefix=prefix)
+                source.parsed = convert(
+                    text, context, stem=path.stem, bnode_prefix=prefix, limits=limits
+                )
             else:
-                source.parsed = _read_rdf(text, data, suffix, context)
+                source.parsed = _read_rdf(text, data, suffix, context, limits)
     source.findings = [_finding(source.path, p) for p in source.parsed.problems]
     return source
+
+
+_KINDS = (
+    (stat.S_ISLNK, "kind-symlink"),
+    (stat.S_ISFIFO, "kind-fifo"),
+    (stat.S_ISCHR, "kind-device"),
+    (stat.S_ISBLK, "kind-device"),
+    (stat.S_ISSOCK, "kind-socket"),
+)
+
+
+def read_regular(path: Path, max_bytes: int) -> tuple[bytes, Problem | None]:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes`` bytes, else no
+    bytes and the problem. A link is never followed and nothing else is opened for reading:
+    ``lstat`` decides first, and ``O_NOFOLLOW``, ``O_NONBLOCK`` and ``fstat`` hold even if the
+    path is swapped in between."""
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        return b"", _not_regular(info.st_mode)
+    if info.st_size > max_bytes:
+        return b"", Problem("file-too-large", 1, 1, params={"limit": max_bytes})
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        return b"", _not_regular(stat.S_IFLNK)
+    with open(fd, "rb", closefd=True) as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            return b"", _not_regular(mode)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew after lstat
+        return b"", Problem("file-too-large", 1, 1, params={"limit": max_bytes})
+    return data, None
+
+
+def _not_regular(mode: int) -> Problem:
+    kind = next((code for test, code in _KINDS if test(mode)), "kind-other")
+    return Problem("not-a-regular-file", 1, 1, params={"kind": message(kind)})
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The reading limits the settings ask for (``KG_MAX_FILE_BYTES`` and the like)."""
+    return Limits(
+        file_bytes=settings.max_file_bytes,
+        nodes=settings.max_file_nodes,
+        literal=settings.max_literal_length,
+    )
+
+
+def unlinked(path: Path) -> Path:
+    """``path`` made absolute, with the links among its folders resolved but not a link it
+    names itself: ``usecases/x.yaml`` stays that file even when it is a link (which reading
+    it then refuses)."""
+    path = Path(os.path.abspath(path))
+    return path.parent.resolve() / path.name
 
 
 def relative_path(path: Path, project: Path) -> str:
@@ -139,7 +218,7 @@ def _finding(path: str, problem: Problem) -> Finding:
     )
 
 
-def _read_rdf(text: str, data: bytes, suffix: str, context: Context) -> Parsed:
+def _read_rdf(text: str, data: bytes, suffix: str, context: Context, limits: Limits) -> Parsed:
     """Turtle or RDF/XML through rdflib, with each triple placed on its subject's line."""
     import rdflib  # imported here: only files in these formats need it
 
@@ -158,6 +237,9 @@ def _read_rdf(text: str, data: bytes, suffix: str, context: Context) -> Parsed:
         line = _line_in_message(str(exc))
         parsed.problems.append(Problem("rdf-syntax", line, 1, params={"problem": str(exc)}))
         return parsed
+    if problem := _rdf_problem(graph, text, context, limits):
+        parsed.problems.append(problem)
+        return parsed
     lines = _subject_lines(text, graph)
     for s, p, o in graph:
         subject = from_rdflib(s)
@@ -167,17 +249,60 @@ def _read_rdf(text: str, data: bytes, suffix: str, context: Context) -> Parsed:
     return parsed
 
 
+def _rdf_problem(graph, text: str, context: Context, limits: Limits) -> Problem | None:
+    """What rdflib accepts but a release cannot hold: an IRI N-Quads cannot carry (rdflib only
+    warns about a space in one), more triples or a longer text than ``limits`` allow."""
+    import rdflib
+
+    if len(graph) > limits.nodes:
+        return Problem("too-many-nodes", 1, 1, params={"limit": limits.nodes})
+    for s, p, o in graph:
+        if (iri := _invalid_iri((s, p, o))) is not None:
+            line = _line_of_iri(text, iri, context.base)
+            return Problem("bad-iri", line, 1, params={"iri": iri})
+        if isinstance(o, rdflib.Literal) and len(o) > limits.literal:
+            line = _subject_lines(text, graph, only=s).get(s, 1)
+            field = context.field_of(str(p)) or str(p)
+            params = {"length": len(o), "limit": limits.literal}
+            return Problem("literal-too-long", line, 1, field=field, params=params)
+    return None
+
+
+def _invalid_iri(terms) -> str | None:
+    """The first IRI among ``terms`` (and their datatypes) that N-Quads cannot carry."""
+    import rdflib
+
+    for term in terms:
+        if isinstance(term, rdflib.Literal):
+            iri = str(term.datatype) if term.datatype is not None else None
+        else:
+            iri = str(term) if isinstance(term, rdflib.URIRef) else None
+        if iri is not None and not is_valid_iri(iri):
+            return iri
+    return None
+
+
+def _line_of_iri(text: str, iri: str, base: str) -> int:
+    """The first line that writes ``iri`` in full or relative to ``base``."""
+    forms = [iri, iri[len(base) :]] if iri.startswith(base) else [iri]
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(f"<{form}>" in line for form in forms):
+            return number
+    return 1
+
+
 def _line_in_message(text: str) -> int:
     match = re.search(r"line (\d+)", text)
     return int(match.group(1)) if match else 1
 
 
-def _subject_lines(text: str, graph) -> dict:
-    """First line on which each subject is written in full or as a prefixed name."""
+def _subject_lines(text: str, graph, only: object = None) -> dict:
+    """First line on which each subject (or just ``only``) is written in full or as a prefixed
+    name."""
     namespaces = [(str(ns), prefix) for prefix, ns in graph.namespaces()]
     lines: dict = {}
     source_lines = text.splitlines()
-    for subject in set(graph.subjects()):
+    for subject in set(graph.subjects()) if only is None else {only}:
         forms = [f"<{subject}>"]
         forms += [
             f"{prefix}:{subject[len(ns) :]}"
@@ -237,6 +362,7 @@ def read_corpus(
     vocab: Vocabulary,
     paths: Iterable[Path] | None = None,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Corpus:
     """Read every curated file of ``project`` (or just ``paths``) and check identity."""
     context = load_context(project / "ontology", vocab.base)
@@ -244,7 +370,7 @@ def read_corpus(
     sources = []
     with (progress or Progress()).bar("read", len(files)) as advance:
         for path in files:
-            sources.append(read_file(path, project, context, vocab))
+            sources.append(read_file(path, project, context, vocab, limits))
             advance(1)
     _check_duplicates(sources)
     return Corpus(sources, context)

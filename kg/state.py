@@ -28,10 +28,11 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from kg import __version__
 from kg.report import Finding
-from kg.sources import SourceFile, discover_names, relative_path
+from kg.sources import SourceFile, discover_names, read_regular, relative_path, unlinked
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
@@ -106,7 +107,10 @@ class BuildState:
         """The curated files that differ from ``manifest`` (and the ``force``d ones).
 
         A file whose size and modification time are as recorded is taken as unchanged without
-        reading it (as ``git status`` does); otherwise its content hash decides.
+        reading it (as ``git status`` does); otherwise its content hash decides. Nothing but a
+        regular file of the recorded size is read here: a link, a device or a pipe (which the
+        build refuses to read, :func:`kg.sources.read_regular`) or a file of another size counts
+        as changed.
         """
         forced = {self.relative(p) for p in force}
         changed: list[Path] = []
@@ -120,11 +124,13 @@ class BuildState:
             if record is None or relative in forced:
                 changed.append(Path(name))
                 continue
-            stat = os.stat(name)
-            if (stat.st_size, stat.st_mtime_ns) != (record.size, record.mtime_ns):
-                with open(name, "rb") as handle:
-                    digest = hashlib.sha256(handle.read()).hexdigest()
-                if digest != record.digest:
+            stat = os.lstat(name)
+            if not S_ISREG(stat.st_mode) or stat.st_size != record.size:
+                changed.append(Path(name))
+                continue
+            if stat.st_mtime_ns != record.mtime_ns:
+                data, refused = read_regular(Path(name), record.size)
+                if refused is not None or hashlib.sha256(data).hexdigest() != record.digest:
                     changed.append(Path(name))
                     continue
                 record.mtime_ns = stat.st_mtime_ns
@@ -133,7 +139,7 @@ class BuildState:
         return Delta(changed, removed, unchanged)
 
     def relative(self, path: Path) -> str:
-        return relative_path(Path(path).resolve(), self.project)
+        return relative_path(unlinked(Path(path)), self.project)
 
     # -- the state's store ----------------------------------------------------------------
     def new_graph_folder(self) -> Path:

@@ -28,7 +28,8 @@ from kg.ontology import OntologyFiles
 from kg.progress import Progress
 from kg.rdf import IRI, BNode, Literal, label_of, nquad
 from kg.report import Finding, Report
-from kg.sources import Corpus, SourceFile, read_corpus, relative_path
+from kg.sources import Corpus, SourceFile, read_corpus, relative_path, unlinked
+from kg.yamlld import DEFAULT_LIMITS, Limits
 
 ENGINES = ("sparql", "pyshacl")
 
@@ -39,10 +40,11 @@ def validate_project(
     paths: Iterable[Path] | None = None,
     progress: Progress | None = None,
     engine: str = "sparql",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Corpus, Report]:
     """Read the whole corpus and validate it, or just ``paths`` in its context (references to
     entities of other files resolve; only the given files are checked and reported)."""
-    corpus = read_corpus(project, vocab, progress=progress)
+    corpus = read_corpus(project, vocab, progress=progress, limits=limits)
     ontology = OntologyFiles(project / "ontology", vocab)
     only = {_relative(p, project) for p in paths} if paths is not None else None
     return corpus, validate_corpus(corpus, ontology, only, progress=progress, engine=engine)
@@ -62,7 +64,7 @@ def dataset_quads(corpus: Corpus, ontology: OntologyFiles) -> Iterable[str]:
 
 
 def _relative(path: Path, project: Path) -> str:
-    return relative_path(path.resolve(), project.resolve())
+    return relative_path(unlinked(path), project.resolve())
 
 
 def validate_corpus(

@@ -7,6 +7,14 @@ typed literals, nested node objects), without a generic JSON-LD processor. That 
 line of each value (for error messages) and is fast; ``tests/test_yamlld.py`` checks that the
 result equals what a full JSON-LD processor makes of the same files.
 
+Curated files are untrusted, so the YAML is composed here from libyaml's event stream under
+:class:`Limits` rather than by PyYAML's composer: anchors and aliases are refused (a 1 KB file
+of nested aliases otherwise expands to gigabytes, and a self-referencing one to endless
+recursion), and the number of nodes, the nesting depth and the length of each text are
+checked while the nodes are made, so a hostile file stops being read at the first node past a
+limit. It costs about as much as PyYAML's own composer: reading the 10,000-use-case corpus of
+``bench/generate.py`` took 8.6 s of CPU with it and 8.8 s before.
+
 One deliberate addition: the values of ``start`` and ``end`` (``schema:startDate``,
 ``schema:endDate``) are typed by their form, ``xsd:gYear`` (2023), ``xsd:gYearMonth`` (2023-06)
 or ``xsd:date`` (2023-06-30). A JSON-LD term has one datatype, so a generic processor reads
@@ -27,6 +35,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    DocumentStartEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceStartEvent,
+)
 
 from kg.messages import message
 from kg.namespaces import RDF_TYPE, SCHEMA, XSD, Vocabulary
@@ -75,6 +92,24 @@ ID_KINDS = {
 }
 #: Kinds of entity that have a file of their own, named after their slug.
 FILE_KINDS = {"usecase", "pattern"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one curated file may hold (docs/authoring.md, "Limits")."""
+
+    #: bytes of one file (``KG_MAX_FILE_BYTES``)
+    file_bytes: int = 4_000_000
+    #: YAML nodes (mappings, lists, keys and values) or RDF triples of one file
+    #: (``KG_MAX_FILE_NODES``)
+    nodes: int = 250_000
+    #: characters of one text, identifier or key (``KG_MAX_LITERAL_LENGTH``)
+    literal: int = 20_000
+    #: levels of nested mappings and lists in a YAML file
+    depth: int = 40
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -434,10 +469,21 @@ class _Converter:
                 )
 
 
-def convert(text: str, context: Context, *, stem: str, bnode_prefix: str = "") -> Parsed:
+def convert(
+    text: str,
+    context: Context,
+    *,
+    stem: str,
+    bnode_prefix: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+) -> Parsed:
     """Triples of one YAML-LD document, with lines; problems instead of exceptions."""
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = compose(text, limits)
+    except LimitExceeded as exc:
+        parsed = Parsed()
+        parsed.problems.append(exc.problem)
+        return parsed
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         parsed = Parsed()
@@ -458,7 +504,7 @@ def convert(text: str, context: Context, *, stem: str, bnode_prefix: str = "") -
 
 def to_plain(text: str) -> object:
     """The document as plain JSON data, every scalar a string (for a JSON-LD processor)."""
-    root = yaml.compose(text, Loader=_Loader)
+    root = compose(text)
 
     def walk(node: yaml.Node) -> object:
         if isinstance(node, yaml.MappingNode):
@@ -468,3 +514,113 @@ def to_plain(text: str) -> object:
         return str(node.value).strip()
 
     return walk(root) if root is not None else None
+
+
+class LimitExceeded(Exception):
+    """A curated file goes past one of its :class:`Limits` (or uses an anchor or alias)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+_DEFAULT_TAGS = {
+    ScalarEvent: "tag:yaml.org,2002:str",
+    SequenceStartEvent: "tag:yaml.org,2002:seq",
+    MappingStartEvent: "tag:yaml.org,2002:map",
+}
+
+
+class _Composer:
+    """Nodes from libyaml's events, one at a time, each checked against the limits."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.root: yaml.Node | None = None
+        #: open collections, each with its pending mapping key (None: a key comes next) and
+        #: the key of its last value
+        self.open: list[list] = []
+        self.nodes = 0
+        self.document: DocumentStartEvent | None = None
+
+    def feed(self, event: yaml.Event) -> None:
+        kind = type(event)
+        if kind is AliasEvent or getattr(event, "anchor", None):
+            self.refuse("yaml-anchor", event)
+        if kind is DocumentStartEvent:
+            if self.document is not None:
+                raise ComposerError(
+                    "expected a single document in the stream",
+                    self.document.start_mark,
+                    "but found another document",
+                    event.start_mark,
+                )
+            self.document = event
+        elif issubclass(kind, CollectionEndEvent):
+            self.open.pop()[0].end_mark = event.end_mark
+        elif kind in _DEFAULT_TAGS:
+            self.add(self.node(kind, event), event)
+
+    def node(self, kind: type, event: yaml.Event) -> yaml.Node:
+        self.nodes += 1
+        if self.nodes > self.limits.nodes:
+            self.refuse("too-many-nodes", event, limit=self.limits.nodes)
+        tag = event.tag or _DEFAULT_TAGS[kind]
+        if kind is ScalarEvent:
+            if len(event.value) > self.limits.literal:
+                self.refuse(
+                    "literal-too-long",
+                    event,
+                    field=self.field(),
+                    length=len(event.value),
+                    limit=self.limits.literal,
+                )
+            return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        if len(self.open) >= self.limits.depth:
+            self.refuse("too-deep", event, limit=self.limits.depth)
+        cls = yaml.SequenceNode if kind is SequenceStartEvent else yaml.MappingNode
+        return cls(tag, [], event.start_mark, None, event.flow_style)
+
+    def add(self, node: yaml.Node, event: yaml.Event) -> None:
+        if not self.open:
+            self.root = node
+        else:
+            parent = self.open[-1]
+            if isinstance(parent[0], yaml.SequenceNode):
+                parent[0].value.append(node)
+            elif parent[1] is None:
+                parent[1] = node
+            else:
+                parent[0].value.append((parent[1], node))
+                parent[1:] = [None, parent[1]]
+        if not isinstance(node, yaml.ScalarNode):
+            self.open.append([node, None, None])
+
+    def field(self) -> str | None:
+        """The keys leading to the node being read (``description.en``), for messages."""
+        keys = []
+        for depth, (_, pending, last) in enumerate(self.open):
+            key = pending if pending is not None else last
+            if depth == len(self.open) - 1 and pending is None:
+                break  # the node being read is a key of the innermost mapping
+            if isinstance(key, yaml.ScalarNode) and key.value != "@graph":
+                keys.append(str(key.value)[:40])
+        return ".".join(keys) or None
+
+    @staticmethod
+    def refuse(code: str, event: yaml.Event, field: str | None = None, **params: object):
+        mark = event.start_mark
+        raise LimitExceeded(Problem(code, mark.line + 1, mark.column + 1, field, None, params))
+
+
+def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> yaml.Node | None:
+    """The one document of ``text`` as YAML nodes (None for no document), as
+    :func:`yaml.compose` makes them but without anchors or aliases and within ``limits``.
+
+    :raises LimitExceeded: at the first anchor, alias or node past a limit
+    :raises yaml.YAMLError: for a syntax error or a second document
+    """
+    composer = _Composer(limits)
+    for event in yaml.parse(text, Loader=_Loader):
+        composer.feed(event)
+    return composer.root

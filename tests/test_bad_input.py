@@ -159,9 +159,12 @@ def test_empty_file(project_copy: Path, capsys) -> None:
 def test_file_that_is_neither_yaml_nor_turtle(project_copy: Path, capsys) -> None:
     notes = project_copy / "usecases" / "notes.docx"
     notes.write_bytes(b"PK\x03\x04 not a document we read")
-    code, out = run(project_copy, capsys, str(notes))
+    code, out = run(project_copy, capsys)  # the build would read it: so does `kg validate`
     assert code == 1
     assert "usecases/notes.docx:1:1: Violation: File type '.docx' is not supported" in out
+    code, out = run(project_copy, capsys, str(notes))  # named: not a file to validate
+    assert code == 2
+    assert "is not a curated file. Accepted are" in out
     binary = project_copy / "usecases" / "broken.yaml"
     binary.write_bytes(b"id: usecase/broken\n\xff\xfe\x00")
     code, out = run(project_copy, capsys, str(binary))

@@ -14,7 +14,7 @@ import pytest
 
 from kg.build import build
 from kg.config import Settings
-from kg.errors import ValidationFailed
+from kg.errors import PublishFailed, ValidationFailed
 from kg.store import open_store
 from kg.store.embedded import EmbeddedStore
 
@@ -178,3 +178,98 @@ def test_release_folders_are_pruned(project_settings: Settings) -> None:
     assert len(releases) == project_settings.keep_releases
     current = Path(os.readlink(project_settings.store_path / "current")).name
     assert current in {p.name for p in releases}
+
+
+def nquads_files(settings: Settings) -> set[Path]:
+    """N-Quads files anywhere in the store folder (a build's temporary files)."""
+    return set(settings.store_path.rglob("*.nq"))
+
+
+def test_next_build_removes_what_a_killed_build_left(project_settings: Settings) -> None:
+    """A build killed while its temporary N-Quads exist leaves them behind; the next build
+    removes them (they used to stay in the store folder forever)."""
+    import selectors
+
+    build(project_settings, no_reason=True)
+    before = nquads_files(project_settings)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "KG_PROJECT": str(project_settings.project),
+        "KG_STORE": str(project_settings.store_path),
+    }
+    # validation waits for the test to kill it: the release's N-Quads are written by then
+    stop = (
+        "import time, kg.build as b\n"
+        "def stop(*args, **kwargs):\n"
+        "    print('validating', flush=True)\n"
+        "    time.sleep(3600)\n"
+        "b.validate_corpus = stop\n"
+        "from kg.cli import main\n"
+        "main(['build', '--quiet', '--full', '--no-reason'])\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", stop], env=env, stdout=subprocess.PIPE)
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            assert selector.select(timeout=300), "the build never reached validation"
+        assert process.stdout.readline() == b"validating\n"
+        left = nquads_files(project_settings) - before
+        assert left, "the killed build had no temporary N-Quads to leave behind"
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+    assert all(path.exists() for path in left)
+    build(project_settings, no_reason=True, full=True)
+    assert not any(path.exists() for path in left)
+    assert list((project_settings.store_path / "tmp").iterdir()) == []
+
+
+def test_failed_build_removes_its_temporary_files(project_settings: Settings, monkeypatch) -> None:
+    build(project_settings, no_reason=True)
+    import kg.build
+
+    seen: list[Path] = []
+
+    def broken(*args, **kwargs):
+        seen.extend(nquads_files(project_settings))
+        raise PublishFailed("deriving the new release failed: on purpose")
+
+    monkeypatch.setattr(kg.build, "run_updates", broken)
+    with pytest.raises(PublishFailed):
+        build(project_settings, no_reason=True, full=True)
+    assert seen, "the build wrote no temporary N-Quads before it failed"
+    assert nquads_files(project_settings) == set()
+    assert list((project_settings.store_path / "tmp").iterdir()) == []
+
+
+def test_two_builds_never_remove_each_others_temporary_files(tmp_path: Path) -> None:
+    from kg.scratch import Scratch
+
+    with Scratch(tmp_path) as running:
+        running.path(".nq").write_text("", encoding="utf-8")
+        with Scratch(tmp_path) as other:
+            assert running.folder.is_dir() and other.removed == []
+        assert not other.folder.exists()
+    assert not running.folder.exists()
+
+
+def test_failed_build_says_which_release_is_still_served(
+    project_settings: Settings, capsys
+) -> None:
+    from kg.cli import main
+
+    build(project_settings, no_reason=True)
+    served = open_store(project_settings).release()
+    case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("maturity: in-operation\n", ""), encoding="utf-8"
+    )
+    args = ["--project", str(project_settings.project), "--store", str(project_settings.store)]
+    assert main([*args, "build", "--no-reason", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert f"Nothing published; release {served.id} is still being served." in err
+    assert main([*args, "build", "--no-reason", "--lang", "de"]) == 1
+    err = capsys.readouterr().err
+    assert f"Nichts veröffentlicht; ausgeliefert wird weiterhin Release {served.id}." in err

@@ -110,8 +110,8 @@ BAD: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "pattern-no-stakeholders": ("pattern", "maturity: pilot", "maturity: pilot\nstakeholders:\n  - organization: bmwsb\n    role: funder", "pattern-no-stakeholders", "stakeholders", "Violation", "  - organization: bmwsb"),
     "pattern-no-gaiaxUse": ("pattern", "maturity: pilot", "maturity: pilot\ngaiaxUse:\n  - kind: label\n    name: {de: L, en: L}\n    source: https://example.org/l", "pattern-no-gaiaxUse", "gaiaxUse", "Violation", "  - kind: label"),
     # -- platform
-    "operator-known": ("shared", "operator: lgv-hamburg\n    hosting", "operator: nobody\n    hosting", "operator-known", "operator", "Violation", "operator: nobody"),
-    "operator-single": ("shared", "operator: lgv-hamburg\n    hosting", "operator: [lgv-hamburg, bmwsb]\n    hosting", "operator-single", "operator", "Violation", "operator:"),
+    "operator-known": ("shared", "operator: lgv-hamburg\n    publisher", "operator: nobody\n    publisher", "operator-known", "operator", "Violation", "operator: nobody"),
+    "operator-single": ("shared", "operator: lgv-hamburg\n    publisher", "operator: [lgv-hamburg, bmwsb]\n    publisher", "operator-single", "operator", "Violation", "operator:"),
     "hosting-known": ("shared", "hosting: in-house", "hosting: cloud", "hosting-known", "hosting", "Violation", "hosting:"),
     "hosting-single": ("shared", "hosting: in-house", "hosting: [in-house, hyperscaler]", "hosting-single", "hosting", "Violation", "hosting:"),
     "components-known": ("shared", "components: [frost-server]", "components: [orion]", "components-known", "components", "Violation", "components:"),

@@ -166,3 +166,25 @@ def test_kg_build_store_url_publishes_and_a_failed_build_leaves_it(
     store._meta_cache = None
     assert store.release() == served
     capsys.readouterr()
+
+
+def test_kg_build_writes_the_request_body_into_its_scratch_folder(
+    server: OxigraphServer, project_copy: Path, monkeypatch
+) -> None:
+    """The body holds the whole release: a killed build must not leave it beside the store
+    (the next build sweeps ``var/tmp/``, kg.scratch), and a finished one removes it."""
+    bodies: list[Path] = []
+    send = RemoteStore._send_release
+
+    def recording(self, local, release, body: Path) -> None:
+        bodies.append(body)
+        send(self, local, release, body)
+        assert body.exists()
+
+    monkeypatch.setattr(RemoteStore, "_send_release", recording)
+    args = ["build", "--project", str(project_copy), "--store", server.url, "--quiet"]
+    assert main([*args, "--no-reason"]) == 0
+    scratch = project_copy / "var" / "tmp"
+    assert len(bodies) == 1 and bodies[0].is_relative_to(scratch)
+    assert not bodies[0].exists()
+    assert list(scratch.iterdir()) == []

@@ -43,13 +43,13 @@ INSERT { GRAPH <https://w3id.org/sckg/graph/inferred> {
     ?s1 sckg:connectsTo ?s2 . ?s2 sckg:connectsTo ?s1 } }
 WHERE {
   { SELECT DISTINCT ?s1 ?s2 WHERE {
-      { SELECT ?d ?s1 (COUNT(DISTINCT ?u) AS ?n1) (MIN(STR(?u)) AS ?one1) WHERE {
+      { SELECT ?d ?s1 (COUNT(DISTINCT ?u) AS ?n1) (SAMPLE(?u) AS ?one1) WHERE {
           GRAPH ?g1 { ?u sckg:usesDataset|sckg:producesDataset ?d }
           GRAPH ?g2 { ?u a sckg:UseCase } GRAPH ?g3 { ?u sckg:sector ?s1 } }
         GROUP BY ?d ?s1 }
-      { SELECT ?d ?s2 (COUNT(DISTINCT ?v) AS ?n2) (MIN(STR(?v)) AS ?one2) WHERE {
+      { SELECT ?d ?s2 (COUNT(DISTINCT ?v) AS ?n2) (SAMPLE(?v) AS ?one2) WHERE {
           GRAPH ?g4 { ?v sckg:usesDataset|sckg:producesDataset ?d }
           GRAPH ?g5 { ?v a sckg:UseCase } GRAPH ?g6 { ?v sckg:sector ?s2 } }
         GROUP BY ?d ?s2 }
-      FILTER(?s1 != ?s2 && !(?n1 = 1 && ?n2 = 1 && ?one1 = ?one2)) } }
+      FILTER(?s1 != ?s2 && !(?n1 = 1 && ?n2 = 1 && sameTerm(?one1, ?one2))) } }
 }

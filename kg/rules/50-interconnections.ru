@@ -83,15 +83,15 @@ WHERE {
         {
           SELECT ?a ?b (COUNT(?d) AS ?n) WHERE {
             { SELECT DISTINCT ?a ?b ?d WHERE {
-                { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (MIN(STR(?u)) AS ?ua) WHERE {
+                { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
                     GRAPH ?g1 { ?u sckg:usesDataset|sckg:producesDataset ?d }
                     GRAPH ?g0 { ?u a sckg:UseCase } GRAPH ?g2 { ?u sckg:sector ?a } }
                   GROUP BY ?d ?a }
-                { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (MIN(STR(?v)) AS ?ub) WHERE {
+                { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
                     GRAPH ?g3 { ?v sckg:usesDataset|sckg:producesDataset ?d }
                     GRAPH ?g5 { ?v a sckg:UseCase } GRAPH ?g4 { ?v sckg:sector ?b } }
                   GROUP BY ?d ?b }
-                FILTER(STR(?a) < STR(?b) && !(?na = 1 && ?nb = 1 && ?ua = ?ub)) } }
+                FILTER(STR(?a) < STR(?b) && !(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub))) } }
           } GROUP BY ?a ?b
         }
         BIND("dataset" AS ?part)
@@ -145,15 +145,15 @@ WHERE {
   {
     SELECT DISTINCT ?a ?b ?d ?part WHERE {
       {
-        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (MIN(STR(?u)) AS ?ua) WHERE {
+        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
             GRAPH ?g1 { ?u sckg:usesDataset|sckg:producesDataset ?d }
             GRAPH ?g0 { ?u a sckg:UseCase } GRAPH ?g2 { ?u sckg:sector ?a } }
           GROUP BY ?d ?a }
-        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (MIN(STR(?v)) AS ?ub) WHERE {
+        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
             GRAPH ?g3 { ?v sckg:usesDataset|sckg:producesDataset ?d }
             GRAPH ?g9 { ?v a sckg:UseCase } GRAPH ?g4 { ?v sckg:sector ?b } }
           GROUP BY ?d ?b }
-        FILTER(!(?na = 1 && ?nb = 1 && ?ua = ?ub))
+        FILTER(!(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub)))
         BIND(sckg:sharedDataset AS ?part)
       }
       UNION
