@@ -139,13 +139,61 @@ VOCABULARIES: tuple[Vocab, ...] = (
     ),
 )
 
-#: The definitions every page, query, statistic and export share, by name: the first of the
-#: candidate terms the ontology has carries it (its ``skos:definition``, else ``rdfs:comment``).
-DEFINITIONS: dict[str, tuple[str, ...]] = {
-    "cross-sector-use-case": ("CrossSectorUseCase",),
-    "cross-sector-data-flow": ("CrossSectorDataFlow", "crossSectorDataFlowCount", "feeds"),
-    "shared-dataset": ("SharedDataset", "sharedDataset"),
-    "sector-link-weight": ("weight",),
+#: The definitions every page, query, statistic and export share, as docs/model.md ("One
+#: definition each") states them (a test holds the English texts to that table), with the term
+#: that carries each in the graph. The build's rules implement them; these are their words.
+DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "cross-sector use case": (
+        "CrossSectorUseCase",
+        {
+            "en": "a real use case with two or more different sectors "
+            "(`sckg:CrossSectorUseCase`, inferred)",
+            "de": "ein realer Anwendungsfall mit zwei oder mehr verschiedenen Sektoren "
+            "(`sckg:CrossSectorUseCase`, abgeleitet)",
+        },
+    ),
+    "cross-sector data flow": (
+        "crossSectorDataFlowCount",
+        {
+            "en": "a data flow whose consumer `b` serves a sector its producer `a` does not: the "
+            'data reach a sector their producer does not serve. ("No sector in common" is '
+            'almost never true with several sectors per use case, "the sector sets differ" '
+            "almost always.)",
+            "de": "ein Datenfluss, dessen Nutzer `b` einem Sektor dient, dem sein Erzeuger `a` "
+            "nicht dient: Die Daten erreichen einen Sektor, dem ihr Erzeuger nicht dient. "
+            "(„Kein gemeinsamer Sektor“ trifft bei mehreren Sektoren je Anwendungsfall fast nie "
+            "zu, „die Sektoren unterscheiden sich“ fast immer.)",
+        },
+    ),
+    "shared dataset": (
+        "sharedDataset",
+        {
+            "en": "a dataset used or produced by at least two different real use cases",
+            "de": "ein Datensatz, den mindestens zwei verschiedene reale Anwendungsfälle nutzen "
+            "oder erzeugen",
+        },
+    ),
+    "sector-link weight": (
+        "weight",
+        {
+            "en": "shared use cases + data flows + shared datasets of the pair",
+            "de": "gemeinsame Anwendungsfälle + Datenflüsse + gemeinsam genutzte Datensätze des "
+            "Sektorpaars",
+        },
+    ),
+}
+#: The terms the definitions use, as docs/model.md defines them (shown beside them).
+TERMS_DEFINED: dict[str, dict[str, str]] = {
+    "real use case": {
+        "en": "an instance of `sckg:UseCase` (never a `sckg:UseCasePattern`)",
+        "de": "eine Instanz von `sckg:UseCase` (nie ein `sckg:UseCasePattern`)",
+    },
+    "data flow (sourced)": {
+        "en": "`(a, d, b)`: real use case `a` produces dataset `d`, a different real use case "
+        "`b` uses it (`a sckg:feeds b`); each distinct triple counts once",
+        "de": "`(a, d, b)`: der reale Anwendungsfall `a` erzeugt den Datensatz `d`, ein anderer "
+        "realer Anwendungsfall `b` nutzt ihn (`a sckg:feeds b`); jedes Tripel zählt einmal",
+    },
 }
 
 
@@ -231,6 +279,8 @@ class OntologyDoc:
     #: the keys of the authoring format (context.jsonld) and their terms
     fields: list[FieldDoc] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
+    #: the terms the definitions build on (real use case, data flow)
+    basics: list[Definition] = field(default_factory=list)
     own: str = ""
 
     def origin(self, iri: str) -> Vocab | None:
@@ -265,6 +315,7 @@ def document(files: OntologyFiles) -> OntologyDoc:
         vocabularies=_vocabularies(tbox, ns),
         fields=_fields(files),
         definitions=_definitions(tbox, ns),
+        basics=[Definition(name, "", "", texts) for name, texts in TERMS_DEFINED.items()],
         own=ns,
     )
 
@@ -302,16 +353,10 @@ def _fields(files: OntologyFiles) -> list[FieldDoc]:
 
 
 def _definitions(graph, own: str) -> list[Definition]:
-    """The shared definitions (:data:`DEFINITIONS`) as the ontology states them."""
-    found = []
-    for name, candidates in DEFINITIONS.items():
-        for local in candidates:
-            iri = own + local
-            texts = _texts(graph, iri, SKOS + "definition") or _texts(graph, iri, RDFS + "comment")
-            if texts:
-                found.append(Definition(name, iri, local, texts))
-                break
-    return found
+    """The shared definitions (:data:`DEFINITIONS`), each with the term that carries it."""
+    return [
+        Definition(name, own + local, local, texts) for name, (local, texts) in DEFINITIONS.items()
+    ]
 
 
 def _ref(iri: str):

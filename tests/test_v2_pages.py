@@ -268,7 +268,22 @@ def test_the_ontology_states_the_shared_definitions(v2_client) -> None:
         "Gewicht einer Sektorverbindung",
     ):
         assert name in definitions
-    assert definitions.count("<dd>") == 4
+    assert definitions.count("<dd>") == 6  # and the two terms they build on
+    assert "<code>sckg:CrossSectorUseCase</code>" in definitions
+    assert "einem Sektor dient, dem sein Erzeuger" in definitions
+
+
+def test_the_definitions_are_those_of_docs_model_md() -> None:
+    """One definition each: the words on /ontology are the table in docs/model.md."""
+    from kg.ontodoc import DEFINITIONS, TERMS_DEFINED
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| ([^|]+?) \| (.+?) \|$", text, flags=re.M))
+    stated = {name: texts["en"] for name, (_, texts) in DEFINITIONS.items()}
+    stated |= {name: texts["en"] for name, texts in TERMS_DEFINED.items()}
+    for name, english in stated.items():
+        assert table.get(name) == english, name
 
 
 # -- the W3C ORG prefix ----------------------------------------------------------------------------
