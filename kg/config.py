@@ -45,6 +45,16 @@ class Settings:
         64, "Deepest nesting of brackets and braces accepted in a query."
     )
     max_body: int = _setting(1_000_000, "Largest HTTP request body accepted, in bytes.")
+    max_answer_bytes: int = _setting(
+        50_000_000,
+        "Largest SPARQL endpoint answer, in bytes; a larger result is refused (400) before "
+        "anything is sent.",
+    )
+    query_memory: int = _setting(
+        1024,
+        "Memory a query worker may allocate, in MiB (its data segment, RLIMIT_DATA); "
+        "a query that needs more is refused (400) and the worker replaced.",
+    )
     query_workers: int = _setting(
         2, "Worker processes that run SPARQL endpoint queries (each one can be stopped)."
     )
@@ -197,6 +207,8 @@ def _checked(settings: Settings) -> Settings:
         "max_query_length",
         "max_query_depth",
         "max_body",
+        "max_answer_bytes",
+        "query_memory",
         "query_workers",
         "store_timeout",
         "store_publish_timeout",

@@ -6,38 +6,63 @@ store itself (read-only; several processes may open an embedded release at once)
 passes its deadline is answered with :class:`~kg.errors.QueryTimeout` and its worker is killed
 and replaced; the other workers — and the web process, which serves pages — carry on.
 
-A worker sends back the complete serialised result or an error, never a part: the web layer
-knows success or failure before it sends a status line.
+An untrusted task (``Task.guarded``) is checked by :func:`kg.guard.check` inside the worker:
+rdflib's parser takes seconds on a large query, and there the deadline stops it. Each worker
+limits its own memory (``query_memory``, as RLIMIT_DATA): a query that needs more ends as
+:class:`~kg.errors.QueryRefused`, and the worker is replaced.
+
+A worker writes the complete answer into an unnamed spool file, through a writer that refuses
+the byte past ``max_answer_bytes``, and only then reports success: small answers travel back
+inline, larger ones as the open file itself (its descriptor passed over the pipe), which the web
+layer streams to the client. So success or failure is known before a status line is sent, no
+answer is rebuilt in the web process, and the worker is free again at once.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import io
+import logging
 import multiprocessing
+import os
 import queue
 import re
+import resource
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import recv_handle, send_handle
+from typing import BinaryIO
 
+from kg import guard
 from kg.config import Settings
 from kg.errors import KGError, NotFound, QueryError, QueryRefused, QueryTimeout, StoreUnavailable
 from kg.rdf import Term
-from kg.store.base import Dataset, QueryKind, ResultFormat
+from kg.store.base import CappedWriter, Dataset, QueryKind, ResultFormat, Store
+
+log = logging.getLogger(__name__)
 
 _ERRORS: dict[str, type[KGError]] = {
     cls.__name__: cls
     for cls in (KGError, QueryError, QueryRefused, QueryTimeout, NotFound, StoreUnavailable)
 }
+#: Answers up to this size travel through the pipe; larger ones as the spool file.
+INLINE = 64 * 1024
 
 
 @dataclass(frozen=True)
 class Task:
-    """One query for a worker: everything :meth:`~kg.store.base.Store.serialize` needs."""
+    """One query for a worker: everything :meth:`~kg.store.base.Store.serialize` needs.
+
+    A ``guarded`` task comes from an untrusted client: the worker runs :func:`kg.guard.check`
+    on it first, and ``dataset`` holds the graphs the protocol request named (they win over
+    the query's ``FROM`` clauses). ``max_bytes`` defaults to the ``max_answer_bytes`` setting.
+    """
 
     query: str
     kind: QueryKind
@@ -46,6 +71,20 @@ class Task:
     bindings: dict[str, Term] | None = None
     base_iri: str | None = None
     max_rows: int | None = None
+    guarded: bool = False
+    max_bytes: int | None = None
+
+
+class Answer:
+    """A complete answer, in hand before the status line: ``size`` bytes in ``file``."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self.file = file
+        self.size = size
+
+    def read(self) -> bytes:
+        with self.file:
+            return self.file.read()
 
 
 class _Worker:
@@ -58,6 +97,7 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.memory = settings.query_memory
 
     def call(self, task: Task, deadline: float, timeout: float) -> tuple:
         """Send ``task`` and wait for the answer until ``deadline``."""
@@ -68,9 +108,27 @@ class _Worker:
                     f"the query ran longer than {timeout:g} s and was stopped; "
                     "narrow it down or add a LIMIT"
                 )
-            return self.conn.recv()
+            answer = self.conn.recv()
+            if answer[0] == "file":
+                spool = os.fdopen(recv_handle(self.conn), "rb")
+                spool.seek(0)  # the worker's writes left the shared offset at the end
+                return ("ok", Answer(spool, answer[1]))
+            return answer
         except (EOFError, OSError) as exc:
-            raise KGError("the query stopped its worker process; it was not answered") from exc
+            raise self._death() from exc
+
+    def _death(self) -> _Lost:
+        """What the death of the worker during a query tells the client."""
+        self.process.join(timeout=5)
+        code = self.process.exitcode
+        if code == -signal.SIGABRT:  # a Rust allocation failed: RLIMIT_DATA
+            return _Lost(code, _out_of_memory(self.memory))
+        log.error("a query worker ended with exit code %s", code)
+        return _Lost(code, KGError("the query stopped its worker process; it was not answered"))
+
+    def alive(self) -> bool:
+        """Whether the process still runs: its sentinel closes when it ends, whoever reaps it."""
+        return not wait([self.process.sentinel], timeout=0)
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -78,6 +136,22 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
+
+
+class _Lost(Exception):
+    """A worker died during a call; ``error`` is what the client is told."""
+
+    def __init__(self, exitcode: int | None, error: KGError) -> None:
+        super().__init__(str(error))
+        self.exitcode = exitcode
+        self.error = error
+
+
+def _out_of_memory(mib: int) -> QueryRefused:
+    return QueryRefused(
+        f"the query needed more memory than the {mib} MiB a query may use (the limit of this "
+        "service); narrow it down"
+    )
 
 
 class QueryPool:
@@ -103,18 +177,43 @@ class QueryPool:
         Raises :class:`~kg.errors.QueryTimeout` when the query (or the wait for a free worker)
         takes longer than ``timeout`` (default: the ``query_timeout`` setting).
         """
+        return self.answer(task, timeout).read()
+
+    def answer(self, task: Task, timeout: float | None = None) -> Answer:
+        """Like :meth:`run`, but the result as an open file to stream from (close it)."""
         limit = timeout or self.settings.query_timeout
         deadline = time.monotonic() + limit
-        worker = self._acquire(deadline, limit)
-        try:
-            answer = worker.call(task, deadline, limit)
-        except KGError:
-            self._replace(worker)
-            raise
-        self._idle.put(worker)
+        worker, answer = self._call(task, deadline, limit)
         if answer[0] == "ok":
-            return answer[1]
-        raise _ERRORS.get(answer[1], KGError)(answer[2])
+            self._idle.put(worker)
+            return answer[1] if isinstance(answer[1], Answer) else _inline(answer[1])
+        _, name, message, spent = answer
+        if spent:
+            self._replace(worker)
+        else:
+            self._idle.put(worker)
+        raise _ERRORS.get(name, KGError)(message)
+
+    def _call(self, task: Task, deadline: float, limit: float) -> tuple[_Worker, tuple]:
+        """The worker that took ``task`` and its answer. A worker found killed from outside
+        (SIGKILL: an operator, the kernel's OOM killer) costs one more try on a fresh one."""
+        for attempt in (1, 2):
+            worker = self._acquire(deadline, limit)
+            try:
+                return worker, worker.call(task, deadline, limit)
+            except _Lost as lost:
+                self._replace(worker)
+                if attempt == 2 or lost.exitcode != -signal.SIGKILL:
+                    raise lost.error from lost
+            except BaseException:
+                self._replace(worker)  # timed out or interrupted: never back into the pool
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def pids(self) -> set[int]:
+        """Process ids of the current workers (for monitoring and tests)."""
+        with self._lock:
+            return {w.process.pid for w in self._workers if w.process.pid is not None}
 
     def close(self) -> None:
         """Stop every worker (also run at interpreter exit)."""
@@ -125,12 +224,16 @@ class QueryPool:
 
     def _acquire(self, deadline: float, limit: float) -> _Worker:
         self._start()
-        try:
-            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise QueryTimeout(
-                f"all {self.size} query workers stayed busy for {limit:g} s; try again shortly"
-            ) from None
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout(
+                    f"all {self.size} query workers stayed busy for {limit:g} s; try again shortly"
+                ) from None
+            if worker.alive():
+                return worker
+            self._replace(worker)  # died while idle (killed from outside): start another
 
     def _start(self) -> None:
         with self._lock:
@@ -149,40 +252,128 @@ class QueryPool:
     def _replace(self, worker: _Worker) -> None:
         worker.stop()
         with self._lock:
+            if worker not in self._workers:
+                return  # closed meanwhile, or replaced already
             self._workers.discard(worker)
             self._add()
 
 
+def _inline(data: bytes) -> Answer:
+    return Answer(io.BytesIO(data), len(data))
+
+
 def _serve(conn: Connection, settings: Settings) -> None:
-    """The worker's loop: open the store, answer tasks until the pipe closes."""
+    """The worker's loop: limit itself, open the store, answer tasks until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
+    os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure aborts; no backtrace in the log
+    limit = settings.query_memory * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     from kg.store import open_store
 
     store = open_store(settings)
+    graphs = StoreGraphs(store, settings)
     while True:
         try:
             task: Task = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(store, task))
+        spent = _reply(conn, _answer(store, task, settings, graphs))
+        if spent:
+            return  # after a MemoryError the process is not trusted any more
 
 
-def _answer(store, task: Task) -> tuple:
+def _reply(conn: Connection, answer: tuple) -> bool:
+    """Send ``answer``; a spool file goes as its descriptor. True when the worker is spent."""
+    if answer[0] == "spool":
+        spool, size = answer[1], answer[2]
+        with spool:
+            if size <= INLINE:
+                spool.seek(0)
+                conn.send(("ok", spool.read()))
+            else:
+                spool.flush()  # the parent reads the file itself, not this process's buffer
+                conn.send(("file", size))
+                send_handle(conn, spool.fileno(), os.getppid())
+        return False
+    conn.send(answer)
+    return bool(answer[3])
+
+
+def _answer(store: Store, task: Task, settings: Settings, graphs: StoreGraphs) -> tuple:
+    """Run ``task``: ``("spool", file, size)`` or ``("error", class name, message, spent)``."""
     try:
-        data = store.serialize(
-            task.query,
-            task.kind,
-            task.fmt,
-            dataset=task.dataset,
-            bindings=task.bindings,
-            base_iri=task.base_iri,
-            max_rows=task.max_rows,
-        )
+        query, dataset = _checked(task, settings, graphs)
+        spool = tempfile.TemporaryFile(prefix="kg-answer-")  # noqa: SIM115 - _reply closes it
+        try:
+            out = CappedWriter(spool, task.max_bytes or settings.max_answer_bytes)
+            store.serialize_into(
+                out, query, task.kind, task.fmt, dataset=dataset, bindings=task.bindings,
+                base_iri=task.base_iri, max_rows=task.max_rows,
+            )  # fmt: skip
+        except BaseException:
+            spool.close()
+            raise
+        return ("spool", spool, out.size)
     except KGError as exc:
-        return ("error", type(exc).__name__, syntax_message(str(exc), task.query))
+        return ("error", type(exc).__name__, syntax_message(str(exc), query_text(task)), False)
     except (RuntimeError, ValueError, SyntaxError) as exc:  # engine errors that name the query
-        return ("error", "QueryError", syntax_message(str(exc), task.query))
-    return ("ok", data)
+        return ("error", "QueryError", syntax_message(str(exc), query_text(task)), False)
+    except MemoryError:
+        return ("error", "QueryRefused", str(_out_of_memory(settings.query_memory)), True)
+    except OSError as exc:  # the store's files, the spool: worth a retry, not a dead worker
+        log.warning("a query failed with an OS error: %s", exc)
+        return ("error", "StoreUnavailable", f"the store could not answer: {exc}", False)
+
+
+def query_text(task: Task) -> str:
+    """The text the engine read: canonical for guarded tasks (positions refer to it)."""
+    if not task.guarded:
+        return task.query
+    try:
+        return guard.canonical(task.query)
+    except QueryError:
+        return task.query
+
+
+def _checked(task: Task, settings: Settings, graphs: StoreGraphs) -> tuple[str, Dataset | None]:
+    """The query text and dataset to run: a guarded task is checked here, under the deadline."""
+    if not task.guarded:
+        return task.query, task.dataset
+    checked = guard.check(
+        task.query,
+        max_length=settings.max_query_length,
+        max_depth=settings.max_query_depth,
+        allowed_graph=graphs.allowed,
+        base_iri=task.base_iri,
+    )
+    if checked.kind is not task.kind:
+        raise QueryError(
+            f"the query is a {checked.kind.value} query, not {task.kind.value} as its words "
+            "suggested; write its form keyword plainly"
+        )
+    protocol = task.dataset or Dataset()
+    return checked.text, checked.dataset(protocol.default_graphs, protocol.named_graphs)
+
+
+class StoreGraphs:
+    """Which IRIs ``FROM`` may name: the project's graph namespace and the store's graphs
+    (looked up once per release)."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.prefix = settings.vocab.graph("")
+        self._cached: tuple[str, frozenset[str]] | None = None
+
+    def allowed(self, iri: str) -> bool:
+        return iri.startswith(self.prefix) or iri in self._names()
+
+    def _names(self) -> frozenset[str]:
+        release = self.store.release()
+        key = release.id if release else ""
+        if self._cached is None or self._cached[0] != key:
+            rows = self.store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+            self._cached = (key, frozenset(str(row["g"]) for row in rows if "g" in row))
+        return self._cached[1]
 
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)

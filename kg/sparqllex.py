@@ -31,8 +31,7 @@ def tokens(text: str) -> Iterator[Token]:
         if ch.isspace():
             i += 1
         elif ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
+            i = _line_end(text, i)
         elif ch in "\"'":
             end = _string_end(text, i)
             yield Token("string", text[i:end], i)
@@ -47,9 +46,12 @@ def tokens(text: str) -> Iterator[Token]:
                 yield Token("punct", text[i : i + size], i)
                 i += size
         elif ch in "?$" or ch == "@":
-            end = _word_end(text, i + 1)
+            end = _name_end(text, i + 1, "-" if ch == "@" else "")
             yield Token("var" if ch != "@" else "punct", text[i:end], i)
             i = max(end, i + 1)
+        elif ch == "." and not text[i + 1 : i + 2].isdigit():
+            yield Token("punct", ch, i)  # a dot glued to a keyword ends a triple: `.SERVICE`
+            i += 1
         elif _is_word_char(ch):
             end = _word_end(text, i)
             yield Token("word", text[i:end].rstrip("."), i)
@@ -58,6 +60,22 @@ def tokens(text: str) -> Iterator[Token]:
             size = 2 if text.startswith(">>", i) else 1
             yield Token("punct", text[i : i + size], i)
             i += size
+
+
+def _line_end(text: str, start: int) -> int:
+    """Index after the comment at ``start``: SPARQL ends a line at LF or at a lone CR."""
+    i = start
+    while i < len(text) and text[i] not in "\n\r":
+        i += 1
+    return i + 1
+
+
+def _name_end(text: str, start: int, extra: str) -> int:
+    """End of a variable name (letters, digits, ``_``: never a dot) or language tag."""
+    i = start
+    while i < len(text) and (text[i].isalnum() or text[i] == "_" or text[i] in extra):
+        i += 1
+    return i
 
 
 def _string_end(text: str, start: int) -> int:

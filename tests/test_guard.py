@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
 
 from kg.errors import QueryError, QueryRefused
-from kg.guard import check
+from kg.guard import check, decide, screen
 from kg.store import QueryKind
 
 STORE_GRAPH = "https://w3id.org/sckg/graph/ontology"
@@ -48,7 +49,6 @@ def test_accepted_queries_and_their_kind(query: str, kind: QueryKind) -> None:
         "select * { service silent <http://x/> {} }",
         "SELECT * { SERVICE?endpoint{ ?s ?p ?o } }",
         r"SELECT * { \u0053ERVICE <http://127.0.0.1:9/> { } }",
-        r'SELECT * { BIND("\u0022" AS ?x) SERVICE <http://x/> {} } # """',
     ],
 )
 def test_service_is_refused_anywhere(query: str) -> None:
@@ -127,3 +127,164 @@ def test_depth_within_the_limit_is_accepted() -> None:
 def test_not_a_query(query: str) -> None:
     with pytest.raises(QueryError):
         check(query)
+
+
+# -- issue 18/19: decided on the parse, not on words ----------------------------------------
+
+TARGET = "<http://127.0.0.1:9/>"
+
+
+def test_length_cap_boundary_is_exact() -> None:
+    query = "ASK {}"
+    exact = query + " " * (50 - len(query))
+    assert check(exact, max_length=50).kind is QueryKind.ASK
+    with pytest.raises(QueryRefused, match="51 characters; at most 50"):
+        check(exact + " ", max_length=50)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"SELECT * {{ BIND(1 AS ?x).SERVICE SILENT {TARGET} {{ }} }}",
+        f"SELECT * {{ ?s ?p ?x.SERVICE {TARGET} {{ }} }}",
+        f"SELECT * {{ ?s ?p 1.SERVICE {TARGET} {{ }} }}",
+        f"SELECT * {{ # a comment ended by a lone carriage return\rSERVICE {TARGET} {{ }}\n}}",
+        f"SELECT * {{ # crlf\r\nSERVICE {TARGET} {{ }} }}",
+    ],
+)
+def test_service_glued_to_a_dot_or_after_a_cr_comment_is_refused(query: str) -> None:
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        check(query, allowed_graph=allowed)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"SELECT * {{ FILTER(1<2) SERVICE {TARGET} {{ }} }}",
+        f"SELECT * {{ FILTER(?a<?b&&?b>?c) SERVICE {TARGET} {{ }} }}",
+        f"SELECT * {{ FILTER(1<2)SERVICE{TARGET}{{}} }}",
+    ],
+)
+def test_service_hidden_after_a_less_than_comparison_is_refused(query: str) -> None:
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        check(query, allowed_graph=allowed)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"SELECT * {{ SERVICE {TARGET} {{ }} }}",
+        f"SELECT * {{ {{ SELECT * {{ SERVICE {TARGET} {{ }} }} }} }}",
+        f"SELECT * {{ FILTER NOT EXISTS {{ SERVICE {TARGET} {{ }} }} }}",
+        "SELECT * { FILTER EXISTS { SERVICE SILENT ?e { } } }",
+        f"SELECT * {{ OPTIONAL {{ SERVICE {TARGET} {{ }} }} }}",
+        f"SELECT * {{ {{ }} UNION {{ SERVICE {TARGET} {{ }} }} }}",
+        f"SELECT * {{ ?s ?p ?o MINUS {{ SERVICE {TARGET} {{ ?s ?p ?o }} }} }}",
+        f"SELECT * {{ GRAPH ?g {{ ?s <p:a>/<p:b>* ?o SERVICE {TARGET} {{ }} }} }}",
+        f"SELECT (EXISTS {{ SERVICE {TARGET} {{ }} }} AS ?x) {{ }}",
+        f"ASK {{ SERVICE {TARGET} {{ }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE {TARGET} {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_the_parse_finds_service_in_every_position(query: str) -> None:
+    """:func:`decide` alone — no word screen — refuses SERVICE wherever the grammar allows it."""
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        decide(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT DATA { <a:b> <a:c> <a:d> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://127.0.0.1:9/x.ttl>",
+    ],
+)
+def test_the_parse_names_updates(query: str) -> None:
+    with pytest.raises(QueryRefused, match="read-only"):
+        decide(query)
+
+
+def test_the_parse_resolves_from_clauses_as_the_engine_does() -> None:
+    with pytest.raises(QueryRefused, match=re.escape("FROM <http://evil.example/g>")):
+        decide("PREFIX e: <http://evil.example/> SELECT * FROM e:g { }", allowed_graph=allowed)
+    with pytest.raises(QueryRefused, match=re.escape("FROM <http://localhost/g>")):
+        decide("SELECT * FROM NAMED <g> { }", allowed_graph=allowed, base_iri="http://localhost/")
+    checked = decide(f"SELECT * FROM <{STORE_GRAPH}> {{ }}", allowed_graph=allowed)
+    assert checked.default_graphs == (STORE_GRAPH,)
+
+
+def test_escapes_are_expanded_before_both_parsers_read_the_query() -> None:
+    """pyoxigraph expands escapes only inside strings, rdflib everywhere: the guard hands the
+    expanded text to both, so a string cannot end in one reading and not in the other."""
+    query = r'SELECT * { BIND("\u0022" AS ?x) SERVICE <http://x/> {} } # """ AS ?y) }'
+    checked = check(query)
+    assert checked.text.startswith('SELECT * { BIND(""" AS ?x) SERVICE')  # one long string
+    assert "\\u" not in checked.text
+    with pytest.raises(QueryRefused, match="another escape"):
+        check(r"SELECT * { \u005Cu0053ERVICE <http://x/> {} }")
+    with pytest.raises(QueryError, match="not a valid character"):
+        check(r'SELECT * { BIND("\uD800" AS ?x) }')
+
+
+def test_chains_of_more_than_max_terms_parts_are_refused() -> None:
+    def plus(terms: int) -> str:
+        return "SELECT (" + "+".join(["1"] * terms) + " AS ?x) { }"
+
+    with pytest.raises(QueryRefused, match="51 parts; at most 50"):
+        decide(plus(52), max_terms=50)  # the first term and 51 more
+    assert decide(plus(51), max_terms=50).kind is QueryKind.SELECT
+    minus = "SELECT * { " + "MINUS { } " * 51 + "}"
+    with pytest.raises(QueryRefused, match="parts"):
+        decide(minus, max_terms=50)
+    union = "SELECT * { " + " UNION ".join(["{ }"] * 51) + " }"
+    with pytest.raises(QueryRefused, match="parts"):
+        decide(union, max_terms=50)
+    values = "SELECT * { VALUES ?x { " + " ".join(["1"] * 60) + " } }"
+    assert decide(values, max_terms=50).kind is QueryKind.SELECT  # flat for the engine
+
+
+def test_a_flat_chain_of_9900_terms_is_refused_before_any_parser() -> None:
+    query = "SELECT (" + "+".join(["1"] * 9900) + " AS ?x) { }"
+    with pytest.raises(QueryRefused, match="operators"):
+        screen(query)
+
+
+def test_brackets_inside_something_that_looks_like_an_iri_cannot_nest_the_engine() -> None:
+    """``1<((…))&&?x>0``: the tokenizer sees an IRI, rdflib (and pyoxigraph) nested brackets."""
+    hidden = "SELECT * { FILTER(1<" + "(" * 300 + "1" + ")" * 300 + "&&?x>0) }"
+    assert screen(hidden).depth == 2  # the tokenizer is fooled...
+    with pytest.raises(QueryRefused, match="nested deeper"):
+        check(hidden)  # ...the parser is not
+    shallow = "SELECT * { FILTER(1<((1))&&?x>0) }"
+    assert check(shallow).kind is QueryKind.SELECT
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s <http://x/(((([[[> ?o }",
+        'SELECT * { ?s ?p "SERVICE <http://x/> {}" }',
+        "SELECT * { ?s ?p ?o } # SERVICE <http://x/> {}\n",
+        "PREFIX ex: <http://ex/> SELECT * { ?s ex:web.service ?o }",
+        "SELECT ?service { ?service ?p ?o . }",
+        "SELECT * { ?s ?p .5 }",
+    ],
+)
+def test_harmless_lookalikes_are_accepted(query: str) -> None:
+    assert check(query).kind is QueryKind.SELECT
+
+
+@pytest.mark.parametrize("segment", ["../..", ".", "%2E%2e"])
+def test_from_cannot_climb_out_of_the_graph_namespace(segment: str) -> None:
+    """Found by the fuzz test: the prefix check alone took ``graph/../../evil`` as a store
+    graph, which a server that normalises IRIs reads as ``https://w3id.org/evil``."""
+    with pytest.raises(QueryRefused, match="FROM"):
+        check(f"SELECT * FROM <{STORE_GRAPH[:-8]}{segment}/evil> {{ }}", allowed_graph=allowed)
+
+
+def test_a_cached_parse_does_not_cache_which_graphs_are_allowed() -> None:
+    query = f"SELECT * FROM <{STORE_GRAPH}> {{ }}"
+    assert decide(query, allowed_graph=allowed).default_graphs == (STORE_GRAPH,)
+    with pytest.raises(QueryRefused, match="FROM"):
+        decide(query)  # the same text, parsed once, and a store that holds no such graph

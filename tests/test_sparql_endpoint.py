@@ -109,7 +109,7 @@ def test_syntax_error_is_400_with_message_and_position(client) -> None:
     response = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p \n}"})
     assert response.status_code == 400
     detail = response.get_json()["detail"]
-    assert "syntax error at line 3, column" in detail and "^" in detail
+    assert "syntax error at line 2, column 3" in detail and "\n  ^" in detail
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 

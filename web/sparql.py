@@ -1,9 +1,11 @@
 """The SPARQL 1.1 Protocol endpoint ``/sparql``, read-only.
 
-Every query is checked by :mod:`kg.guard` before any engine sees it and runs in a worker
-process of :mod:`kg.sandbox` with a deadline and a row cap; the complete result is in hand
-before the status line is sent. Without a query, ``/sparql`` answers with the Service
-Description (RDF clients) or the query editor (browsers).
+Every query is screened by :func:`kg.guard.screen` here (length, nesting, words), then checked
+on its parse by :func:`kg.guard.check` and run in a worker process of :mod:`kg.sandbox`, with a
+deadline, a row cap, a byte cap and a memory limit; the complete result is in hand (a spool
+file the worker wrote) before the status line is sent, and is streamed from that file. Without
+a query, ``/sparql`` answers with the Service Description (RDF clients) or the query editor
+(browsers).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from rdflib import Graph
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.wsgi import wrap_file
 
 from kg import guard
 from kg.errors import QueryError, QueryRefused
@@ -22,8 +25,9 @@ from kg.rdf import is_valid_iri
 from kg.sandbox import QueryPool, Task
 from kg.service import service_description
 from kg.store import ResultFormat
+from kg.store.base import Dataset
 from web.conneg import Format, negotiate
-from web.context import app_settings, app_store
+from web.context import app_settings
 from web.named import catalogue, ui_lang
 
 bp = Blueprint("sparql", __name__)
@@ -185,52 +189,35 @@ def _graph_uris(values: MultiDict[str, str], name: str) -> tuple[str, ...]:
 
 
 def run_query(asked: ProtocolRequest) -> Response:
-    """Check, negotiate, run in a worker, answer: status decided with the result in hand."""
+    """Screen, negotiate, check and run in a worker, answer: status decided with the result
+    in hand, the body streamed from the worker's spool file."""
     assert asked.query is not None
     settings = app_settings()
-    checked = guard.check(
-        asked.query,
-        max_length=settings.max_query_length,
-        max_depth=settings.max_query_depth,
-        allowed_graph=graph_allowed,
+    screened = guard.screen(
+        asked.query, max_length=settings.max_query_length, max_depth=settings.max_query_depth
     )
-    offered = GRAPH if checked.kind.is_graph else TABULAR
+    offered = GRAPH if screened.kind.is_graph else TABULAR
     chosen = negotiate(request.headers.get("Accept"), _format_param(), list(offered))
     fmt = offered[chosen]
+    protocol = Dataset(asked.default_graphs, asked.named_graphs)
     task = Task(
-        checked.text,
-        checked.kind,
+        asked.query,
+        screened.kind,
         fmt,
-        dataset=checked.dataset(asked.default_graphs, asked.named_graphs),
+        dataset=protocol if asked.default_graphs or asked.named_graphs else None,
         base_iri=url_for("sparql.endpoint", _external=True),
         max_rows=settings.max_rows,
+        guarded=True,
     )
-    data = query_pool().run(task)
-    return Response(data, mimetype=fmt.media_type)
+    answer = query_pool().answer(task)
+    response = Response(wrap_file(request.environ, answer.file), mimetype=fmt.media_type)
+    response.content_length = answer.size
+    return response
 
 
 def _format_param() -> str | None:
     """The first ``format`` value (SPARQLWrapper sends a name, then a media type)."""
     return request.values.get("format") or None
-
-
-def graph_allowed(iri: str) -> bool:
-    """Whether ``FROM <iri>`` names a graph of this store (nothing is ever fetched)."""
-    if iri.startswith(app_settings().vocab.graph("")):
-        return True
-    return iri in _graph_names()
-
-
-def _graph_names() -> frozenset[str]:
-    store = app_store()
-    release = store.release()
-    key = release.id if release else ""
-    cached = current_app.extensions.get("kg.graph_names")
-    if cached is None or cached[0] != key:
-        rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        cached = (key, frozenset(str(row["g"]) for row in rows if "g" in row))
-        current_app.extensions["kg.graph_names"] = cached
-    return cached[1]
 
 
 def _description_or_editor() -> Response:

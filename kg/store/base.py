@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
+from kg.errors import QueryRefused
 from kg.rdf import Term, Triple
 
 if TYPE_CHECKING:
@@ -119,6 +120,39 @@ class Dataset:
     named_graphs: Sequence[str] = ()
 
 
+class CappedWriter:
+    """A binary writer that refuses to take more than ``limit`` bytes.
+
+    Answers are written through it into a spool file, so a result that would be too large is
+    refused (:class:`~kg.errors.QueryRefused`) before anything is sent to a client.
+
+    >>> import io
+    >>> out = CappedWriter(io.BytesIO(), 4)
+    >>> out.write(b"abcd"), out.size
+    (4, 4)
+    >>> out.write(b"e")
+    Traceback (most recent call last):
+    kg.errors.QueryRefused: the answer is larger than 4 bytes (the limit of this service); ...
+    """
+
+    def __init__(self, raw: BinaryIO, limit: int | None) -> None:
+        self.raw = raw
+        self.limit = limit
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        if self.limit is not None and self.size + len(data) > self.limit:
+            raise QueryRefused(
+                f"the answer is larger than {self.limit:,} bytes (the limit of this service); "
+                "narrow the query or page through it with LIMIT and OFFSET"
+            )
+        self.size += len(data)
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
 class Store(ABC):
     """What the rest of the knowledge graph needs from a triple store."""
 
@@ -151,6 +185,27 @@ class Store(ABC):
         (or triples) raises :class:`~kg.errors.QueryRefused` instead of being serialised, so
         the caller knows success or failure before it answers.
         """
+
+    def serialize_into(
+        self,
+        out: CappedWriter,
+        query: str,
+        kind: QueryKind,
+        fmt: ResultFormat,
+        *,
+        dataset: Dataset | None = None,
+        bindings: Bindings | None = None,
+        base_iri: str | None = None,
+        max_rows: int | None = None,
+    ) -> None:
+        """:meth:`serialize` into ``out``; a store that can stream its answer does so, and the
+        writer's cap stops a result that grows too large."""
+        out.write(
+            self.serialize(
+                query, kind, fmt, dataset=dataset, bindings=bindings, base_iri=base_iri,
+                max_rows=max_rows,
+            )
+        )  # fmt: skip
 
     @abstractmethod
     def publish(

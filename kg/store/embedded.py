@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -30,6 +32,7 @@ from kg.errors import PublishFailed, QueryError, StoreUnavailable
 from kg.rdf import Triple
 from kg.store.base import (
     Bindings,
+    CappedWriter,
     Dataset,
     QueryKind,
     Release,
@@ -40,7 +43,7 @@ from kg.store.base import (
 )
 from kg.store.oxigraph import RDF_FORMATS as _RDF_FORMATS
 from kg.store.oxigraph import RESULT_FORMATS as _RESULT_FORMATS
-from kg.store.oxigraph import capped as _capped
+from kg.store.oxigraph import counted as _counted
 from kg.store.oxigraph import from_ox as _from_ox
 from kg.store.oxigraph import load_release
 from kg.store.oxigraph import to_ox as _to_ox
@@ -140,22 +143,45 @@ class EmbeddedStore(Store):
         base_iri: str | None = None,
         max_rows: int | None = None,
     ) -> bytes:
+        out = io.BytesIO()
+        self.serialize_into(
+            CappedWriter(out, None), query, kind, fmt, dataset=dataset, bindings=bindings,
+            base_iri=base_iri, max_rows=max_rows,
+        )  # fmt: skip
+        return out.getvalue()
+
+    def serialize_into(
+        self,
+        out: CappedWriter,
+        query: str,
+        kind: QueryKind,
+        fmt: ResultFormat,
+        *,
+        dataset: Dataset | None = None,
+        bindings: Bindings | None = None,
+        base_iri: str | None = None,
+        max_rows: int | None = None,
+    ) -> None:
+        """Stream the answer into ``out``: triples and rows are counted as pyoxigraph yields
+        them, never held in a list, and ``out`` refuses the byte past its cap."""
         result = self._run(query, bindings, dataset, base_iri)
         if isinstance(result, ox.QueryBoolean) or not isinstance(result, ox.QuerySolutions):
             wanted = _RDF_FORMATS if isinstance(result, ox.QueryTriples) else _RESULT_FORMATS
             if fmt not in wanted:
                 raise QueryError(f"a {kind.value} result cannot be given as {fmt.media_type}")
         if isinstance(result, ox.QueryTriples):
-            triples = _capped(result, max_rows, "triples")
-            return ox.serialize(triples, format=_RDF_FORMATS[fmt]) or b""
-        if isinstance(result, ox.QueryBoolean) or max_rows is None:
-            return result.serialize(format=_RESULT_FORMATS[fmt])
-        variables = [v.value for v in result.variables]
-        data = _solutions_json(variables, _capped(result, max_rows, "rows"))
-        if fmt is ResultFormat.SPARQL_JSON:
-            return data
-        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=_RESULT_FORMATS[fmt])
+            triples = _counted(result, max_rows, "triples")
+            ox.serialize(triples, out, _RDF_FORMATS[fmt])
+        elif isinstance(result, ox.QueryBoolean) or max_rows is None:
+            result.serialize(out, _RESULT_FORMATS[fmt])
+        elif fmt is ResultFormat.SPARQL_JSON:
+            _write_solutions_json(out, result, max_rows)
+        else:  # counted as JSON first (a spool file), then turned into the asked format
+            with tempfile.TemporaryFile(prefix="kg-rows-") as spool:
+                _write_solutions_json(CappedWriter(spool, _spool_limit(out)), result, max_rows)
+                spool.seek(0)
+                parsed = ox.parse_query_results(spool, ox.QueryResultsFormat.JSON)
+                parsed.serialize(out, _RESULT_FORMATS[fmt])
 
     def release(self) -> Release | None:
         """The served release; its metadata (13 MB of file hashes at 100,000 use cases) is
@@ -310,18 +336,29 @@ def _substitutions(bindings: Bindings) -> dict:
     return {ox.Variable(name): _to_ox(term) for name, term in bindings.items()}
 
 
-def _solutions_json(variables: list[str], solutions: list[ox.QuerySolution]) -> bytes:
-    """SPARQL 1.1 JSON results for solutions already read (so they can be counted first)."""
-    bindings = []
-    for solution in solutions:
+def _write_solutions_json(out: CappedWriter, result: ox.QuerySolutions, max_rows: int) -> None:
+    """SPARQL 1.1 JSON results, written row by row as pyoxigraph yields them."""
+    variables = [v.value for v in result.variables]
+    out.write(
+        b'{"head":{"vars":'
+        + json.dumps(variables, separators=(",", ":")).encode()
+        + b'},"results":{"bindings":['
+    )
+    for number, solution in enumerate(_counted(result, max_rows, "rows")):
         row = {}
         for name in variables:
             value = solution[name]
             if value is not None:
                 row[name] = _term_json(value)
-        bindings.append(row)
-    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+        prefix = b"," if number else b""
+        out.write(prefix + json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode())
+    out.write(b"]}}")
+
+
+def _spool_limit(out: CappedWriter) -> int | None:
+    """The cap of the JSON spool behind a CSV, TSV or XML answer: JSON takes up to about four
+    times the bytes of CSV for the same rows, so this never refuses an answer that would fit."""
+    return None if out.limit is None else 4 * out.limit
 
 
 def _term_json(term) -> dict:

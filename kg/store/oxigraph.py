@@ -55,11 +55,23 @@ def capped(items: Iterator[T], limit: int | None, what: str) -> list[T]:
     """All of ``items``, or :class:`QueryRefused` when there are more than ``limit``."""
     taken = list(items if limit is None else itertools.islice(items, limit + 1))
     if limit is not None and len(taken) > limit:
-        raise QueryRefused(
-            f"the result has more than {limit} {what} (the limit of this service); "
-            "narrow the query or page through it with LIMIT and OFFSET"
-        )
+        raise _too_many(limit, what)
     return taken
+
+
+def counted(items: Iterator[T], limit: int | None, what: str) -> Iterator[T]:
+    """``items`` one by one, raising :class:`QueryRefused` at the one past ``limit``."""
+    for number, item in enumerate(items, start=1):
+        if limit is not None and number > limit:
+            raise _too_many(limit, what)
+        yield item
+
+
+def _too_many(limit: int, what: str) -> QueryRefused:
+    return QueryRefused(
+        f"the result has more than {limit} {what} (the limit of this service); "
+        "narrow the query or page through it with LIMIT and OFFSET"
+    )
 
 
 def load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> tuple[ox.Store, int]:

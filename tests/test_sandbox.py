@@ -1,0 +1,163 @@
+"""The query workers: deadlines, memory and byte limits, errors, and replacing spent workers.
+
+Each test starts its own pool (one worker unless it needs more), so none relies on what another
+test left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.config import Settings
+from kg.errors import KGError, QueryRefused, QueryTimeout, StoreUnavailable
+from kg.sandbox import INLINE, QueryPool, StoreGraphs, Task, _answer
+from kg.store import QueryKind, ResultFormat, Store, open_store
+
+JSON = ResultFormat.SPARQL_JSON
+#: Slow on any store, even an empty one: 100^4 rows to count.
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(100))} }}" for i in range(4))
+    + " }"
+)
+
+
+def doubled(times: int) -> str:
+    """A 700-byte query whose one row holds a string of 64 * 2**times characters."""
+    binds = "".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(times))
+    return f'SELECT (STRLEN(?x{times}) AS ?n) {{ BIND("{"a" * 64}" AS ?x0) {binds} }}'
+
+
+@pytest.fixture
+def pool_of(built_settings: Settings) -> Iterator:
+    pools: list[QueryPool] = []
+
+    def make(**changes) -> QueryPool:
+        pool = QueryPool(built_settings.replace(**changes), size=1)
+        pools.append(pool)
+        return pool
+
+    yield make
+    for pool in pools:
+        pool.close()
+
+
+def test_a_timed_out_worker_is_killed_and_never_reused(pool_of) -> None:
+    pool = pool_of()
+    assert pool.run(Task("ASK {}", QueryKind.ASK, JSON)) == b'{"head":{},"boolean":true}'
+    (before,) = pool.pids()
+    with pytest.raises(QueryTimeout, match="longer than 1 s"):
+        pool.run(Task(SLOW, QueryKind.SELECT, JSON), timeout=1.0)
+    (after,) = pool.pids()
+    assert after != before
+    with pytest.raises(ProcessLookupError):
+        os.kill(before, 0)  # killed and reaped, not left running the query
+    assert b'"boolean":true' in pool.run(Task("ASK {}", QueryKind.ASK, JSON))
+
+
+def test_a_worker_killed_while_idle_is_replaced(pool_of) -> None:
+    pool = pool_of()
+    pool.run(Task("ASK {}", QueryKind.ASK, JSON))
+    (before,) = pool.pids()
+    os.kill(before, signal.SIGKILL)
+    wait_until_dead(before)
+    assert b'"boolean":true' in pool.run(Task("ASK {}", QueryKind.ASK, JSON))
+    assert pool.pids() != {before}
+
+
+def wait_until_dead(pid: int) -> None:
+    """Until the kernel has ended ``pid`` (a zombie or gone); a generous 30 s at most."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} did not end")
+
+
+def test_a_query_past_the_memory_limit_is_refused_and_its_worker_replaced(pool_of) -> None:
+    pool = pool_of(query_memory=400)
+    pool.run(Task("ASK {}", QueryKind.ASK, JSON))
+    (before,) = pool.pids()
+    assert len(doubled(24)) < 1000  # 1 GiB from a query of under a kilobyte
+    with pytest.raises(QueryRefused, match="more memory than the 400 MiB"):
+        pool.run(Task(doubled(24), QueryKind.SELECT, JSON, guarded=True))
+    assert pool.pids() != {before}
+    small = pool.run(Task(doubled(10), QueryKind.SELECT, JSON, guarded=True))
+    assert b'"65536"' in small
+
+
+def test_the_byte_cap_is_exact_and_decided_before_any_answer(pool_of) -> None:
+    pool = pool_of()
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 2000"
+    full = pool.run(Task(query, QueryKind.SELECT, JSON, max_rows=5000))
+    assert len(full) > INLINE  # travels as the spool file's descriptor
+    task = Task(query, QueryKind.SELECT, JSON, max_rows=5000, max_bytes=len(full))
+    assert pool.run(task) == full
+    too_small = Task(query, QueryKind.SELECT, JSON, max_rows=5000, max_bytes=len(full) - 1)
+    with pytest.raises(QueryRefused, match=f"larger than {len(full) - 1:,} bytes"):
+        pool.run(too_small)
+    assert pool.run(task) == full  # the worker carries on
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [ResultFormat.SPARQL_XML, ResultFormat.CSV, ResultFormat.TSV, ResultFormat.SPARQL_JSON],
+)
+def test_streamed_answers_equal_the_stores_own(pool_of, store: Store, fmt: ResultFormat) -> None:
+    pool = pool_of()
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1500"
+    answer = pool.answer(Task(query, QueryKind.SELECT, fmt, max_rows=5000))
+    assert answer.size > INLINE
+    assert answer.read() == store.serialize(query, QueryKind.SELECT, fmt, max_rows=5000)
+
+
+def test_a_huge_answer_within_the_row_cap_is_refused_by_bytes(pool_of) -> None:
+    pool = pool_of(max_answer_bytes=1_000_000)
+    rows = "VALUES ?i { " + " ".join(str(i) for i in range(40)) + " }"
+    query = (
+        doubled(16)
+        .replace("{ BIND(", "{ " + rows + " BIND(", 1)
+        .replace("SELECT (STRLEN(?x16) AS ?n)", "SELECT ?x16")
+    )
+    with pytest.raises(QueryRefused, match="larger than 1,000,000 bytes"):
+        pool.run(Task(query, QueryKind.SELECT, JSON, max_rows=50, guarded=True))
+
+
+class FailingStore:
+    """A store whose disk fails (or whose worker runs out of memory) while answering."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def serialize_into(self, *_args, **_kwargs) -> None:
+        raise self.error
+
+
+def test_os_and_memory_errors_become_answers(built_settings: Settings) -> None:
+    graphs = StoreGraphs(open_store(built_settings), built_settings)
+    task = Task("ASK {}", QueryKind.ASK, JSON)
+    answer = _answer(FailingStore(OSError(5, "Input/output error")), task, built_settings, graphs)
+    assert answer[:2] == ("error", StoreUnavailable.__name__) and answer[3] is False
+    assert "Input/output error" in answer[2]
+    answer = _answer(FailingStore(MemoryError()), task, built_settings, graphs)
+    assert answer[:2] == ("error", QueryRefused.__name__) and answer[3] is True  # spent
+
+
+def test_a_guarded_task_is_checked_in_the_worker(pool_of) -> None:
+    pool = pool_of()
+    service = "SELECT * { BIND(1 AS ?x).SERVICE SILENT <http://127.0.0.1:9/> { } }"
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        pool.run(Task(service, QueryKind.SELECT, JSON, guarded=True))
+    with pytest.raises(KGError, match="is a ASK query, not SELECT"):
+        pool.run(Task("ASK { }", QueryKind.SELECT, JSON, guarded=True))
