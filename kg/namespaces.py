@@ -51,6 +51,15 @@ STANDARD_PREFIXES: dict[str, str] = {
     "geo": GEO,
 }
 
+#: The prefixes the SPARQL editor declares (see :attr:`Vocabulary.editor_prefixes`).
+EDITOR_PREFIXES = frozenset(
+    {
+        *("rdf", "rdfs", "owl", "xsd", "skos", "dcat", "dcterms", "prov", "org", "adms"),
+        *("foaf", "sh", "void", "sckg", "sckgsh", "usecase", "pattern", "sector", "dataset"),
+        *("place", "organisation", "standard"),
+    }
+)
+
 #: Prefixes of the project's entity IRIs ({base}{kind}/…), by prefix. Never a standard prefix.
 ENTITY_PREFIXES: dict[str, str] = {
     "usecase": "usecase",
@@ -101,6 +110,12 @@ class Vocabulary:
         own = {"sckg": self.ns, "sckgsh": self.shapes}
         own.update({prefix: self.entity(kind, "") for prefix, kind in ENTITY_PREFIXES.items()})
         return {**STANDARD_PREFIXES, **own}
+
+    @property
+    def editor_prefixes(self) -> dict[str, str]:
+        """The prefixes the SPARQL editor declares above a new query: those of
+        :attr:`prefixes` most queries use, few enough that the query stays in view."""
+        return {p: ns for p, ns in self.prefixes.items() if p in EDITOR_PREFIXES}
 
     def rebase(self, text: str) -> str:
         """Replace the default base in an IRI or a text by this vocabulary's base."""

@@ -331,7 +331,9 @@ def test_role_codes_that_are_also_field_names_stay_roles() -> None:
 
 
 def _prologue(vocab: Vocabulary) -> str:
-    """The prefixes the SPARQL editor declares (web/sparql.py hands it vocab.prefixes)."""
+    """The prefixes the SPARQL editor declares (web/sparql.py hands it editor_prefixes),
+    and the other project prefixes the Turtle twins use."""
+    assert vocab.editor_prefixes["org"] == "http://www.w3.org/ns/org#"
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in vocab.prefixes.items())
 
 

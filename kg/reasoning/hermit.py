@@ -158,7 +158,7 @@ def _entailed(world: Any, axioms: Axioms) -> set[Triple]:
     """
     found: set[Triple] = set()
     kinds = {p for pair in axioms.inverses for p in pair}
-    kinds |= {p for p, _ in axioms.chains} | set(axioms.symmetric) | set(axioms.transitive)
+    kinds |= {p for p, _ in axioms.chains} | set(axioms.symmetric)
     for name in sorted(kinds):
         prop = world[name]
         if prop is None:
