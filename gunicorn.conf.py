@@ -5,8 +5,9 @@ started in the project folder (no ``-c`` needed), the same place ``kg`` commands
 names the application too, so ``gunicorn``, ``gunicorn -c gunicorn.conf.py`` and
 ``gunicorn web.wsgi:app`` start the same site. Every
 value comes from the ``KG_*`` settings (README.md): ``KG_HOST``/``KG_PORT`` for the address,
-``KG_WEB_WORKERS`` for the worker processes; gunicorn's own flags and ``GUNICORN_CMD_ARGS`` still
-win. Request logs are JSON Lines on stdout, other messages JSON Lines on stderr (web/logs.py).
+``KG_WEB_WORKERS`` for the worker processes and ``KG_WEB_THREADS`` for the threads of each;
+gunicorn's own flags and ``GUNICORN_CMD_ARGS`` still win. Request logs are JSON Lines on stdout,
+other messages JSON Lines on stderr (web/logs.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ _settings = _load_settings()
 wsgi_app = "web.wsgi:app"
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.web_workers
-worker_class = "sync"
+# Threaded workers: a request waiting for a query (up to KG_QUERY_TIMEOUT) or for a slow client
+# holds one thread, not a whole process, so pages are served while every query worker is busy.
+# With sync workers two slow queries (one per worker) stopped the site for their whole deadline.
+# gthread waits for a new connection's first bytes in its poller, not in a thread, and gives a
+# thread at most 5 s to wait for data before handing the connection back; headers trickled in
+# byte by byte (slowloris) still hold a thread, hence many threads and, in production, a
+# buffering reverse proxy (docs/deployment.md).
+worker_class = "gthread"
+threads = _settings.web_threads
 # A worker that is silent for longer than the longest store call plus a query's deadline is
 # stuck; gunicorn replaces it. A page never waits longer than that for its store.
 timeout = int(_settings.store_timeout + _settings.query_timeout + 10)

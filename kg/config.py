@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kg.errors import ConfigurationError
 from kg.namespaces import DEFAULT_BASE, Vocabulary
@@ -37,6 +38,11 @@ class Settings:
         "or an http(s):// URL of a SPARQL 1.1 server.",
     )
     base_iri: str = _setting(DEFAULT_BASE, "Base of every IRI the graph mints.")
+    public_url: str = _setting(
+        "",
+        "Public address of the web site (empty: `http://KG_HOST:KG_PORT/`); every absolute "
+        "URL the site sends is built from it, never from the request's Host header.",
+    )
     lang: str = _setting("en", "Language of command-line messages: de or en.")
     query_timeout: float = _setting(10.0, "Seconds a query may run before it is stopped.")
     max_rows: int = _setting(10_000, "Most result rows (or triples) a query may return.")
@@ -73,6 +79,11 @@ class Settings:
     keep_releases: int = _setting(2, "Published releases kept on disk (embedded store).")
     web_workers: int = _setting(
         2, "Web worker processes gunicorn starts (gunicorn.conf.py; `kg serve` runs one)."
+    )
+    web_threads: int = _setting(
+        16,
+        "Threads per web worker process (gunicorn `gthread`): requests one process serves at "
+        "once, so pages answer while slow queries or slow clients hold some threads.",
     )
     publisher_name: str = _setting(
         "Smart-City Use-Case Knowledge Graph",
@@ -120,6 +131,15 @@ class Settings:
     @property
     def vocab(self) -> Vocabulary:
         return Vocabulary(self.base_iri)
+
+    @property
+    def site_url(self) -> str:
+        """The public address of the site, ending in ``/`` (:attr:`public_url` or the address
+        ``kg serve`` listens on)."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        host = f"[{host}]" if ":" in host else host
+        url = self.public_url or f"http://{host}:{self.port}/"
+        return url if url.endswith("/") else url + "/"
 
     @property
     def ontology_dir(self) -> Path:
@@ -213,12 +233,18 @@ def _checked(settings: Settings) -> Settings:
         "store_timeout",
         "store_publish_timeout",
         "web_workers",
+        "web_threads",
         "max_file_bytes",
         "max_file_nodes",
         "max_literal_length",
     ):
         if getattr(settings, name) <= 0:
             raise ConfigurationError(f"{env_name(name)} must be positive")
+    if settings.public_url and not _is_site_url(settings.public_url):
+        raise ConfigurationError(
+            f"KG_PUBLIC_URL must be an http(s) URL of a host's root (no path, query or fragment), "
+            f"not {settings.public_url!r}"
+        )
     if settings.store_retries < 0:
         raise ConfigurationError("KG_STORE_RETRIES must not be negative")
     if settings.store_publish not in {"update", "put"}:
@@ -226,3 +252,19 @@ def _checked(settings: Settings) -> Settings:
             f"KG_STORE_PUBLISH must be update or put, not {settings.store_publish!r}"
         )
     return settings
+
+
+def _is_site_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+        and not parts.username
+        and all(c.isprintable() and not c.isspace() for c in url)
+    )

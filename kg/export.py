@@ -20,6 +20,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from kg.bridge import graph_of
 from kg.config import Settings
 from kg.errors import StoreUnavailable
 from kg.namespaces import VOID
@@ -151,34 +152,63 @@ def _prune(root: Path, keep: int, current: str) -> None:
 def void_description(
     settings: Settings, store: Store, endpoint: str, dump_urls: dict[str, str]
 ) -> Graph:
-    """The VoID description of the served dataset.
+    """The VoID description of the served dataset ``{base}``.
 
-    ``endpoint`` is the SPARQL endpoint's URL and ``dump_urls`` maps a dump's media type to
-    its URL (both depend on the host the site runs on).
+    The build computed it into the graph ``{base}graph/void`` (``kg/rules/70-void.ru``): the
+    same triples a SPARQL client finds in the store. This adds only where to get the data and
+    which release it is: ``endpoint`` is the SPARQL endpoint's URL and ``dump_urls`` maps a
+    dump's media type to its URL (both under the site's public URL). A release built before
+    the description existed is counted here, once (the caller keeps the result per release).
     """
     vocab = settings.vocab
     release = served_release(store)
-    g = Graph()
+    g = _plain_strings(graph_of(store.construct(_STORED.format(graph=vocab.graph("void")))))
+    dataset = URIRef(vocab.base)
+    if (dataset, VOIDNS.triples, None) not in g:
+        _describe_live(g, dataset, store, vocab.base, vocab.ns)
     g.bind("void", VOIDNS)
     g.bind("dcterms", DCTERMS)
-    dataset = URIRef(vocab.base)
+    g.add((dataset, DCTERMS.modified, Literal(release.created, datatype=XSD.dateTime)))
+    g.add((dataset, DCTERMS.identifier, Literal(release.id)))
+    g.add((dataset, VOIDNS.sparqlEndpoint, URIRef(endpoint)))
+    for media_type, url in dump_urls.items():
+        g.add((dataset, VOIDNS.dataDump, URIRef(url)))
+        g.add((URIRef(url), DCTERMS["format"], Literal(media_type)))
+    _add_figures(g, dataset, store, vocab)
+    return g
+
+
+def _add_figures(g: Graph, dataset: URIRef, store: Store, vocab) -> None:
+    """The derived figures of docs/model.md ("One definition each"), the same as ``kg stats``
+    and the home page show: patterns apart, flows and shared datasets between real use cases."""
+    from kg.stats import VOID_FIGURES, figures
+
+    found = figures(store, vocab)
+    for prop, name in VOID_FIGURES.items():
+        g.add((dataset, URIRef(vocab.term(prop)), _integer(found.get(name, 0))))
+
+
+def _plain_strings(graph: Graph) -> Graph:
+    """``"x"^^xsd:string`` written as ``"x"``, the same literal in RDF 1.1 (and in Turtle)."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        out.add((s, p, o))
+    return out
+
+
+_STORED = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+
+def _describe_live(g: Graph, dataset: URIRef, store: Store, base: str, ns: str) -> None:
+    """What ``kg/rules/70-void.ru`` writes, counted now (a release built without it)."""
     g.add((dataset, RDF.type, VOIDNS.Dataset))
     g.add((dataset, DCTERMS.title, Literal("Smart-City Use-Case Knowledge Graph", lang="en")))
     g.add((dataset, DCTERMS.title, Literal("Wissensgraph Smart-City-Anwendungsfälle", lang="de")))
     g.add((dataset, DCTERMS.license, URIRef(LICENSE)))
-    g.add((dataset, DCTERMS.modified, Literal(release.created, datatype=XSD.dateTime)))
-    g.add((dataset, DCTERMS.identifier, Literal(release.id)))
-    g.add((dataset, VOIDNS.uriSpace, Literal(vocab.base)))
-    g.add((dataset, VOIDNS.sparqlEndpoint, URIRef(endpoint)))
-    g.add((dataset, VOIDNS.vocabulary, URIRef(vocab.ns)))
-    for media_type, url in dump_urls.items():
-        g.add((dataset, VOIDNS.dataDump, URIRef(url)))
-        g.add((URIRef(url), DCTERMS["format"], Literal(media_type)))
-    _add_counts(g, dataset, store)
-    return g
-
-
-def _add_counts(g: Graph, dataset: URIRef, store: Store) -> None:
+    g.add((dataset, VOIDNS.uriSpace, Literal(base)))
+    g.add((dataset, VOIDNS.vocabulary, URIRef(ns)))
     figures = store.select(_FIGURES)[0]
     for name in ("triples", "distinctSubjects", "distinctObjects"):
         g.add((dataset, VOIDNS[name], _integer(figures.get(name))))

@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Service Description of the endpoint, as an rdflib graph.
 
-The web layer passes the endpoint's absolute URL (it depends on the host the site runs on);
+The web layer passes the endpoint's absolute URL (under the site's configured public URL);
 this module knows what the service supports: SPARQL 1.1 Query (no Update, no federation), the
 result formats, and the default dataset — the union of all named graphs.
 """
@@ -30,7 +30,11 @@ FORMAT_IRIS = {
 
 
 def service_description(endpoint: str, vocab: Vocabulary, void_url: str) -> Graph:
-    """The ``sd:Service`` at ``endpoint``; ``void_url`` is the dataset's VoID description."""
+    """The ``sd:Service`` at ``endpoint``.
+
+    Its default dataset is the dataset ``{base}`` itself, the IRI the VoID description (in the
+    store, and at ``void_url``) describes; ``rdfs:seeAlso`` points to that description.
+    """
     g = Graph()
     g.bind("sd", SDNS)
     g.bind("void", VOIDNS)
@@ -43,7 +47,7 @@ def service_description(endpoint: str, vocab: Vocabulary, void_url: str) -> Grap
         g.add((service, SDNS.resultFormat, URIRef(iri)))
     g.add((service, RDFS.label, Literal(_LABEL, lang="en")))
     g.add((service, RDFS.comment, Literal(_NOTE, lang="en")))
-    dataset = URIRef(void_url)
+    dataset = URIRef(vocab.base)
     default = BNode()
     g.add((service, SDNS.defaultDataset, dataset))
     g.add((dataset, RDF.type, SDNS.Dataset))
@@ -52,6 +56,7 @@ def service_description(endpoint: str, vocab: Vocabulary, void_url: str) -> Grap
     g.add((default, RDF.type, SDNS.Graph))
     g.add((default, DCTERMS.description, Literal(_UNION, lang="en")))
     g.add((dataset, VOIDNS.uriSpace, Literal(vocab.base)))
+    g.add((dataset, RDFS.seeAlso, URIRef(void_url)))
     return g
 
 

@@ -1,12 +1,15 @@
 """Figures of the published graph: what `kg stats` prints and the home page shows.
 
-The figures about the data are computed once per release by ``kg/rules/60-aggregates.ru`` (VoID
-class partitions and the derived counts of the dataset ``{base}`` in the graph
-``{base}graph/aggregates``) and read back with one query; counted live they cost seconds at
-100,000 use cases. A release built without them is counted live, with the same definitions
-(docs/model.md): real use cases and patterns apart, flows only between two different real use
-cases, a flow cross-sector when its consumer serves a sector its producer does not, a dataset
-shared when two different real use cases use or produce it.
+The figures about the data are computed once per release by the build: the VoID class
+partitions of the dataset ``{base}`` in the graph ``{base}graph/void`` (``kg/rules/70-void.ru``,
+the description ``/.well-known/void`` serves) and the derived counts in
+``{base}graph/aggregates`` (``kg/rules/60-aggregates.ru``), read back with one query; counted
+live they cost seconds at 100,000 use cases. A release built without them is counted live.
+
+The derived figures follow the definitions of docs/model.md: real use cases and patterns
+apart, flows only between two different real use cases, a flow cross-sector when its consumer
+serves a sector its producer does not, a dataset shared when two different real use cases use
+or produce it.
 """
 
 from __future__ import annotations
@@ -98,10 +101,9 @@ LABELS = {
 
 _PRECOMPUTED = """
 SELECT ?c ?n ?p ?v WHERE {{
-  GRAPH <{graph}> {{
-    {{ <{base}> <{void}classPartition> ?part . ?part <{void}class> ?c ; <{void}entities> ?n }}
-    UNION {{ <{base}> ?p ?v FILTER(isLiteral(?v)) }}
-  }}
+  {{ GRAPH <{void_graph}> {{
+      <{base}> <{void}classPartition> ?part . ?part <{void}class> ?c ; <{void}entities> ?n }} }}
+  UNION {{ GRAPH <{graph}> {{ <{base}> ?p ?v FILTER(isLiteral(?v)) }} }}
 }}"""
 
 #: Figure of each class partition (places are the five kinds of place; data services include
@@ -130,6 +132,8 @@ _PROPERTY_FIGURES = {
     "assessedDataFlowCount": "assessedflows",
     "sharedDatasetTotal": "shareddatasets",
 }
+#: The derived figures VoID states as properties of the dataset (sckg: property → figure).
+VOID_FIGURES = {**_PROPERTY_FIGURES, "patternCount": "patterns"}
 #: The figures about the data (the others, triples and graphs, describe the store).
 DATA_FIGURES = tuple(name for name in LABELS if name not in ("triples", "graphs"))
 
@@ -160,7 +164,9 @@ def _count(store: Store, vocab: Vocabulary, queries: tuple[str, ...]) -> dict[st
 
 def _precomputed(store: Store, vocab: Vocabulary) -> dict[str, int] | None:
     """The figures the build wrote into ``{base}graph/aggregates``, or None without them."""
-    query = _PRECOMPUTED.format(graph=vocab.graph("aggregates"), base=vocab.base, void=VOID)
+    query = _PRECOMPUTED.format(
+        graph=vocab.graph("aggregates"), void_graph=vocab.graph("void"), base=vocab.base, void=VOID
+    )
     classes = {(c if ":" in c else vocab.term(c)): name for c, name in _CLASS_FIGURES.items()}
     properties = {vocab.term(p): name for p, name in _PROPERTY_FIGURES.items()}
     found: dict[str, int] = {}
@@ -170,4 +176,7 @@ def _precomputed(store: Store, vocab: Vocabulary) -> dict[str, int] | None:
             found[name] = found.get(name, 0) + int(row["n"].value)
         elif "p" in row and row["p"].value in properties:
             found[properties[row["p"].value]] = int(row["v"].value)
-    return found or None
+    has_classes = bool(set(classes.values()) & set(found))
+    if not has_classes or not set(properties.values()) <= set(found):
+        return None  # built before the VoID description or the aggregates: count live
+    return found

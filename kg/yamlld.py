@@ -56,7 +56,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 CONTEXT_FILE = "context.jsonld"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE = re.compile(r"^[A-Za-z0-9]+$")
+#: Codes of external tables: letters and digits, joined by ``_ - . / +`` (EU authority codes
+#: such as ``UPDATE_CONT`` or ``RDF_TURTLE``, media types such as ``text/csv``); never ``..``.
+CODE = re.compile(r"^[A-Za-z0-9]+(?:[-_./+][A-Za-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
 #: An identifier relative to the base, as ``transferFrom`` takes it: ``usecase/slug``.
 KIND_SLUG = re.compile(r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")

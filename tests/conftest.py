@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import OxigraphServer, serve_app
+from servers import OxigraphServer, free_port, serve_app
 
 from kg import config
 from kg.build import build
@@ -118,9 +118,15 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def live_server(app) -> Iterator[str]:
-    """The app served over HTTP on a free loopback port; yields its base URL."""
-    with serve_app(app) as url:
+def live_server(built_settings: Settings, store: Store) -> Iterator[str]:
+    """The site served over HTTP on a free loopback port; yields its base URL, which is also the
+    site's public URL (``KG_PUBLIC_URL``: the absolute URLs it sends point to it)."""
+    from web import create_app
+
+    port = free_port()
+    settings = built_settings.replace(public_url=f"http://127.0.0.1:{port}/")
+    app = create_app({"TESTING": True}, settings=settings, store=store)
+    with serve_app(app, port=port) as url:
         yield url
 
 

@@ -94,11 +94,12 @@ class OxigraphServer:
 
 
 @contextlib.contextmanager
-def serve_app(app) -> Iterator[str]:
-    """Serve a WSGI app over HTTP on a free loopback port; yields its base URL."""
+def serve_app(app, port: int = 0) -> Iterator[str]:
+    """Serve a WSGI app over HTTP on a loopback port (a free one by default); yields its base
+    URL."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -251,6 +251,24 @@ def test_an_unknown_format_is_a_violation_naming_file_line_and_field(
     assert ("Unbekannter Dateityp" if lang == "de" else "Unknown file type") in out
 
 
+def test_codes_with_underscores_and_media_types_are_accepted(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fields = (
+        COMPLETE.replace("accrualPeriodicity: CONT", "accrualPeriodicity: UPDATE_CONT")
+        .replace("accessRights: PUBLIC", "accessRights: NON_PUBLIC")
+        .replace("format: JSON", "format: RDF_TURTLE\n        mediaType: text/turtle")
+    )
+    add_fields(project_copy, "hamburg-traffic-light-states", fields)
+    code = main(["--project", str(project_copy), "validate"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    broken = fields.replace("text/turtle", "text/../turtle")
+    add_fields(project_copy, "hamburg-bus-priority-requests", broken)
+    assert main(["--project", str(project_copy), "validate"]) == 1
+    assert "text/../turtle" in capsys.readouterr().out
+
+
 def test_missing_catalogue_fields_are_warnings_with_the_fix(
     project_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -41,6 +41,8 @@ ACCEPT_TABLE = [
     # equal q-values: the server's order decides (HTML, Turtle, JSON-LD, N-Triples, RDF/XML)
     ("LDSpider", "application/rdf+xml, text/rdf+n3, text/turtle, application/n-triples", "ttl"),
     ("jsonld.js", "application/ld+json, application/json;q=0.5", "jsonld"),
+    ("plain JSON client (fetch, requests)", "application/json", "jsonld"),
+    ("JSON, else anything", "application/json, */*;q=0.1", "jsonld"),
     ("N-Triples only", "application/n-triples", "nt"),
     ("Turtle preferred by q", "application/rdf+xml;q=0.5, text/turtle", "ttl"),
     ("wildcard text", "text/*", "html"),

@@ -78,6 +78,9 @@ WAYS = (
         "flask",
         lambda clone: clone,
         lambda c, p: [str(BIN / "flask"), "--app", "web", "run", "--port", str(p)],
+        # flask's --port is the server's; KG_PORT tells the site its own address (the absolute
+        # URLs it sends, e.g. in /downloads.json, come from the settings, never from Host).
+        lambda port: {"KG_PORT": str(port)},
     ),
 )
 

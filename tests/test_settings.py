@@ -21,7 +21,18 @@ def test_defaults_then_environment_then_overrides() -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("KG_LANG", "fr"), ("KG_MAX_ROWS", "many"), ("KG_BASE_IRI", "urn:x:"), ("KG_MAX_ROWS", "0")],
+    [
+        ("KG_LANG", "fr"),
+        ("KG_MAX_ROWS", "many"),
+        ("KG_BASE_IRI", "urn:x:"),
+        ("KG_MAX_ROWS", "0"),
+        ("KG_WEB_THREADS", "0"),
+        ("KG_PUBLIC_URL", "ftp://kg.example.org/"),
+        ("KG_PUBLIC_URL", "https://kg.example.org/sub/"),
+        ("KG_PUBLIC_URL", "https://kg.example.org/?q=1"),
+        ("KG_PUBLIC_URL", "https://user@kg.example.org/"),
+        ("KG_PUBLIC_URL", "https://kg.example.org\n/"),
+    ],
 )
 def test_bad_settings_are_refused(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError):

@@ -164,13 +164,13 @@ def test_dataset_from_protocol_and_from_clause(client, built_settings: Settings)
     assert [row["g"]["value"] for row in rows] == [ontology]
 
 
-def test_relative_iris_resolve_against_the_endpoint(client) -> None:
+def test_relative_iris_resolve_against_the_endpoint(client, built_settings) -> None:
     response = client.get(
         "/sparql",
         query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
         headers={"Accept": "application/n-triples"},
     )
-    assert response.get_data(as_text=True).startswith("<http://localhost/s>")
+    assert response.get_data(as_text=True).startswith(f"<{built_settings.site_url}s>")
 
 
 DESCRIPTION_FORMATS = [
@@ -181,14 +181,16 @@ DESCRIPTION_FORMATS = [
 ]
 
 
-def test_without_query_rdf_clients_get_the_service_description(client) -> None:
+def test_without_query_rdf_clients_get_the_service_description(client, built_settings) -> None:
     for accept, fmt in DESCRIPTION_FORMATS:
         response = client.get("/sparql", headers={"Accept": accept} if accept else {})
         assert response.status_code == 200
         graph = Graph().parse(data=response.get_data(), format=fmt)
         result = graph.query(
             """PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
-            ASK { ?s a sd:Service ; sd:endpoint <http://localhost/sparql> ;
+            ASK { ?s a sd:Service ; sd:endpoint <"""
+            + built_settings.site_url
+            + """sparql> ;
                     sd:supportedLanguage sd:SPARQL11Query ; sd:defaultDataset ?d ;
                     sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_CSV> }"""
         )

@@ -11,6 +11,21 @@ from kg.config import Settings
 from kg.store import Store, open_store
 
 
+class Site(Flask):
+    """Flask, with the path of a failed request escaped in the log (it is the visitor's text:
+    a line break in it must not start a forged log line)."""
+
+    def log_exception(self, exc_info) -> None:  # type: ignore[no-untyped-def]
+        from flask import request
+
+        from web.logs import printable
+
+        self.logger.error(
+            "Exception on %s [%s]", printable(request.path), printable(request.method),
+            exc_info=exc_info,
+        )  # fmt: skip
+
+
 def create_app(
     test_config: dict[str, Any] | None = None,
     *,
@@ -18,7 +33,7 @@ def create_app(
     store: Store | None = None,
 ) -> Flask:
     """Create the Flask app; ``settings`` and ``store`` are passed in, never module globals."""
-    app = Flask(__name__)
+    app = Site(__name__)
     settings = settings or config.load()
     app.config.from_mapping(MAX_CONTENT_LENGTH=settings.max_body, JSON_SORT_KEYS=False)
     if test_config:
@@ -26,8 +41,11 @@ def create_app(
     app.extensions["kg.settings"] = settings
     app.extensions["kg.store"] = store or open_store(settings)
 
-    from web import catalogue, downloads, errors, health, i18n, named, pages, sparql
+    from web import catalogue, downloads, errors, headers, health, i18n, named, pages, sparql
+    from web.publicurl import PublicURL
 
+    app.wsgi_app = PublicURL(app.wsgi_app, settings.site_url)  # type: ignore[method-assign]
+    headers.register(app)
     i18n.init(app)
     pages.register(app)
     errors.register(app)

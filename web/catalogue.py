@@ -22,12 +22,11 @@ from kg.catalogue import (
 )
 from kg.describe import serialize
 from kg.errors import NotFound
-from web import downloads, view
+from web import downloads
 from web.context import app_release, app_settings, app_store
 from web.entities import BY_EXTENSION, FORMATS, HTML, see_other, with_links
 
 bp = Blueprint("catalogue", __name__)
-bp.after_request(view.security_headers)
 
 #: Prefixes of the catalogue's serialisations, beyond the project's own.
 PREFIXES = {
@@ -110,10 +109,7 @@ def _page_links(response: Response, extension: str, page: int, pages: int) -> No
 
 def site_url(settings) -> str:
     """The public address of the site, from the settings (never from the Host header)."""
-    configured = getattr(settings, "public_url", "")
-    if configured:
-        return configured if configured.endswith("/") else configured + "/"
-    return f"http://{settings.host}:{settings.port}/"
+    return settings.site_url
 
 
 def site_of(settings) -> Site:

@@ -26,6 +26,12 @@ class Format:
         wanted = name.strip().lower()
         return wanted in (self.media_type, self.extension, *self.aliases)
 
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """The media type, then the aliases that are media types (``application/json`` for
+        JSON-LD): ``Accept`` may name any of them."""
+        return (self.media_type, *(a for a in self.aliases if "/" in a))
+
 
 def negotiate(
     accept: str | None,
@@ -37,7 +43,9 @@ def negotiate(
 
     ``?format=`` (an extension, alias or media type) wins over ``Accept``; q-values and
     wildcards in ``Accept`` are honoured, ties go to ``default`` (else the first supported
-    format), and an absent ``Accept`` gets ``default``. Raises
+    format), and an absent ``Accept`` gets ``default``. ``Accept`` may also name a format by an
+    alias that is a media type (``application/json`` for JSON-LD), ranked after the formats'
+    own media types. Raises
     :class:`~werkzeug.exceptions.NotAcceptable` (406) when nothing fits.
     """
     fallback = default or supported[0]
@@ -50,7 +58,11 @@ def negotiate(
         return fallback
     parsed = parse_accept_header(accept, MIMEAccept)
     ordered = [fallback, *(f for f in supported if f != fallback)]
-    best = parsed.best_match([f.media_type for f in ordered])
+    offered: dict[str, Format] = {f.media_type: f for f in ordered}
+    for fmt in ordered:
+        for media_type in fmt.media_types[1:]:
+            offered.setdefault(media_type, fmt)
+    best = parsed.best_match(list(offered))
     if best is None:
         raise NotAcceptable(f"none of the offered types fits Accept: {accept}")
-    return next(f for f in ordered if f.media_type == best)
+    return offered[best]

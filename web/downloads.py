@@ -6,6 +6,7 @@ When the served release has no dumps yet (``kg export`` was not run), the first 
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 
@@ -18,6 +19,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from rdflib import Graph
 
 from kg import export
 from kg.errors import NotFound
@@ -28,6 +30,7 @@ from web.sparql import negotiate_rdf_document, rdf_document
 
 bp = Blueprint("downloads", __name__)
 _EXPORTING = threading.Lock()
+_VOID = threading.Lock()
 
 
 @bp.route("/downloads")
@@ -74,10 +77,17 @@ def file(name: str) -> Response:
     found = dumps.file(name)
     if found is None:
         raise NotFound(f"no dump named {name!r}; see /downloads")
-    response = send_from_directory(dumps.folder, found.name, mimetype=found.media_type)
+    response = send_from_directory(
+        dumps.folder, found.name, mimetype=found.media_type, etag=found.sha256
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Digest"] = f"sha-256={found.sha256}"
+    response.headers["Digest"] = digest_header(found.sha256)
     return response
+
+
+def digest_header(sha256_hex: str) -> str:
+    """RFC 3230 ``Digest``: the SHA-256 in base64 (the manifest and the page show it in hex)."""
+    return "sha-256=" + base64.b64encode(bytes.fromhex(sha256_hex)).decode("ascii")
 
 
 @bp.route("/.well-known/void")
@@ -90,21 +100,23 @@ def void() -> Response:
     return response
 
 
-def _void_graph():
+def _void_graph() -> Graph:
+    """The VoID description of the served release, made once per release (never per Host or
+    per request: the URLs in it come from the configured public URL)."""
     store = app_store()
     release = export.served_release(store)
-    key = ("kg.void", release.id, url_for("sparql.endpoint", _external=True))
-    cached = current_app.extensions.get(key)
-    if cached is None:
-        dumps = _dumps()
+    with _VOID:
+        cached = current_app.extensions.get("kg.void")
+        if cached is not None and cached[0] == release.id:
+            return cached[1]
         urls = {
             f.media_type: url_for("downloads.file", name=f.name, _external=True)
-            for f in dumps.files
+            for f in _dumps().files
         }
         endpoint = url_for("sparql.endpoint", _external=True)
-        cached = export.void_description(app_settings(), store, endpoint, urls)
-        current_app.extensions[key] = cached
-    return cached
+        graph = export.void_description(app_settings(), store, endpoint, urls)
+        current_app.extensions["kg.void"] = (release.id, graph)
+        return graph
 
 
 def _dumps() -> Dumps:

@@ -8,6 +8,7 @@ format; ``?format=`` overrides ``Accept``.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from urllib.parse import urlencode
@@ -28,15 +29,28 @@ from web.graphs import neighbourhood
 from web.schemaorg import schema_org
 
 bp = Blueprint("entities", __name__)
-bp.after_request(view.security_headers)
 
 HTML = Format("text/html", "html", ("htm", "application/xhtml+xml"))
 TURTLE = Format("text/turtle", "ttl", ("turtle", "application/x-turtle"))
-JSONLD = Format("application/ld+json", "jsonld", ("json-ld",))
+JSONLD = Format("application/ld+json", "jsonld", ("json-ld", "json", "application/json"))
 NTRIPLES = Format("application/n-triples", "nt", ("ntriples", "n-triples"))
 RDFXML = Format("application/rdf+xml", "rdf", ("rdfxml", "xml"))
 FORMATS = [HTML, TURTLE, JSONLD, NTRIPLES, RDFXML]
 BY_EXTENSION = {f.extension: f for f in FORMATS}
+
+#: RFC 3987 ``ucschar``: the non-ASCII characters an IRI may hold (no surrogates, no
+#: noncharacters at the end of a plane).
+_UCSCHAR = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(
+    f"{chr(plane << 16)}-{chr((plane << 16) + 0xFFFD)}" for plane in range(1, 15)
+)
+#: One path segment of an IRI (``isegment``): what a resource's name can be.
+_SEGMENT = re.compile(rf"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@{_UCSCHAR}]|%[0-9A-Fa-f]{{2}})+")
+
+
+def is_slug(slug: str) -> bool:
+    """True when ``slug`` can end an IRI under the base (RFC 3987 ``isegment``)."""
+    return _SEGMENT.fullmatch(slug) is not None
+
 
 _KIND_RULE = "any(" + ", ".join(f'"{k}"' for k in KINDS) + ")"
 _EXISTS = "ASK { ?s ?p ?o }"
@@ -46,8 +60,10 @@ _EXISTS = "ASK { ?s ?p ?o }"
 @bp.route(f"/<{_KIND_RULE}:kind>/<name>")
 def resource(kind: str, name: str) -> Response:
     slug, dot, extension = name.partition(".")
+    if not is_slug(slug):  # a space, a line break or a bracket: no IRI, so nothing is there
+        raise NotFound(f"The knowledge graph has no resource named {slug!r}.")
+    iri = view.vocab().entity(kind, slug)
     if not dot:
-        iri = view.vocab().entity(kind, slug)
         if not app_store().ask(_EXISTS, {"s": IRI(iri)}):
             raise NotFound(f"The knowledge graph has no description of <{iri}>.")
         return see_other(request.path)
@@ -57,10 +73,29 @@ def resource(kind: str, name: str) -> Response:
             f"There is no {extension!r} document; try one of "
             + ", ".join(f".{e}" for e in BY_EXTENSION)
         )
-    desc = described(kind, slug)
     if fmt is HTML:
+        desc = described(kind, slug)
         return with_links(Response(render_entity(desc), mimetype="text/html"), request.path)
-    return rdf_response(list(desc.triples), fmt, request.path)
+    etag = release_etag()
+    if etag is not None and request.if_none_match.contains(etag):
+        return not_modified(etag)
+    response = rdf_response(list(described(kind, slug).triples), fmt, request.path)
+    if etag is not None:
+        response.set_etag(etag)
+    return response
+
+
+def release_etag() -> str | None:
+    """The ETag of an RDF twin: the id of the served release (a twin changes only with it)."""
+    release = app_release()
+    return release.id if release is not None else None
+
+
+def not_modified(etag: str) -> Response:
+    """``304 Not Modified``: the client's copy is the served release's."""
+    response = Response(status=304)
+    response.set_etag(etag)
+    return with_links(response, request.path)
 
 
 #: Descriptions each worker keeps (a release never changes, and the most visited pages are the

@@ -8,6 +8,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import KGError
+from web.logs import printable
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(KGError)
     def kg_error(exc: KGError) -> Response:
         if exc.status >= 500:
-            log.warning("%s on %s: %s", type(exc).__name__, request.path, exc)
+            log.warning("%s on %s: %s", type(exc).__name__, printable(request.path), exc)
         titles = {
             400: "Bad Request",
             404: "Not Found",

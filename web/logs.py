@@ -3,6 +3,11 @@
 gunicorn calls its access logger with the request's atoms as the record's arguments;
 :class:`JsonFormatter` writes them as properly escaped JSON instead of a format string, so a
 user agent or a path containing quotes cannot break a line. gunicorn.conf.py wires it in.
+
+A request path is the visitor's text: ``%0A``, ``%0D``, ``%C2%85`` or ``%E2%80%A8`` in it decode
+to characters that end a line for some log reader. JSON escapes the first ones; the formatter
+escapes the rest (``\u0085``, ``\u2028``, ``\u2029``), and :func:`printable` escapes all of
+them for plain-text log messages, so one request is always exactly one line.
 """
 
 from __future__ import annotations
@@ -27,6 +32,20 @@ ACCESS_FIELDS = {
     "p": "pid",
 }
 _NUMBERS = frozenset({"status", "bytes", "duration_ms"})
+#: Line ends that JSON leaves as they are (``str.splitlines`` and many log readers split there).
+_JSON_LINE_ENDS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (line ends, controls) escaped as in
+    a Python literal, for plain-text log messages."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    return char.encode("unicode_escape").decode("ascii")
 
 
 class JsonFormatter(logging.Formatter):
@@ -44,7 +63,7 @@ class JsonFormatter(logging.Formatter):
             entry["message"] = record.getMessage()
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return json.dumps(entry, ensure_ascii=False).translate(_JSON_LINE_ENDS)
 
 
 def access_fields(atoms: Mapping[str, object]) -> dict[str, object]:

@@ -35,7 +35,6 @@ from web.context import app_release, app_store
 from web.graphs import network
 
 bp = Blueprint("pages", __name__)
-bp.after_request(view.security_headers)
 
 #: The lists of resources: URL path → (kind under the base, label de, label en).
 LISTS = {

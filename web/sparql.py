@@ -61,7 +61,7 @@ GRAPH: dict[Format, ResultFormat] = {
 #: Documents about the service (Service Description, VoID), serialised with rdflib.
 RDF_DOCUMENTS: dict[Format, str] = {
     Format("text/turtle", "ttl", ("turtle",)): "turtle",
-    Format("application/ld+json", "jsonld", ("json-ld", "json")): "json-ld",
+    Format("application/ld+json", "jsonld", ("json-ld", "json", "application/json")): "json-ld",
     Format("application/n-triples", "nt", ("ntriples",)): "nt",
     Format("application/rdf+xml", "rdf", ("rdfxml", "xml")): "xml",
 }

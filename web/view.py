@@ -7,7 +7,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 from kg.describe import Node, grouped_in, grouped_out, pick
@@ -217,23 +217,6 @@ def number(value: object) -> str:
 def paragraphs(text: str) -> list[str]:
     """Curated text split into paragraphs at blank lines (rendered escaped, never as HTML)."""
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-
-
-#: Cytoscape.js 3.35 injects one fixed stylesheet; its hash is allowed, no other inline style.
-CYTOSCAPE_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='"
-CSP = (
-    "default-src 'self'; script-src 'self'; "
-    f"style-src 'self' {CYTOSCAPE_STYLE}; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
-
-
-def security_headers(response: Response) -> Response:
-    """A strict Content-Security-Policy (no inline script) and friends, for the site's pages."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 def register(app: Flask) -> None:

@@ -13,7 +13,6 @@ PREFIX sckg: <https://w3id.org/sckg/ontology#>
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX void: <http://rdfs.org/ns/void#>
 
 # 1. How many use cases and datasets each sector link rests on (the matrix, the sector pages).
 INSERT {
@@ -60,24 +59,8 @@ WHERE {
   } GROUP BY ?s
 } ;
 
-# 3. What the graph holds (the home page, `kg stats`): entities per class as VoID class
-#    partitions of the dataset {base}, and the derived figures as properties of it.
-INSERT {
-  GRAPH <https://w3id.org/sckg/graph/aggregates> {
-    <https://w3id.org/sckg/> void:classPartition _:part .
-    _:part void:class ?c ; void:entities ?n .
-  }
-}
-WHERE {
-  SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {
-    VALUES ?c { sckg:UseCase sckg:UseCasePattern sckg:Sector dcat:Dataset dcat:DataService
-                sckg:DataPlatform sckg:SoftwareComponent sckg:FundingProgramme
-                sckg:Municipality sckg:District sckg:State sckg:Region sckg:Country
-                org:Organization dcterms:Standard }
-    OPTIONAL { GRAPH ?g { ?x a ?c } }
-  } GROUP BY ?c
-} ;
-
+# 3. What the graph holds (the home page, `kg stats`): derived figures as properties of the
+#    dataset {base}. Its entities per class are the VoID class partitions (70-void.ru).
 INSERT {
   GRAPH <https://w3id.org/sckg/graph/aggregates> {
     <https://w3id.org/sckg/> sckg:crossSectorUseCaseCount ?n .
