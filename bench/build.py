@@ -73,20 +73,28 @@ def reasoning_parts(project: Path, runs: int) -> dict[str, list[float]]:
         with open(nquads, "w", encoding="utf-8") as out:
             out.writelines(release_quads(corpus, ontology))
         updates = rules.all_rules(axioms, vocab)
-        parts["SPARQL rules on the release"] = [_rules_once(nquads, updates) for _ in range(runs)]
+        entailments = set(rules.rdfs_rules(axioms, vocab))
+        measured = [_rules_once(nquads, updates, entailments) for _ in range(runs)]
+        parts["SPARQL rules on the release"] = [total for total, _ in measured]
+        parts["  of it: super-classes, -properties"] = [part for _, part in measured]
     return parts
 
 
-def _rules_once(nquads: Path, updates: list[str]) -> float:
+def _rules_once(nquads: Path, updates: list[str], part: set[str]) -> tuple[float, float]:
+    """Seconds for all ``updates``, and for those of them in ``part``."""
     # The benchmark measures the engine directly, as kg/store/embedded.py runs it.
     import pyoxigraph as ox
 
     store = ox.Store()
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    started = time.perf_counter()
+    total = within = 0.0
     for update in updates:
+        started = time.perf_counter()
         store.update(update)
-    return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        total += seconds
+        within += seconds if update in part else 0.0
+    return total, within
 
 
 def whole_graph_hermit(project: Path) -> float:

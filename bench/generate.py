@@ -415,6 +415,10 @@ def _add_dataset(
         corpus.sector_urns.setdefault(sector, []).append(slug)
 
 
+#: Organisation type (model v2 ``orgType``) by the first word of a generated organisation's slug.
+ORG_TYPES = {"stadt": "kommune", "stadtwerke": "stadtwerke", "zweckverband": "zweckverband"}
+
+
 def _org(corpus: Corpus, town: Municipality) -> str:
     kind = corpus.rng.choice(["stadt", "stadtwerke", "zweckverband"])
     slug = f"{kind}-{town.slug}"
@@ -499,7 +503,8 @@ def usecase_yaml(uc: dict) -> str:
         f"maturity: {uc['maturity']}",
         f"curationStatus: {uc['status']}",
     ]
-    lines.append(f"gaiaxServices: {_flow(uc['gaiax'] or ['federated-catalogue'])}")
+    if uc["gaiax"]:  # the curators' assessment (model v2: optional)
+        lines.append(f"gaiaxRelevance: {_flow(uc['gaiax'])}")
     for key in ("uses", "produces", "standards"):
         if uc[key]:
             lines.append(f"{key}: {_flow(uc[key])}")
@@ -507,8 +512,10 @@ def usecase_yaml(uc: dict) -> str:
         lines.append("stakeholders:")
         for org, role in uc["stakeholders"]:
             lines += [f"  - organization: {org}", f"    role: {role}"]
+    # Model v2: a use case has at least one source; a second one for some of them.
+    lines.append(f"sources: [https://www.{town.slug}.de/smart-city/{uc['slug']}]")
     if uc["source"]:
-        lines.append(f"source: https://www.{town.slug}.de/smart-city/{uc['slug']}")
+        lines[-1] = lines[-1][:-1] + f", https://www.{town.slug}.de/presse/{uc['slug']}]"
     lines.append(f"modified: {uc['modified'].isoformat()}")
     return "\n".join(lines) + "\n"
 
@@ -540,6 +547,7 @@ def org_entry(org: dict) -> list[str]:
         f"  - id: org/{org['slug']}",
         "    type: Organization",
         f"    name: {{de: {_q(de)}, en: {_q(en)}}}",
+        f"    orgType: {ORG_TYPES[org['slug'].split('-', 1)[0]]}",
         f"    places: [{org['town'].slug}]",
     ]
 
@@ -548,18 +556,20 @@ def place_entries(corpus: Corpus) -> list[list[str]]:
     entries = [
         [
             "  - id: place/germany",
-            "    type: Region",
+            "    type: Country",
             '    name: {de: "Deutschland", en: "Germany"}',
             "    nuts: DE",
+            "    country: DEU",
         ]
     ]
     for land in LAENDER:
         entries.append(
             [
                 f"  - id: place/{land[2]}",
-                "    type: Region",
+                "    type: State",
                 f"    name: {{de: {_q(land[3])}, en: {_q(land[4])}}}",
                 f"    nuts: {land[1]}",
+                "    country: DEU",
                 "    partOf: [germany]",
             ]
         )
@@ -571,6 +581,7 @@ def place_entries(corpus: Corpus) -> list[list[str]]:
                     "    type: Municipality",
                     f"    name: {{de: {_q(town.name)}, en: {_q(town.name)}}}",
                     f'    ags: "{town.ags}"',
+                    "    country: DEU",
                     f"    partOf: [{LAENDER[town.land][2]}]",
                 ]
             )

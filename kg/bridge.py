@@ -15,6 +15,8 @@ def to_rdflib(term: Term) -> rdflib.term.Node:
         return rdflib.BNode(term.id)
     if term.lang:
         return rdflib.Literal(term.value, lang=term.lang)
+    if term.datatype == XSD_STRING:  # a simple literal (RDF 1.1), as rdflib parses one
+        return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype))
 
 

@@ -39,9 +39,37 @@ TOP = 50
 #: Predicates whose values name a resource, in order of preference.
 LABEL_PREDICATES = (DCTERMS + "title", SKOS + "prefLabel", RDFS + "label", FOAF + "name")
 #: Kinds of resources under the base with a page of their own.
-ENTITY_KINDS = ("usecase", "sector", "dataset", "place", "org", "standard")
+ENTITY_KINDS = (
+    "usecase",
+    "pattern",
+    "sector",
+    "dataset",
+    "platform",
+    "component",
+    "programme",
+    "place",
+    "org",
+    "standard",
+)
 #: Kinds of controlled concepts (SKOS schemes) and derived resources under the base.
-OTHER_KINDS = ("sectorlink", "maturity", "gaiax", "role", "curation", "scheme", "fiware-domain")
+OTHER_KINDS = (
+    "sectorlink",
+    "maturity",
+    "gaiax",
+    "role",
+    "curation",
+    "scheme",
+    "fiware-domain",
+    "solution-type",
+    "spatial-scale",
+    "lifecycle",
+    "hosting",
+    "org-type",
+    "size-class",
+    "capability",
+    "gaiax-use",
+    "municipality-type",
+)
 KINDS = ENTITY_KINDS + OTHER_KINDS
 
 _LABELS_VALUES = " ".join(f"<{p}>" for p in LABEL_PREDICATES)

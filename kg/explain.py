@@ -8,6 +8,9 @@ derived here from the axioms that produced each fact (:mod:`kg.reasoning.rules`)
 * a property chain (``feeds ⊒ producesDataset ∘ usedBy``): one justification per dataset in
   the middle;
 * an inverse or symmetric property: the statement read the other way;
+* a transitive property (``within``): the two steps it joins;
+* a super-class or super-property (stored for clients without a reasoner): the statement with
+  the sub-class or sub-property it generalises;
 * ``connectsTo`` (a rule, not an axiom): the shared use cases, data flows and shared datasets.
 
 A premise that is itself inferred is explained in turn, down to asserted triples, each with the
@@ -73,6 +76,7 @@ class Explainer:
         ax = self.axioms
         if p.value == RDF_TYPE and isinstance(o, IRI):
             found = [j for d in ax.defined if d.cls == o.value for j in self._defined(s, d, depth)]
+            found = found or self._general(fact, RDF_TYPE, depth)
             return found or [Justification(fact, _RULE)]
         if p.value == self.vocab.term("connectsTo"):
             return self._connects(fact)
@@ -87,6 +91,10 @@ class Explainer:
             found += self._turned(fact, inverse, "inverse", depth, asserted_only)
         if p.value in ax.symmetric:
             found += self._turned(fact, p.value, "symmetric", depth, asserted_only)
+        if not found:
+            found = self._general(fact, p.value, depth)
+        if not found and p.value in ax.transitive:
+            found = self._transitive(fact, depth)
         return found[:LIMIT] or [Justification(fact, _RULE)]
 
     # -- premises -------------------------------------------------------------------------------
@@ -158,6 +166,56 @@ class Explainer:
             return []
         axiom = _turned_axiom(p.value, prop, kind, self.vocab)
         return [Justification(fact, axiom, (premise,))]
+
+    def _general(self, fact: Triple, kind: str, depth: int) -> list[Justification]:
+        """The fact as the generalisation of a more specific statement: ``s a C`` with ``C`` a
+        sub-class of the fact's class (``kind`` is rdf:type), or ``s q o`` with ``q`` a
+        sub-property of the fact's property."""
+        s, p, o = fact
+        if kind == RDF_TYPE:
+            below = [c for c, sups in self.axioms.superclasses.items() if o.value in sups]
+            candidates = [(s, p, IRI(c)) for c in sorted(below) if c != o.value]
+            word = ("Unterklasse", "sub-class", "rdfs:subClassOf")
+        else:
+            below = self.axioms.subproperties(p.value)
+            candidates = [(s, IRI(q), o) for q in below if q != p.value]
+            word = ("Untereigenschaft", "sub-property", "rdfs:subPropertyOf")
+        found = []
+        for triple in candidates:
+            premise = self.premise(triple, depth)  # type: ignore[arg-type]
+            if premise.files or premise.because:
+                specific = triple[2] if kind == RDF_TYPE else triple[1]
+                a, b = (
+                    short(specific.value, self.vocab),
+                    short(o.value if kind == RDF_TYPE else p.value, self.vocab),
+                )
+                axiom = {
+                    "de": f"{a} ist {word[0]} von {b} ({word[2]})",
+                    "en": f"{a} is a {word[1]} of {b} ({word[2]})",
+                }
+                found.append(Justification(fact, axiom, (premise,)))
+                if len(found) >= LIMIT:
+                    break
+        return found
+
+    def _transitive(self, fact: Triple, depth: int) -> list[Justification]:
+        """``s p o`` for a transitive ``p``: a middle ``m`` with ``s p m`` and ``m p o``."""
+        s, p, o = fact
+        path = _path(self.axioms, p.value)
+        rows = self.store.select(
+            f"SELECT DISTINCT ?m WHERE {{ ?s {path} ?m . ?m {path} ?o }} ORDER BY ?m LIMIT {LIMIT}",
+            {"s": s, "o": o},
+        )
+        name = short(p.value, self.vocab)
+        axiom = {"de": f"{name} ist transitiv", "en": f"{name} is transitive"}
+        return [
+            Justification(
+                fact,
+                axiom,
+                (self.premise((s, p, row["m"]), depth), self.premise((row["m"], p, o), depth)),  # type: ignore[arg-type]
+            )
+            for row in rows
+        ]
 
     def _connects(self, fact: Triple) -> list[Justification]:
         s1, _, s2 = fact

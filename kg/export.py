@@ -174,7 +174,18 @@ def void_description(
     for media_type, url in dump_urls.items():
         g.add((dataset, VOIDNS.dataDump, URIRef(url)))
         g.add((URIRef(url), DCTERMS["format"], Literal(media_type)))
+    _add_figures(g, dataset, store, vocab)
     return g
+
+
+def _add_figures(g: Graph, dataset: URIRef, store: Store, vocab) -> None:
+    """The derived figures of docs/model.md ("One definition each"), the same as ``kg stats``
+    and the home page show: patterns apart, flows and shared datasets between real use cases."""
+    from kg.stats import VOID_FIGURES, figures
+
+    found = figures(store, vocab)
+    for prop, name in VOID_FIGURES.items():
+        g.add((dataset, URIRef(vocab.term(prop)), _integer(found.get(name, 0))))
 
 
 def _plain_strings(graph: Graph) -> Graph:

@@ -42,7 +42,7 @@ SELECT ?link ?a ?b ?w ?nu ?nd WHERE {
 _LIVE_SECTORS = """
 SELECT ?s ?lp ?l ?n WHERE {
   { SELECT ?s (COUNT(DISTINCT ?u) AS ?n) WHERE {
-      ?s a sckg:Sector . OPTIONAL { ?u sckg:sector ?s } } GROUP BY ?s }
+      ?s a sckg:Sector . OPTIONAL { ?u sckg:sector ?s ; a sckg:UseCase } } GROUP BY ?s }
   OPTIONAL { ?s ?lp ?l VALUES ?lp { %s } FILTER(isLiteral(?l)) }
 }"""
 _LIVE_LINKS = """
@@ -178,12 +178,14 @@ SELECT ?a ?b ?link ?part ?u ?d ?v ?shared ?flows ?datasets ?ulp ?ul ?dlp ?dl ?vl
       sckg:sharedDatasetCount ?datasets .
     BIND("counts" AS ?part)
   } UNION {
-    { SELECT DISTINCT ?a ?b ?u WHERE { ?u sckg:sector ?a . ?u sckg:sector ?b } LIMIT %(top)d }
+    { SELECT DISTINCT ?a ?b ?u WHERE { ?u sckg:sector ?a . ?u sckg:sector ?b ; a sckg:UseCase }
+      LIMIT %(top)d }
     BIND("shared" AS ?part) %(ulabels)s
   } UNION {
     { SELECT DISTINCT ?link ?a ?b ?u ?d ?v WHERE {
         { SELECT ?link ?d WHERE { ?link sckg:flowDataset ?d } LIMIT %(top)d }
         ?u sckg:producesDataset ?d . ?v sckg:usesDataset ?d . FILTER(?u != ?v)
+        ?u a sckg:UseCase . ?v a sckg:UseCase .
         ?u sckg:sector ?s . ?v sckg:sector ?t
         FILTER((?s = ?a && ?t = ?b) || (?s = ?b && ?t = ?a))
       } LIMIT %(top)d }
@@ -200,14 +202,16 @@ SELECT ?a ?b ?link ?part ?u ?d ?v ?shared ?flows ?datasets ?ulp ?ul ?dlp ?dl ?vl
 _LIVE_BREAKDOWN = """
 SELECT ?a ?b ?part ?u ?d ?v ?n ?ulp ?ul ?dlp ?dl ?vlp ?vl WHERE {
   {
-    { SELECT ?a ?b ?u WHERE { ?u sckg:sector ?a , ?b } ORDER BY ?u LIMIT %(top)d }
+    { SELECT ?a ?b ?u WHERE { ?u sckg:sector ?a , ?b ; a sckg:UseCase } ORDER BY ?u LIMIT %(top)d }
     BIND("shared" AS ?part) %(ulabels)s
   } UNION {
-    { SELECT ?a ?b (COUNT(DISTINCT ?u1) AS ?n) WHERE { ?u1 sckg:sector ?a , ?b } GROUP BY ?a ?b }
+    { SELECT ?a ?b (COUNT(DISTINCT ?u1) AS ?n) WHERE { ?u1 sckg:sector ?a , ?b ; a sckg:UseCase }
+      GROUP BY ?a ?b }
     BIND("shared-count" AS ?part)
   } UNION {
     { SELECT DISTINCT ?a ?b ?u ?d ?v WHERE {
         ?u sckg:producesDataset ?d . ?v sckg:usesDataset ?d . FILTER(?u != ?v)
+        ?u a sckg:UseCase . ?v a sckg:UseCase .
         ?u sckg:sector ?s . ?v sckg:sector ?t
         FILTER((?s = ?a && ?t = ?b) || (?s = ?b && ?t = ?a))
       } ORDER BY ?d ?u ?v LIMIT %(top)d }
@@ -216,19 +220,30 @@ SELECT ?a ?b ?part ?u ?d ?v ?n ?ulp ?ul ?dlp ?dl ?vlp ?vl WHERE {
     { SELECT ?a ?b (COUNT(*) AS ?n) WHERE {
         { SELECT DISTINCT ?a ?b ?u2 ?d2 ?v2 WHERE {
             ?u2 sckg:producesDataset ?d2 . ?v2 sckg:usesDataset ?d2 . FILTER(?u2 != ?v2)
+            ?u2 a sckg:UseCase . ?v2 a sckg:UseCase .
             ?u2 sckg:sector ?s2 . ?v2 sckg:sector ?t2
             FILTER((?s2 = ?a && ?t2 = ?b) || (?s2 = ?b && ?t2 = ?a)) } } } GROUP BY ?a ?b }
     BIND("flow-count" AS ?part)
   } UNION {
     { SELECT DISTINCT ?a ?b ?d WHERE {
-        { SELECT DISTINCT ?a ?d WHERE { ?u3 sckg:usesDataset ?d ; sckg:sector ?a } }
-        { SELECT DISTINCT ?b ?d WHERE { ?v3 sckg:usesDataset ?d ; sckg:sector ?b } }
+        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
+            ?u sckg:usesDataset|sckg:producesDataset ?d ; a sckg:UseCase ; sckg:sector ?a }
+          GROUP BY ?d ?a }
+        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
+            ?v sckg:usesDataset|sckg:producesDataset ?d ; a sckg:UseCase ; sckg:sector ?b }
+          GROUP BY ?d ?b }
+        FILTER(!(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub)))
       } ORDER BY ?d LIMIT %(top)d }
     BIND("dataset" AS ?part) %(dlabels)s
   } UNION {
-    { SELECT ?a ?b (COUNT(DISTINCT ?d4) AS ?n) WHERE {
-        { SELECT DISTINCT ?a ?d4 WHERE { ?u4 sckg:usesDataset ?d4 ; sckg:sector ?a } }
-        { SELECT DISTINCT ?b ?d4 WHERE { ?v4 sckg:usesDataset ?d4 ; sckg:sector ?b } }
+    { SELECT ?a ?b (COUNT(DISTINCT ?d) AS ?n) WHERE {
+        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
+            ?u sckg:usesDataset|sckg:producesDataset ?d ; a sckg:UseCase ; sckg:sector ?a }
+          GROUP BY ?d ?a }
+        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
+            ?v sckg:usesDataset|sckg:producesDataset ?d ; a sckg:UseCase ; sckg:sector ?b }
+          GROUP BY ?d ?b }
+        FILTER(!(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub)))
       } GROUP BY ?a ?b }
     BIND("dataset-count" AS ?part)
   }

@@ -91,6 +91,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ungültiger Code: erlaubt sind Buchstaben und Ziffern ohne Leerzeichen.",
         "en": "Invalid code: use letters and digits without spaces.",
     },
+    "bad-license": {
+        "de": "Ungültige Lizenz. Geben Sie die SPDX-Kennung der Lizenz an, z. B. 'Apache-2.0' "
+        "oder 'EUPL-1.2', oder die vollständige Web-Adresse der Lizenz.",
+        "en": "Invalid licence. Give the SPDX identifier of the licence, for example "
+        "'Apache-2.0' or 'EUPL-1.2', or the full web address of the licence.",
+    },
+    "bad-reference": {
+        "de": "Ungültiger Verweis. Schreiben Sie '<art>/<kürzel>', z. B. "
+        "'usecase/barcelona-sentilo-platform' oder 'platform/sentilo-barcelona'.",
+        "en": "Invalid reference. Write '<kind>/<slug>', for example "
+        "'usecase/barcelona-sentilo-platform' or 'platform/sentilo-barcelona'.",
+    },
+    "old-gaiaxServices": {
+        "de": "Das Feld gaiaxServices gibt es nicht mehr: es gab eine Einschätzung als Tatsache "
+        "aus. Schreiben Sie die Codes unter gaiaxRelevance (Einschätzung der Kuratoren, "
+        "optional); eine belegte Nutzung von GAIA-X (Datenraum, konformes Angebot, Konnektor, "
+        "Label) gehört mit Quelle unter gaiaxUse.",
+        "en": "The field gaiaxServices no longer exists: it presented an assessment as a fact. "
+        "Write the codes under gaiaxRelevance (the curators' assessment, optional); an "
+        "evidenced use of GAIA-X (data space, compliant offering, connector, label) belongs "
+        "under gaiaxUse, with its source.",
+    },
+    "old-source": {
+        "de": "Das Feld source (eine Quelle) heißt jetzt sources und ist eine Liste. Schreiben "
+        "Sie z. B. 'sources: [https://…]'.",
+        "en": "The field source (one source) is now called sources and is a list. Write, for "
+        "example, 'sources: [https://…]'.",
+    },
     "expected-text": {
         "de": "Erwartet wird ein Text, gefunden: {found}.",
         "en": "Expected a text, found: {found}.",

@@ -24,6 +24,8 @@ SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SCHEMA = "https://schema.org/"
+DOAP = "http://usefulinc.com/ns/doap#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 RDF_TYPE = RDF + "type"
 RDF_LANGSTRING = RDF + "langString"
@@ -44,6 +46,32 @@ STANDARD_PREFIXES: dict[str, str] = {
     "foaf": FOAF,
     "sh": SH,
     "void": VOID,
+    "schema": SCHEMA,
+    "doap": DOAP,
+    "geo": GEO,
+}
+
+#: The prefixes the SPARQL editor declares (see :attr:`Vocabulary.editor_prefixes`).
+EDITOR_PREFIXES = frozenset(
+    {
+        *("rdf", "rdfs", "owl", "xsd", "skos", "dcat", "dcterms", "prov", "org", "adms"),
+        *("foaf", "sh", "void", "sckg", "sckgsh", "usecase", "pattern", "sector", "dataset"),
+        *("place", "organisation", "standard"),
+    }
+)
+
+#: Prefixes of the project's entity IRIs ({base}{kind}/…), by prefix. Never a standard prefix.
+ENTITY_PREFIXES: dict[str, str] = {
+    "usecase": "usecase",
+    "pattern": "pattern",
+    "sector": "sector",
+    "dataset": "dataset",
+    "platform": "platform",
+    "component": "component",
+    "programme": "programme",
+    "place": "place",
+    "organisation": "org",
+    "standard": "standard",
 }
 
 
@@ -77,10 +105,17 @@ class Vocabulary:
 
     @property
     def prefixes(self) -> dict[str, str]:
+        """Standard prefixes and the project's own. ``org:`` stays W3C ORG: the project's
+        organisations are ``organisation:`` (so ``?o a org:Organization`` works as written)."""
         own = {"sckg": self.ns, "sckgsh": self.shapes}
-        kinds = ("usecase", "sector", "dataset", "place", "org", "standard")
-        own.update({kind: self.entity(kind, "") for kind in kinds})
+        own.update({prefix: self.entity(kind, "") for prefix, kind in ENTITY_PREFIXES.items()})
         return {**STANDARD_PREFIXES, **own}
+
+    @property
+    def editor_prefixes(self) -> dict[str, str]:
+        """The prefixes the SPARQL editor declares above a new query: those of
+        :attr:`prefixes` most queries use, few enough that the query stays in view."""
+        return {p: ns for p, ns in self.prefixes.items() if p in EDITOR_PREFIXES}
 
     def rebase(self, text: str) -> str:
         """Replace the default base in an IRI or a text by this vocabulary's base."""

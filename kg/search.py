@@ -35,7 +35,7 @@ FACETS: dict[str, str] = {
     "sector": "sckg:sector",
     "place": "dcterms:spatial",
     "maturity": "sckg:maturity",
-    "gaiax": "sckg:needsFederationService",
+    "gaiax": "sckg:assessedFederationService",
     "standard": "dcterms:conformsTo",
     "status": "sckg:curationStatus",
 }

@@ -2,9 +2,14 @@
 
 The figures about the data are computed once per release by the build: the VoID class
 partitions of the dataset ``{base}`` in the graph ``{base}graph/void`` (``kg/rules/70-void.ru``,
-the description ``/.well-known/void`` serves) and three derived counts in
+the description ``/.well-known/void`` serves) and the derived counts in
 ``{base}graph/aggregates`` (``kg/rules/60-aggregates.ru``), read back with one query; counted
 live they cost seconds at 100,000 use cases. A release built without them is counted live.
+
+The derived figures follow the definitions of docs/model.md: real use cases and patterns
+apart, flows only between two different real use cases, a flow cross-sector when its consumer
+serves a sector its producer does not, a dataset shared when two different real use cases use
+or produce it.
 """
 
 from __future__ import annotations
@@ -18,9 +23,14 @@ PREFIX sckg: <{ns}>
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX org: <http://www.w3.org/ns/org#>
-SELECT ?usecases ?crosssector ?sectors ?datasets ?services ?places ?organisations ?standards
+SELECT ?usecases ?patterns ?crosssector ?sectors ?datasets ?services ?platforms ?components
+       ?programmes ?places ?organisations ?standards
 WHERE {{
   {{ SELECT (COUNT(DISTINCT ?u) AS ?usecases) WHERE {{ ?u a sckg:UseCase }} }}
+  {{ SELECT (COUNT(DISTINCT ?u) AS ?patterns) WHERE {{ ?u a sckg:UseCasePattern }} }}
+  {{ SELECT (COUNT(DISTINCT ?d) AS ?platforms) WHERE {{ ?d a sckg:DataPlatform }} }}
+  {{ SELECT (COUNT(DISTINCT ?d) AS ?components) WHERE {{ ?d a sckg:SoftwareComponent }} }}
+  {{ SELECT (COUNT(DISTINCT ?d) AS ?programmes) WHERE {{ ?d a sckg:FundingProgramme }} }}
   {{ SELECT (COUNT(*) AS ?crosssector) WHERE {{
       {{ SELECT ?u WHERE {{ ?u a sckg:UseCase ; sckg:sector ?s }}
          GROUP BY ?u HAVING (COUNT(DISTINCT ?s) >= 2) }} }} }}
@@ -28,7 +38,8 @@ WHERE {{
   {{ SELECT (COUNT(DISTINCT ?d) AS ?datasets) WHERE {{ ?d a dcat:Dataset }} }}
   {{ SELECT (COUNT(DISTINCT ?d) AS ?services) WHERE {{ ?d a dcat:DataService }} }}
   {{ SELECT (COUNT(DISTINCT ?p) AS ?places) WHERE {{
-      {{ ?p a sckg:Municipality }} UNION {{ ?p a sckg:Region }} }} }}
+      VALUES ?c {{ sckg:Municipality sckg:District sckg:State sckg:Region sckg:Country }}
+      ?p a ?c }} }}
   {{ SELECT (COUNT(DISTINCT ?o) AS ?organisations) WHERE {{ ?o a org:Organization }} }}
   {{ SELECT (COUNT(DISTINCT ?st) AS ?standards) WHERE {{ ?st a dcterms:Standard }} }}
 }}
@@ -38,10 +49,27 @@ _FLOWS = """
 PREFIX sckg: <{ns}>
 SELECT (COUNT(*) AS ?flows) (SUM(?crossing) AS ?crosssectorflows) WHERE {{
   {{ SELECT DISTINCT ?a ?d ?b WHERE {{
-      ?a sckg:producesDataset ?d . ?b sckg:usesDataset ?d . FILTER(?a != ?b) }} }}
-  BIND(IF(EXISTS {{ ?a sckg:sector ?s FILTER NOT EXISTS {{ ?b sckg:sector ?s }} }}
-       || EXISTS {{ ?b sckg:sector ?t FILTER NOT EXISTS {{ ?a sckg:sector ?t }} }}, 1, 0)
+      ?a sckg:producesDataset ?d . ?b sckg:usesDataset ?d . FILTER(?a != ?b)
+      ?a a sckg:UseCase . ?b a sckg:UseCase }} }}
+  BIND(IF(EXISTS {{ ?b sckg:sector ?s FILTER NOT EXISTS {{ ?a sckg:sector ?s }} }}, 1, 0)
        AS ?crossing)
+}}
+"""
+
+_ASSESSED = """
+PREFIX sckg: <{ns}>
+SELECT (COUNT(*) AS ?assessedflows) WHERE {{
+  {{ SELECT DISTINCT ?a ?d ?b WHERE {{
+      ?a sckg:producesDataset ?d . ?b sckg:assessedUsesDataset ?d . FILTER(?a != ?b)
+      ?a a sckg:UseCase . ?b a sckg:UseCase }} }}
+}}
+"""
+
+_SHARED = """
+PREFIX sckg: <{ns}>
+SELECT (COUNT(*) AS ?shareddatasets) WHERE {{
+  {{ SELECT ?d WHERE {{ ?u sckg:usesDataset|sckg:producesDataset ?d . ?u a sckg:UseCase }}
+     GROUP BY ?d HAVING (COUNT(DISTINCT ?u) >= 2) }}
 }}
 """
 
@@ -52,13 +80,19 @@ _GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE {{ GRAPH ?g {{ ?s ?p ?o 
 LABELS = {
     "usecases": {"de": "Anwendungsfälle", "en": "use cases"},
     "crosssector": {"de": "sektorübergreifend", "en": "cross-sector"},
+    "patterns": {"de": "Muster (getrennt gezählt)", "en": "patterns (counted apart)"},
     "sectors": {"de": "Sektoren", "en": "sectors"},
     "datasets": {"de": "Datensätze", "en": "datasets"},
+    "shareddatasets": {"de": "gemeinsam genutzte Datensätze", "en": "shared datasets"},
     "services": {"de": "Datendienste", "en": "data services"},
+    "platforms": {"de": "Datenplattformen", "en": "data platforms"},
+    "components": {"de": "Softwarekomponenten", "en": "software components"},
     "flows": {"de": "Datenflüsse", "en": "data flows"},
     "crosssectorflows": {"de": "sektorübergreifende Datenflüsse", "en": "cross-sector flows"},
+    "assessedflows": {"de": "eingeschätzte Datenflüsse", "en": "assessed data flows"},
     "places": {"de": "Orte", "en": "places"},
     "organisations": {"de": "Organisationen", "en": "organisations"},
+    "programmes": {"de": "Förderprogramme", "en": "funding programmes"},
     "standards": {"de": "Standards", "en": "standards"},
     "triples": {"de": "Tripel", "en": "triples"},
     "graphs": {"de": "benannte Graphen", "en": "named graphs"},
@@ -72,14 +106,22 @@ SELECT ?c ?n ?p ?v WHERE {{
   UNION {{ GRAPH <{graph}> {{ <{base}> ?p ?v FILTER(isLiteral(?v)) }} }}
 }}"""
 
-#: Figure of each class partition (places are municipalities and regions).
+#: Figure of each class partition (places are the five kinds of place; data services include
+#: the platforms, which are counted on their own as well).
 _CLASS_FIGURES = {
     "UseCase": "usecases",
+    "UseCasePattern": "patterns",
     "Sector": "sectors",
     DCAT + "Dataset": "datasets",
     DCAT + "DataService": "services",
+    "DataPlatform": "platforms",
+    "SoftwareComponent": "components",
+    "FundingProgramme": "programmes",
     "Municipality": "places",
+    "District": "places",
+    "State": "places",
     "Region": "places",
+    "Country": "places",
     ORG + "Organization": "organisations",
     DCTERMS + "Standard": "standards",
 }
@@ -87,7 +129,11 @@ _PROPERTY_FIGURES = {
     "crossSectorUseCaseCount": "crosssector",
     "dataFlowCount": "flows",
     "crossSectorDataFlowCount": "crosssectorflows",
+    "assessedDataFlowCount": "assessedflows",
+    "sharedDatasetTotal": "shareddatasets",
 }
+#: The derived figures VoID states as properties of the dataset (sckg: property → figure).
+VOID_FIGURES = {**_PROPERTY_FIGURES, "patternCount": "patterns"}
 #: The figures about the data (the others, triples and graphs, describe the store).
 DATA_FIGURES = tuple(name for name in LABELS if name not in ("triples", "graphs"))
 
@@ -96,7 +142,7 @@ def figures(store: Store, vocab: Vocabulary, *, live: bool = False) -> dict[str,
     """The figures about the data (:data:`DATA_FIGURES`): precomputed, else counted live."""
     found = {} if live else _precomputed(store, vocab)
     if found is None or live:
-        found = _count(store, vocab, (_COUNTS, _FLOWS))
+        found = _count(store, vocab, (_COUNTS, _FLOWS, _ASSESSED, _SHARED))
     return {name: found.get(name, 0) for name in DATA_FIGURES}
 
 

@@ -303,6 +303,9 @@ def _finding_of(result, corpus: Corpus, ontology: OntologyFiles) -> Finding:
     source = corpus.file_describing(result.focus) or corpus.file_describing(result.target)
     predicate = result.path if isinstance(result.path, IRI) else None
     line = source.line_of(result.focus, predicate, result.value) if source else 1
+    if source and line == 1 and result.focus != result.target:
+        # a nested blank node without a line of its own (Turtle): the line of its entity
+        line = source.line_of(result.target)
     shape = rdflib.BNode(result.shape.id) if isinstance(result.shape, BNode) else None
     shape = shape or rdflib.URIRef(result.shape.value)
     field = result.field or (corpus.context.field_of(predicate.value) if predicate else None)

@@ -14,6 +14,14 @@ recursion), and the number of nodes, the nesting depth and the length of each te
 checked while the nodes are made, so a hostile file stops being read at the first node past a
 limit. It costs about as much as PyYAML's own composer: reading the 10,000-use-case corpus of
 ``bench/generate.py`` took 8.6 s of CPU with it and 8.8 s before.
+
+One deliberate addition: the values of ``start`` and ``end`` (``schema:startDate``,
+``schema:endDate``) are typed by their form, ``xsd:gYear`` (2023), ``xsd:gYearMonth`` (2023-06)
+or ``xsd:date`` (2023-06-30). A JSON-LD term has one datatype, so a generic processor reads
+them as plain strings (docs/model.md).
+
+Fields of the first authoring format (``gaiaxServices``, a single ``source``) are not read:
+each gets a message naming the field that replaces it.
 """
 
 from __future__ import annotations
@@ -38,7 +46,7 @@ from yaml.events import (
 )
 
 from kg.messages import message
-from kg.namespaces import RDF_TYPE, Vocabulary
+from kg.namespaces import RDF_TYPE, SCHEMA, XSD, Vocabulary
 from kg.rdf import IRI, BNode, Literal, Term, is_valid_iri
 
 try:  # libyaml is several times faster; fall back to the pure-Python loader.
@@ -52,17 +60,40 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: such as ``UPDATE_CONT`` or ``RDF_TURTLE``, media types such as ``text/csv``); never ``..``.
 CODE = re.compile(r"^[A-Za-z0-9]+(?:[-_./+][A-Za-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
+#: An identifier relative to the base, as ``transferFrom`` takes it: ``usecase/slug``.
+KIND_SLUG = re.compile(r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: An SPDX licence identifier (``Apache-2.0``, ``GPL-3.0-or-later``).
+SPDX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
+SPDX_LICENSES = "http://spdx.org/licenses/"
+#: Predicates whose values are typed by their form (see the module docstring).
+TEMPORAL = {SCHEMA + "startDate", SCHEMA + "endDate"}
+_TEMPORAL_FORMS = (
+    (re.compile(r"^[0-9]{4}$"), XSD + "gYear"),
+    (re.compile(r"^[0-9]{4}-[0-9]{2}$"), XSD + "gYearMonth"),
+    (re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), XSD + "date"),
+)
+#: Fields of the first authoring format, and the message that says what replaces each.
+OLD_FIELDS = {"gaiaxServices": "old-gaiaxServices", "source": "old-source"}
 
 #: The kind of entity each type names, which is the first segment of its identifier.
 ID_KINDS = {
     "UseCase": "usecase",
+    "Pattern": "pattern",
     "Dataset": "dataset",
     "DataService": "dataset",
+    "Platform": "platform",
+    "Component": "component",
+    "Programme": "programme",
     "Municipality": "place",
+    "District": "place",
+    "State": "place",
     "Region": "place",
+    "Country": "place",
     "Organization": "org",
     "Standard": "standard",
 }
+#: Kinds of entity that have a file of their own, named after their slug.
+FILE_KINDS = {"usecase", "pattern"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +121,8 @@ class TermDef:
     name: str
     iri: str
     #: ``language`` (language map), ``id`` (IRI), ``vocab`` (slug or code under ``vocab``),
-    #: ``typed`` (literal of ``datatype``), ``node`` (nested entries), ``string`` (plain text)
+    #: ``typed`` (literal of ``datatype``), ``temporal`` (literal typed by its form),
+    #: ``node`` (nested entries), ``string`` (plain text)
     kind: str
     vocab: str | None = None
     datatype: str | None = None
@@ -148,6 +180,8 @@ def _is_ns(value: str) -> bool:
 def _term(name: str, definition: dict, expand) -> TermDef:
     iri = expand(definition["@id"])
     kind_of_type = definition.get("@type")
+    if iri in TEMPORAL and "@type" not in definition:
+        return TermDef(name, iri, "temporal")
     if definition.get("@container") == "@language":
         return TermDef(name, iri, "language")
     if kind_of_type == "@id":
@@ -308,7 +342,7 @@ class _Converter:
                     kind=expected,
                 )
                 return None
-        if top_level and kind == "usecase" and slug != self.stem:
+        if top_level and kind in FILE_KINDS and slug != self.stem:
             self.problem(
                 "file-name-mismatch", node, field="id", value=value, expected=slug + ".yaml"
             )
@@ -323,6 +357,9 @@ class _Converter:
                 continue
             if name in ("@context", "@graph"):
                 self.problem("misplaced-keyword", key_node, field=name, key=name)
+                continue
+            if name in OLD_FIELDS and (name not in self.ctx.terms or isinstance(subject, IRI)):
+                self.problem(OLD_FIELDS[name], key_node, field=name)
                 continue
             term = self.ctx.terms.get(name)
             if term is None:
@@ -382,15 +419,32 @@ class _Converter:
                 return None
             return IRI(value)
         if term.kind == "vocab":
-            pattern = SLUG if term.vocab.startswith(self.ctx.base) else CODE
-            if not pattern.match(value):
-                code = "bad-slug" if pattern is SLUG else "bad-code"
-                self.problem(code, item, field=term.name, value=value)
-                return None
-            return IRI(term.vocab + value)
+            return self.vocab_value(term, item, value)
         if term.kind == "typed":
             return Literal(value, datatype=term.datatype)
+        if term.kind == "temporal":
+            for form, datatype in _TEMPORAL_FORMS:
+                if form.match(value):
+                    return Literal(value, datatype=datatype)
         return Literal(value)
+
+    def vocab_value(self, term: TermDef, item: yaml.ScalarNode, value: str) -> IRI | None:
+        """A slug or code under the term's vocabulary (an SPDX id or a URL for licences)."""
+        vocab = term.vocab or ""
+        if vocab == SPDX_LICENSES:
+            if value.startswith(("http://", "https://")) and is_valid_iri(value):
+                return IRI(value)
+            pattern, code = SPDX_ID, "bad-license"
+        elif vocab == self.ctx.base:
+            pattern, code = KIND_SLUG, "bad-reference"
+        elif vocab.startswith(self.ctx.base):
+            pattern, code = SLUG, "bad-slug"
+        else:
+            pattern, code = CODE, "bad-code"
+        if not pattern.match(value):
+            self.problem(code, item, field=term.name, value=value)
+            return None
+        return IRI(vocab + value)
 
     def language_map(
         self, subject: IRI | BNode, predicate: IRI, term: TermDef, node: yaml.Node

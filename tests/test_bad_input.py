@@ -72,12 +72,12 @@ def test_bad_date(project_copy: Path, capsys) -> None:
 def test_malformed_url(project_copy: Path, capsys) -> None:
     path = edit(
         project_copy,
-        "source: https://citylab-berlin.org/de/projects/giess-den-kiez/",
-        "source: htp:/citylab berlin",
+        "sources: [https://citylab-berlin.org/de/projects/giess-den-kiez/]",
+        "sources: [htp:/citylab berlin]",
     )
     code, out = run(project_copy, capsys, str(path))
     assert code == 1
-    assert f"{CASE}:{line_of(path, 'source:')}:9: Violation – field 'source'" in out
+    assert f"{CASE}:{line_of(path, 'sources:')}:11: Violation – field 'sources'" in out
     assert "http:// or https://" in out
     assert "No source given" not in out  # the refused value is reported once
 
@@ -228,10 +228,11 @@ def test_machine_readable_reports(project_copy: Path, capsys, fmt: str) -> None:
     doc = json.loads(out)
     if fmt == "json":
         assert doc["violations"] == 1
-        assert doc["findings"][0]["file"] == CASE
-        assert doc["findings"][0]["field"] == "modified"
+        (violation,) = [f for f in doc["findings"] if f["severity"] == "Violation"]
+        assert violation["file"] == CASE
+        assert violation["field"] == "modified"
     else:
-        result = doc["runs"][0]["results"][0]
+        (result,) = [r for r in doc["runs"][0]["results"] if r["level"] == "error"]
         assert result["level"] == "error"
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == CASE

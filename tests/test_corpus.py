@@ -25,13 +25,16 @@ def values(store: Store, query: str) -> list[dict]:
 
 def test_figures(store: Store, built_settings) -> None:
     figures = statistics(store, built_settings.vocab)
+    # Model v2 counts real use cases and patterns apart, and flows only between real use cases.
     assert figures["usecases"] >= 40
+    assert figures["patterns"] >= 20
     assert figures["crosssector"] >= 0.7 * figures["usecases"]
     assert figures["sectors"] == 14
     assert figures["datasets"] >= 60
-    assert figures["flows"] >= 30
-    assert figures["crosssectorflows"] >= 20
-    assert figures["places"] >= 25
+    assert figures["shareddatasets"] >= 10
+    assert figures["flows"] >= 15
+    assert figures["crosssectorflows"] >= 10
+    assert figures["places"] >= 30
     assert figures["standards"] >= 15
     assert figures["organisations"] >= 20
 
@@ -57,13 +60,12 @@ def test_every_dataset_is_used_or_produced(store: Store) -> None:
     assert rows == []
 
 
-def test_every_use_case_states_maturity_and_gaiax_services(store: Store) -> None:
+def test_every_use_case_states_maturity_and_a_source(store: Store) -> None:
     rows = values(
         store,
         """
         SELECT ?u WHERE { ?u a sckg:UseCase .
-          FILTER (NOT EXISTS { ?u sckg:maturity ?m } || NOT EXISTS {
-                  ?u sckg:needsFederationService ?s }) }""",
+          FILTER (NOT EXISTS { ?u sckg:maturity ?m } || NOT EXISTS { ?u dcterms:source ?s }) }""",
     )
     assert rows == []
 
@@ -73,7 +75,7 @@ def test_places_carry_their_official_codes(store: Store) -> None:
         store,
         """
         SELECT ?p ?ags ?nuts WHERE {
-          { ?p a sckg:Municipality } UNION { ?p a sckg:Region }
+          ?p a sckg:Place
           OPTIONAL { ?p sckg:municipalityKey ?ags } OPTIONAL { ?p sckg:nutsRegion ?nuts } }""",
     )
     assert len(rows) >= 25

@@ -147,3 +147,16 @@ def test_void_describes_the_dataset(
     assert int(graph.value(dataset, VOID.properties)) == len(properties) > 10
     total = sum(int(graph.value(part, VOID.triples)) for part in properties)
     assert total == described
+    # the derived figures are the ones kg stats and the home page show (docs/model.md)
+    from kg.stats import figures
+
+    shown = figures(store, built_settings.vocab)
+    sckg = built_settings.vocab.ns
+    for prop, name in [
+        ("crossSectorDataFlowCount", "crosssectorflows"),
+        ("dataFlowCount", "flows"),
+        ("sharedDatasetTotal", "shareddatasets"),
+        ("crossSectorUseCaseCount", "crosssector"),
+        ("patternCount", "patterns"),
+    ]:
+        assert int(graph.value(dataset, URIRef(sckg + prop))) == shown[name], prop

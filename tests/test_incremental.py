@@ -14,7 +14,7 @@ from kg.build import BuildResult, build
 from kg.errors import ValidationFailed
 from kg.store import ResultFormat, open_store
 
-USE_CASE = "usecases/air-quality-sensor-network.yaml"
+USE_CASE = "usecases/patterns/air-quality-sensor-network.yaml"
 
 
 def _dataset(settings: config.Settings, tmp: Path) -> dict[str, frozenset]:
@@ -124,7 +124,7 @@ def test_a_broken_file_fails_and_leaves_state_and_store_as_they_were(twin: Twin)
     twin.build(mode="full")
     path = twin.project / USE_CASE
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("type: UseCase", "type: UseCase\nmaturity: [unclosed"))
+    path.write_text(text.replace("type: Pattern", "type: Pattern\nmaturity: [unclosed"))
     findings = twin.fails_alike()
     assert {f[1] for f in findings if f[0] == "Violation"} == {USE_CASE}
     path.write_text(text, encoding="utf-8")
@@ -153,7 +153,7 @@ def test_validating_one_file_reads_the_state_and_agrees_with_a_full_read(twin: T
 
     twin.build(mode="full")
     path = twin.project / USE_CASE
-    _edit(path, "type: UseCase", "type: UseCase\nsectors: [no-such-sector]")
+    _edit(path, "type: Pattern", "type: Pattern\nsectors: [no-such-sector]")
     fast = check(twin.incremental, [path])
     slow = validate_project(twin.project, twin.incremental.vocab, [path])[1]
     assert not fast.conforms

@@ -27,7 +27,14 @@ def expected(store, vocab) -> dict[tuple[str, str], dict[str, int]]:
         rows = store.select(f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{vocab.term(prop)}> ?b }}")
         return {(r["a"].value, r["b"].value) for r in rows}
 
-    sectors, uses, produces = pairs("sector"), pairs("usesDataset"), pairs("producesDataset")
+    real = {
+        r["u"].value for r in store.select(f"SELECT ?u WHERE {{ ?u a <{vocab.term('UseCase')}> }}")
+    }
+    # Only real use cases link sectors (docs/model.md); patterns are left out here.
+    sectors, uses, produces = (
+        {(u, x) for u, x in pairs(prop) if u in real}
+        for prop in ("sector", "usesDataset", "producesDataset")
+    )
     of = defaultdict(set)
     for u, s in sectors:
         of[u].add(s)
@@ -47,12 +54,23 @@ def expected(store, vocab) -> dict[tuple[str, str], dict[str, int]]:
                     if key not in seen:
                         seen.add(key)
                         found[key[:2]]["flow"] += 1
+    # A dataset is shared by sectors a and b when a use case of a and a different use case of b
+    # use or produce it.
     users = defaultdict(set)
-    for u, d in uses:
-        users[d] |= of[u]
-    for ss in users.values():
-        for a, b in combinations(sorted(ss), 2):
-            found[(a, b)]["dataset"] += 1
+    for u, d in uses | produces:
+        users[d].add(u)
+    for us in users.values():
+        linked = {
+            (min(a, b), max(a, b))
+            for u in us
+            for v in us
+            if u != v
+            for a in of[u]
+            for b in of[v]
+            if a != b
+        }
+        for key in linked:
+            found[key]["dataset"] += 1
     return dict(found)
 
 

@@ -44,18 +44,23 @@ PREFIXES = """
 @prefix curation: <https://w3id.org/sckg/curation/> .
 @prefix gaiax: <https://w3id.org/sckg/gaiax/> .
 @prefix role: <https://w3id.org/sckg/role/> .
+@prefix orgtype: <https://w3id.org/sckg/org-type/> .
+@prefix country: <http://publications.europa.eu/resource/authority/country/> .
 """
+
+#: 60 words: the shortest description that draws no warning.
+LONG = " ".join(["Wort"] * 60)
 
 VALID_EXAMPLE = """
 usecase:hamburg-traffic-signals a sckg:UseCase ;
     dcterms:title "Ampeldaten in Echtzeit"@de , "Real-time traffic-signal data"@en ;
-    dcterms:description "Ampelzustände werden live veröffentlicht."@de ,
-        "Traffic-light states are published live."@en ;
+    dcterms:description "Ampelzustände werden live veröffentlicht. LONG"@de ,
+        "Traffic-light states are published live. LONG"@en ;
     sckg:sector sector:mobility , sector:digital-infrastructure ;
     dcterms:spatial place:hamburg ;
     sckg:maturity maturity:in-operation ;
     sckg:curationStatus curation:reviewed ;
-    sckg:needsFederationService gaiax:federated-catalogue , gaiax:sovereign-data-exchange ;
+    sckg:assessedFederationService gaiax:federated-catalogue , gaiax:sovereign-data-exchange ;
     sckg:usesDataset dataset:hamburg-signal-programmes ;
     sckg:producesDataset dataset:hamburg-traffic-light-states ;
     dcterms:conformsTo standard:ogc-sensorthings-api ;
@@ -95,15 +100,21 @@ place:hamburg a sckg:Municipality ;
     skos:prefLabel "Hamburg"@de , "Hamburg"@en ;
     sckg:municipalityKey <http://dcat-ap.de/def/politicalGeocoding/municipalityKey/02000000> ;
     sckg:nutsRegion <http://data.europa.eu/nuts/code/DE600> ;
-    dcterms:isPartOf place:metropolregion-hamburg .
+    sckg:country country:DEU ;
+    sckg:partOf place:hamburg-land , place:metropolregion-hamburg .
+
+place:hamburg-land a sckg:State ;
+    skos:prefLabel "Hamburg (Land)"@de , "Hamburg (state)"@en ;
+    sckg:country country:DEU ;
+    sckg:nutsRegion <http://data.europa.eu/nuts/code/DE6> .
 
 place:metropolregion-hamburg a sckg:Region ;
-    skos:prefLabel "Metropolregion Hamburg"@de , "Hamburg Metropolitan Region"@en ;
-    sckg:nutsRegion <http://data.europa.eu/nuts/code/DE6> .
+    skos:prefLabel "Metropolregion Hamburg"@de , "Hamburg Metropolitan Region"@en .
 
 o:lgv-hamburg a org:Organization ;
     skos:prefLabel "Landesbetrieb Geoinformation und Vermessung"@de ,
         "Agency for Geoinformation and Surveying"@en ;
+    org:classification orgtype:land ;
     foaf:homepage <https://www.hamburg.de/bsw/landesbetrieb-geoinformation-und-vermessung/> ;
     dcterms:spatial place:hamburg .
 
@@ -115,6 +126,9 @@ standard:ogc-sensorthings-api a dcterms:Standard ;
 
 
 # --- loading ----------------------------------------------------------------------------------
+
+
+VALID_EXAMPLE = VALID_EXAMPLE.replace("LONG", LONG)
 
 
 def _parse(*names: str) -> Graph:
@@ -177,9 +191,12 @@ def test_ontology_header() -> None:
     graph = ontology()
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in graph
     assert graph.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(
+        "https://w3id.org/sckg/ontology/0.2.0"
+    )
+    assert graph.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.2.0")
+    assert graph.value(ONTOLOGY_IRI, OWL.priorVersion) == URIRef(
         "https://w3id.org/sckg/ontology/0.1.0"
     )
-    assert graph.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
     dcterms = Namespace("http://purl.org/dc/terms/")
     assert _languages(graph, ONTOLOGY_IRI, dcterms.title) == {"de", "en"}
     assert _languages(graph, ONTOLOGY_IRI, dcterms.description) == {"de", "en"}
@@ -295,7 +312,10 @@ def test_sectors_are_pairwise_different() -> None:
 def test_every_concept_is_complete() -> None:
     graph = schemes()
     concepts = set(graph.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 14 + 8 + 4 + 5 + 3 + 2
+    # sectors, FIWARE domains, maturity, GAIA-X services, roles, curation status, and model v2's
+    # solution types, spatial scales, lifecycle, hosting, organisation types, size classes,
+    # capabilities, kinds of GAIA-X use and municipality types
+    assert len(concepts) == 14 + 8 + 4 + 5 + 4 + 2 + 11 + 7 + 4 + 7 + 11 + 4 + 7 + 4 + 6
     for concept in concepts:
         assert _languages(graph, concept, SKOS.prefLabel) == {"de", "en"}, concept
         assert _languages(graph, concept, SKOS.definition) == {"de", "en"}, concept
@@ -379,7 +399,7 @@ def test_missing_english_title_is_only_a_warning() -> None:
         ("maturity:in-operation", "maturity:in-operation , maturity:pilot", "maturity-single"),
         ('"2026-11-27"^^xsd:date', '"2026-11-27"', "modified-date"),
         ("<https://www.urbandataplatform.hamburg> ;\n    dcterms:modified", '"hamburg.de" ;\n'
-         "    dcterms:modified", "source-url"),
+         "    dcterms:modified", "sources-url"),
         ("02000000>", "2000000>", "ags-format"),
         ("code/DE6>", "code/de6>", "nuts-format"),
         ('"Ampeldaten in Echtzeit"@de', '"Ampeldaten in Echtzeit"', "title-language-tagged"),

@@ -37,8 +37,9 @@ BROKEN_TTL = '''\
     dcterms:spatial <https://w3id.org/sckg/place/lemgo> ;
     sckg:maturity <https://w3id.org/sckg/maturity/pilot> ;
     sckg:curationStatus <https://w3id.org/sckg/curation/draft> ;
-    sckg:needsFederationService <https://w3id.org/sckg/gaiax/federated-catalogue> ;
-    sckg:usesDataset <https://w3id.org/sckg/dataset/lemgo-parking-occupancy> .
+    sckg:assessedFederationService <https://w3id.org/sckg/gaiax/federated-catalogue> ;
+    sckg:usesDataset <https://w3id.org/sckg/dataset/lemgo-parking-occupancy> ;
+    dcterms:source <https://example.org/lemgo-parking-twin> .
 '''
 
 
@@ -195,7 +196,7 @@ def test_inconsistent_input_fails_the_build_and_keeps_the_store(
     for lang in ("de", "en"):
         text = finding.text(lang)
         assert "usecase:lemgo-parking-twin" in text
-        assert "DisjointClasses(sckg:UseCase dcat:Dataset" in text
+        assert "DisjointClasses(sckg:UseCaseOrPattern dcat:Dataset" in text
     assert "disjunkt" in finding.message["de"] and "disjoint" in finding.message["en"]
     store = open_store(project_settings)
     assert store.release() == release

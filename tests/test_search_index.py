@@ -146,12 +146,12 @@ def _subjects(settings: Settings, paths: list[str]) -> set[str]:
 def test_incremental_update_equals_a_full_build(built: Settings, tmp_path: Path) -> None:
     vocab = built.vocab
     before = _prepare(built)
-    files = ["usecases/berlin-giess-den-kiez.yaml", "usecases/city-dashboard.yaml"]
+    files = ["usecases/berlin-giess-den-kiez.yaml", "usecases/patterns/city-dashboard.yaml"]
     changed = _subjects(built, files)
     case = built.usecases_dir / "berlin-giess-den-kiez.yaml"
     _edit(case, "sectors: [environment, water, society]", "sectors: [environment, mobility]")
     _edit(case, "watering street trees together", "watering the trees of the street")
-    removed = built.usecases_dir / "city-dashboard.yaml"
+    removed = built.usecases_dir / "patterns" / "city-dashboard.yaml"
     removed.unlink()
     build(built)
     store = open_store(built)
@@ -162,7 +162,7 @@ def test_incremental_update_equals_a_full_build(built: Settings, tmp_path: Path)
     index = SearchIndex(updated, vocab)
     try:
         assert index.search(Query(text="watering the trees")).total == 1
-        gone = vocab.entity("usecase", "city-dashboard")
+        gone = vocab.entity("pattern", "city-dashboard")
         assert gone not in {e.iri for e in index.search(Query(), page_size=500).items}
     finally:
         index.close()

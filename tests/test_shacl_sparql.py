@@ -164,7 +164,7 @@ TURTLE = f"""\
     sckg:sector <{BASE}sector/energy>, "mobility" ;
     sckg:maturity <{BASE}maturity/pilot> ;
     sckg:curationStatus <{BASE}curation/draft> ;
-    sckg:needsFederationService <{BASE}gaiax/compliance> ;
+    sckg:assessedFederationService <{BASE}gaiax/compliance> ;
     dcterms:source "https://example.org/not-an-iri", <ftp://example.org/source>, [] ;
     dcterms:modified "31.01.2026", "2026-02-30"^^xsd:date .
 
@@ -184,7 +184,7 @@ def _too_many(project: Path) -> None:
 
 def _unknown_codes(project: Path) -> None:
     _edit(project / BERLIN, "sectors: [environment,", "sectors: [environmnt,")
-    _edit(project / BERLIN, "gaiaxServices: [federated-catalogue", "gaiaxServices: [federated")
+    _edit(project / BERLIN, "gaiaxRelevance: [federated-catalogue", "gaiaxRelevance: [federated")
 
 
 def _wrong_class(project: Path) -> None:
@@ -209,7 +209,7 @@ def _bad_date(project: Path) -> None:
 
 def _bad_codes(project: Path) -> None:
     _edit(project / PLACES, 'ags: "11000000"', 'ags: "1100"')
-    _edit(project / PLACES, "nuts: DE300", "nuts: de300")
+    _edit(project / PLACES, "nuts: DE3\n", "nuts: de300\n")
 
 
 def _languages(project: Path) -> None:
@@ -246,6 +246,19 @@ def _subclass_target(project: Path) -> None:
     )
 
 
+def _model_v2(project: Path) -> None:
+    """Model v2's entities (tests/fixtures), with values out of range and a German town that
+    reaches no Land (sh:targetSubjectsOf, sh:oneOrMorePath)."""
+    from tests.test_model_v2 import SHARED, add_fixtures
+
+    add_fixtures(project)
+    _edit(project / SHARED, "lat: 48.594", "lat: 148.594")
+    _edit(project / SHARED, "long: 8.870", "long: -181")
+    _edit(project / SHARED, "{value: 31500,", "{value: -5,")
+    _edit(project / SHARED, "partOf: [musterkreis]", "partOf: [germany]")
+    _edit(project / SHARED, "hosting: in-house", "hosting: cloud")
+
+
 #: name: (how to break the copy, (shape, component) pairs it must produce)
 BROKEN: dict[str, tuple[Callable[[Path], None], set[tuple[str, str]]]] = {
     "missing-fields": (
@@ -267,7 +280,7 @@ BROKEN: dict[str, tuple[Callable[[Path], None], set[tuple[str, str]]]] = {
         _unknown_codes,
         {
             ("sectors-known", "ClassConstraintComponent"),
-            ("gaiaxServices-known", "ClassConstraintComponent"),
+            ("gaiaxRelevance-known", "ClassConstraintComponent"),
         },
     ),
     "wrong-class": (
@@ -315,10 +328,20 @@ BROKEN: dict[str, tuple[Callable[[Path], None], set[tuple[str, str]]]] = {
             ("title-language-tagged", "DatatypeConstraintComponent"),
             ("title-one-per-language", "UniqueLangConstraintComponent"),
             ("sectors-known", "ClassConstraintComponent"),
-            ("source-url", "NodeKindConstraintComponent"),
-            ("source-url", "PatternConstraintComponent"),
+            ("sources-url", "NodeKindConstraintComponent"),
+            ("sources-url", "PatternConstraintComponent"),
             ("modified-date", "DatatypeConstraintComponent"),
             ("crossSector-not-asserted", "NotConstraintComponent"),
+        },
+    ),
+    "model-v2": (
+        _model_v2,
+        {
+            ("lat-range", "MaxInclusiveConstraintComponent"),
+            ("long-range", "MinInclusiveConstraintComponent"),
+            ("value-integer", "MinInclusiveConstraintComponent"),
+            ("german-place-in-state", "QualifiedMinCountConstraintComponent"),
+            ("hosting-known", "ClassConstraintComponent"),
         },
     ),
     "subclass-target": (

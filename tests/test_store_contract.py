@@ -29,7 +29,7 @@ from kg.store.remote import bind_values
 pytestmark = pytest.mark.both_backends
 
 SCKG = "https://w3id.org/sckg/"
-UC = IRI(SCKG + "usecase/smart-street-lighting")
+UC = IRI(SCKG + "usecase/berlin-giess-den-kiez")
 TITLE = "http://purl.org/dc/terms/title"
 PREFIXES = (
     "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX sckg: <https://w3id.org/sckg/ontology#>\n"
@@ -73,9 +73,11 @@ def test_construct(store: Store) -> None:
         PREFIXES + "CONSTRUCT { ?uc dcterms:title ?t } WHERE { ?uc dcterms:title ?t }"
     )
     assert triples and all(p == IRI(TITLE) for _, p, _ in triples)
-    assert (UC, IRI(TITLE), Literal("Smart street lighting", lang="en")) in triples or any(
-        s == UC for s, _, _ in triples
-    )
+    assert (
+        UC,
+        IRI(TITLE),
+        Literal("Gieß den Kiez – watering street trees together", lang="en"),
+    ) in triples or any(s == UC for s, _, _ in triples)
 
 
 def test_syntax_error_is_a_query_error(store: Store) -> None:
@@ -171,7 +173,7 @@ def test_dataset_selects_the_default_and_named_graphs(
     graphs = [
         r["g"].value for r in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
     ]
-    one = next(g for g in graphs if g.endswith("smart-street-lighting.yaml") or "usecase" in g)
+    one = next(g for g in graphs if g.endswith("berlin-giess-den-kiez.yaml") or "usecase" in g)
     in_one = _csv(store.serialize(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{one}> {{ ?s ?p ?o }} }}",
         QueryKind.SELECT, ResultFormat.CSV,

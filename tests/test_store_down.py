@@ -18,7 +18,7 @@ from kg.build import build
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = "/usecase/smart-street-lighting.html"
+PAGE = "/usecase/berlin-giess-den-kiez.html"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: Set when the slow page sends its query to the server.
 SLOW_SENT = threading.Event()

@@ -32,7 +32,7 @@ EVIL = f"""\
   dcterms:spatial <https://w3id.org/sckg/place/hamburg> ;
   sckg:maturity <https://w3id.org/sckg/maturity/pilot> ;
   sckg:curationStatus <https://w3id.org/sckg/curation/draft> ;
-  sckg:needsFederationService <https://w3id.org/sckg/gaiax/federated-catalogue> ;
+  sckg:assessedFederationService <https://w3id.org/sckg/gaiax/federated-catalogue> ;
   sckg:usesDataset <https://w3id.org/sckg/dataset/hamburg-traffic-light-states> ;
   dcterms:source <https://example.org/source> ;
   rdfs:seeAlso <javascript:alert(document.cookie)> ;

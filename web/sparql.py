@@ -106,7 +106,7 @@ def editor(initial: str = "") -> Response:
     queries = list(catalogue())
     config = {
         "endpoint": url_for("sparql.endpoint"),
-        "prefixes": app_settings().vocab.prefixes,
+        "prefixes": app_settings().vocab.editor_prefixes,
         "initial": initial,
         "starter": STARTER.replace("$LANG", lang),
         "examples": {q.name: {"title": q.in_lang("title", lang), "text": q.text} for q in queries},

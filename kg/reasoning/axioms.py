@@ -1,12 +1,12 @@
 """The axioms of the TBox that decide what the data entail, read from the ontology's triples.
 
 :func:`read_axioms` walks the Turtle of ``ontology/`` (through rdflib) and keeps the axiom kinds
-the scalable reasoner applies to the data: sub-classes and disjointness, sub-properties, domains
-and ranges, inverse, symmetric and functional properties, property chains, defined classes of
-the form ``C ≡ B ⊓ ≥n p.F``, and ``owl:AllDifferent`` groups. Anything else that could change
-what the data entail is listed in :attr:`Axioms.unsupported`; the reasoner then falls back to
-whole-graph HermiT (see :mod:`kg.reason`). HermiT's classification later replaces the asserted
-class hierarchy by the entailed one (:mod:`kg.reasoning.hermit`).
+the scalable reasoner applies to the data: sub-classes and disjointness, sub-properties,
+domains and ranges, inverse, symmetric, transitive and functional properties, property chains,
+defined classes of the form ``C ≡ B ⊓ ≥n p.F``, and ``owl:AllDifferent`` groups. Anything else
+that could change what the data entail is listed in :attr:`Axioms.unsupported`; the reasoner
+then falls back to whole-graph HermiT (see :mod:`kg.reason`). HermiT's classification later
+replaces the asserted class hierarchy by the entailed one (:mod:`kg.reasoning.hermit`).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ _DECLARATIONS = {
         "AllDifferent",
         "FunctionalProperty",
         "SymmetricProperty",
+        "TransitiveProperty",
     )
 } | {RDFS + "Class", RDF + "Property", RDF + "List"}
 
@@ -66,6 +67,7 @@ _UNDERSTOOD = {
     OWL + "onClass",
     OWL + "versionIRI",
     OWL + "versionInfo",
+    OWL + "priorVersion",
     OWL + "imports",
 }
 
@@ -96,6 +98,7 @@ class Axioms:
     inverses: list[tuple[str, str]] = field(default_factory=list)
     chains: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     symmetric: list[str] = field(default_factory=list)
+    transitive: list[str] = field(default_factory=list)
     functional: list[str] = field(default_factory=list)
     defined: list[MinCardinality] = field(default_factory=list)
     #: ``owl:AllDifferent`` groups of named individuals
@@ -198,6 +201,8 @@ class _Reader:
             types = set(self.named(self.objects(node, RDF_TYPE)))
             if OWL + "SymmetricProperty" in types:
                 ax.symmetric.append(prop)
+            if OWL + "TransitiveProperty" in types:
+                ax.transitive.append(prop)
             if OWL + "FunctionalProperty" in types:
                 ax.functional.append(prop)
         ax.domains = {p: c for p, c in ax.domains.items() if c}

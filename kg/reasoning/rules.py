@@ -6,11 +6,16 @@ of :mod:`kg.reasoning.axioms`:
 
 1. inverse properties (``usesDataset`` → ``usedBy``, …), both ways;
 2. property chains (``producesDataset ∘ usedBy`` → ``feeds``);
-3. inverse properties again (``feeds`` → ``isFedBy``) and symmetric properties;
+3. inverse properties again (``feeds`` → ``isFedBy``), symmetric and transitive properties
+   (``partOf`` ⊑ ``within``: a place lies within every place up its ``partOf`` chain);
 4. defined classes ``C ≡ B ⊓ ≥n p.F``: at least ``n`` values of ``p`` that the ontology declares
    pairwise different (``owl:AllDifferent``) and that are ``F``;
 5. the non-OWL rule ``connects-to.ru`` (sector interconnection, see docs/reasoning.md);
-6. clean-up: what is asserted anyway is removed from the inferred graph.
+6. the RDFS entailments standard clients query: every value of a property is also a value of
+   its super-properties (``sckg:usesDataset`` → ``prov:used``), every instance of a class an
+   instance of its super-classes (``sckg:Municipality`` → ``dcterms:Location``), after
+   HermiT's classification;
+7. clean-up: what is asserted anyway is removed from the inferred graph.
 
 Each rule is one scan or one join per axiom: linear in the data, unlike tableau reasoning.
 """
@@ -20,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.namespaces import RDF_TYPE, Vocabulary
-from kg.reasoning.axioms import Axioms, MinCardinality
+from kg.reasoning.axioms import THING, Axioms, MinCardinality
 
 CONNECTS_TO = Path(__file__).resolve().parent / "connects-to.ru"
 
@@ -61,6 +66,60 @@ def symmetric_rules(axioms: Axioms, graph: str) -> list[str]:
         f"WHERE {{ GRAPH ?g {{ ?x {_path(axioms, p)} ?y }} FILTER(isIRI(?x) && isIRI(?y)) }}"
         for p in axioms.symmetric
     ]
+
+
+def transitive_rules(axioms: Axioms, graph: str) -> list[str]:
+    """The closure of each transitive property: its direct values (from any graph) are first
+    gathered in the inferred graph, then the path ``p+`` is followed there (a property path
+    does not cross named graphs, and an update has no union default graph)."""
+    rules = []
+    for p in axioms.transitive:
+        rules.append(
+            f"INSERT {{ GRAPH <{graph}> {{ ?x <{p}> ?y }} }}\n"
+            f"WHERE {{ GRAPH ?g {{ ?x {_path(axioms, p)} ?y }} FILTER(isIRI(?x) && isIRI(?y)) }}"
+        )
+        rules.append(
+            f"INSERT {{ GRAPH <{graph}> {{ ?x <{p}> ?y }} }}\n"
+            f"WHERE {{ {{ SELECT DISTINCT ?x ?y WHERE {{ GRAPH <{graph}> {{ ?x <{p}>+ ?y }} }} }} "
+            "}"
+        )
+    return rules
+
+
+def superproperty_rule(axioms: Axioms, graph: str) -> str | None:
+    """One update: each value of a property for each of its named super-properties."""
+    pairs = sorted((p, q) for p, sups in axioms.superproperties.items() for q in sups if q != p)
+    if not pairs:
+        return None
+    values = " ".join(f"(<{p}> <{q}>)" for p, q in pairs)
+    return (
+        f"INSERT {{ GRAPH <{graph}> {{ ?x ?q ?y }} }}\n"
+        f"WHERE {{ VALUES (?p ?q) {{ {values} }} GRAPH ?g {{ ?x ?p ?y }} }}"
+    )
+
+
+def superclass_rule(axioms: Axioms, graph: str) -> str | None:
+    """One update: each instance of a class for each of its named super-classes."""
+    pairs = sorted(
+        (c, d)
+        for c, sups in axioms.superclasses.items()
+        for d in sups
+        if d != c and d != THING and c != THING
+    )
+    if not pairs:
+        return None
+    values = " ".join(f"(<{c}> <{d}>)" for c, d in pairs)
+    return (
+        f"INSERT {{ GRAPH <{graph}> {{ ?x a ?d }} }}\n"
+        f"WHERE {{ VALUES (?c ?d) {{ {values} }} GRAPH ?g {{ ?x a ?c }} }}"
+    )
+
+
+def rdfs_rules(axioms: Axioms, vocab: Vocabulary) -> list[str]:
+    """Step 6: super-properties first (they add no types), then super-classes."""
+    graph = vocab.graph("inferred")
+    found = [superproperty_rule(axioms, graph), superclass_rule(axioms, graph)]
+    return [rule for rule in found if rule is not None]
 
 
 def known_fillers(axioms: Axioms, defined: MinCardinality) -> list[list[str]]:
@@ -126,6 +185,7 @@ def owl_rules(axioms: Axioms, vocab: Vocabulary) -> list[str]:
         *chain_rules(axioms, graph),
         *inverse_rules(axioms, graph),
         *symmetric_rules(axioms, graph),
+        *transitive_rules(axioms, graph),
         *defined_class_rules(axioms, graph),
     ]
 
@@ -137,4 +197,9 @@ def connects_to_rule(vocab: Vocabulary) -> str:
 
 def all_rules(axioms: Axioms, vocab: Vocabulary) -> list[str]:
     graph = vocab.graph("inferred")
-    return [*owl_rules(axioms, vocab), connects_to_rule(vocab), cleanup_rule(graph)]
+    return [
+        *owl_rules(axioms, vocab),
+        connects_to_rule(vocab),
+        *rdfs_rules(axioms, vocab),
+        cleanup_rule(graph),
+    ]

@@ -4,11 +4,13 @@
 # (kg/reasoning/connects-to.ru writes sckg:connectsTo between the same pairs of sectors). IRIs are
 # written against the default base; the build rebases them.
 #
-# Two different sectors A and B are linked by
+# Two different sectors A and B are linked by (docs/model.md, "One definition each"; only real
+# use cases, sckg:UseCase, count: patterns and assessed uses never link sectors)
 #   - shared use cases:  a use case assigned to both A and B;
 #   - data flows:        use case x (in A) produces dataset d that use case y (in B) uses, x != y,
-#                        or the other way round; each distinct (x, d, y) counts once;
-#   - shared datasets:   a dataset used by use cases of A and by use cases of B; counts once.
+#                        or the other way round (a sourced flow); each distinct (x, d, y) once;
+#   - shared datasets:   a dataset used or produced by a use case of A and by a different use
+#                        case of B; counts once.
 # sckg:weight is the sum of the three counts. One link per unordered pair, named
 # {base}sectorlink/{a}--{b} with a < b, carries the weight, the use cases it rests on (shared
 # use cases and both ends of each data flow) and the datasets it rests on (those carrying a flow
@@ -51,6 +53,7 @@ WHERE {
         {
           SELECT ?a ?b (COUNT(?u) AS ?n) WHERE {
             { SELECT DISTINCT ?a ?b ?u WHERE {
+                GRAPH ?g0 { ?u a sckg:UseCase }
                 GRAPH ?g1 { ?u sckg:sector ?a } GRAPH ?g2 { ?u sckg:sector ?b }
                 FILTER(STR(?a) < STR(?b)) } }
           } GROUP BY ?a ?b
@@ -65,7 +68,8 @@ WHERE {
                 { SELECT DISTINCT ?x ?d ?y WHERE {
                     GRAPH ?g1 { ?x sckg:producesDataset ?d }
                     GRAPH ?g2 { ?y sckg:usesDataset ?d }
-                    FILTER(?x != ?y) } }
+                    FILTER(?x != ?y)
+                    GRAPH ?g9 { ?x a sckg:UseCase } GRAPH ?g10 { ?y a sckg:UseCase } } }
                 GRAPH ?g3 { ?x sckg:sector ?s } GRAPH ?g4 { ?y sckg:sector ?t }
                 FILTER(?s != ?t)
                 BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)
@@ -79,11 +83,15 @@ WHERE {
         {
           SELECT ?a ?b (COUNT(?d) AS ?n) WHERE {
             { SELECT DISTINCT ?a ?b ?d WHERE {
-                { SELECT DISTINCT ?d ?a WHERE {
-                    GRAPH ?g1 { ?u sckg:usesDataset ?d } GRAPH ?g2 { ?u sckg:sector ?a } } }
-                { SELECT DISTINCT ?d ?b WHERE {
-                    GRAPH ?g3 { ?v sckg:usesDataset ?d } GRAPH ?g4 { ?v sckg:sector ?b } } }
-                FILTER(STR(?a) < STR(?b)) } }
+                { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
+                    GRAPH ?g1 { ?u sckg:usesDataset|sckg:producesDataset ?d }
+                    GRAPH ?g0 { ?u a sckg:UseCase } GRAPH ?g2 { ?u sckg:sector ?a } }
+                  GROUP BY ?d ?a }
+                { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
+                    GRAPH ?g3 { ?v sckg:usesDataset|sckg:producesDataset ?d }
+                    GRAPH ?g5 { ?v a sckg:UseCase } GRAPH ?g4 { ?v sckg:sector ?b } }
+                  GROUP BY ?d ?b }
+                FILTER(STR(?a) < STR(?b) && !(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub))) } }
           } GROUP BY ?a ?b
         }
         BIND("dataset" AS ?part)
@@ -103,6 +111,7 @@ WHERE {
   {
     SELECT DISTINCT ?a ?b ?u WHERE {
       {
+        GRAPH ?g0 { ?u a sckg:UseCase }
         GRAPH ?g1 { ?u sckg:sector ?a } GRAPH ?g2 { ?u sckg:sector ?b }
       }
       UNION
@@ -111,7 +120,8 @@ WHERE {
             { GRAPH ?g3 { ?u sckg:producesDataset ?d } GRAPH ?g4 { ?v sckg:usesDataset ?d } }
             UNION
             { GRAPH ?g5 { ?u sckg:usesDataset ?d } GRAPH ?g6 { ?v sckg:producesDataset ?d } }
-            FILTER(?u != ?v) } }
+            FILTER(?u != ?v)
+            GRAPH ?g9 { ?u a sckg:UseCase } GRAPH ?g10 { ?v a sckg:UseCase } } }
         GRAPH ?g7 { ?u sckg:sector ?s } GRAPH ?g8 { ?v sckg:sector ?t }
         FILTER(?s != ?t)
         BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)
@@ -135,10 +145,15 @@ WHERE {
   {
     SELECT DISTINCT ?a ?b ?d ?part WHERE {
       {
-        { SELECT DISTINCT ?d ?a WHERE {
-            GRAPH ?g1 { ?u sckg:usesDataset ?d } GRAPH ?g2 { ?u sckg:sector ?a } } }
-        { SELECT DISTINCT ?d ?b WHERE {
-            GRAPH ?g3 { ?v sckg:usesDataset ?d } GRAPH ?g4 { ?v sckg:sector ?b } } }
+        { SELECT ?d ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
+            GRAPH ?g1 { ?u sckg:usesDataset|sckg:producesDataset ?d }
+            GRAPH ?g0 { ?u a sckg:UseCase } GRAPH ?g2 { ?u sckg:sector ?a } }
+          GROUP BY ?d ?a }
+        { SELECT ?d ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
+            GRAPH ?g3 { ?v sckg:usesDataset|sckg:producesDataset ?d }
+            GRAPH ?g9 { ?v a sckg:UseCase } GRAPH ?g4 { ?v sckg:sector ?b } }
+          GROUP BY ?d ?b }
+        FILTER(!(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub)))
         BIND(sckg:sharedDataset AS ?part)
       }
       UNION
@@ -146,7 +161,8 @@ WHERE {
         { SELECT DISTINCT ?x ?d ?y WHERE {
             GRAPH ?g5 { ?x sckg:producesDataset ?d }
             GRAPH ?g6 { ?y sckg:usesDataset ?d }
-            FILTER(?x != ?y) } }
+            FILTER(?x != ?y)
+            GRAPH ?g10 { ?x a sckg:UseCase } GRAPH ?g11 { ?y a sckg:UseCase } } }
         GRAPH ?g7 { ?x sckg:sector ?s } GRAPH ?g8 { ?y sckg:sector ?t }
         FILTER(?s != ?t)
         BIND(IF(STR(?s) < STR(?t), ?s, ?t) AS ?a)

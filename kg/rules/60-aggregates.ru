@@ -37,14 +37,25 @@ WHERE {
   } GROUP BY ?link
 } ;
 
-# 2. How many use cases each sector has (the matrix and the network view).
+# 2. How many (real) use cases each sector has (the matrix and the network view), and how many
+#    patterns, counted apart.
 INSERT {
   GRAPH <https://w3id.org/sckg/graph/aggregates> { ?s sckg:useCaseCount ?n }
 }
 WHERE {
   SELECT ?s (COUNT(DISTINCT ?u) AS ?n) WHERE {
     { SELECT DISTINCT ?s WHERE { GRAPH ?g1 { ?s a sckg:Sector } } }
-    OPTIONAL { GRAPH ?g2 { ?u sckg:sector ?s } }
+    OPTIONAL { GRAPH ?g2 { ?u sckg:sector ?s } GRAPH ?g3 { ?u a sckg:UseCase } }
+  } GROUP BY ?s
+} ;
+
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> { ?s sckg:patternCount ?n }
+}
+WHERE {
+  SELECT ?s (COUNT(DISTINCT ?u) AS ?n) WHERE {
+    { SELECT DISTINCT ?s WHERE { GRAPH ?g1 { ?s a sckg:Sector } } }
+    OPTIONAL { GRAPH ?g2 { ?u sckg:sector ?s } GRAPH ?g3 { ?u a sckg:UseCasePattern } }
   } GROUP BY ?s
 } ;
 
@@ -62,7 +73,11 @@ WHERE {
   }
 } ;
 
-# A data flow crosses sectors when one end has a sector the other has not.
+# A data flow is (a, d, b): real use case a produces dataset d that another real use case b uses
+# (sourced). It crosses sectors when b serves a sector a does not serve: the data reach a sector
+# their producer does not serve. (With several sectors per use case, "no sector in common" is
+# almost never true, and "the sector sets differ" almost always.) An assessed flow is the same with b only assessed to use d
+# (sckg:assessedUsesDataset, sckg:potentiallyFeeds), counted apart. docs/model.md.
 INSERT {
   GRAPH <https://w3id.org/sckg/graph/aggregates> {
     <https://w3id.org/sckg/> sckg:dataFlowCount ?flows ;
@@ -73,10 +88,38 @@ WHERE {
   SELECT (COUNT(*) AS ?flows) (SUM(?c) AS ?crossing) WHERE {
     { SELECT DISTINCT ?a ?d ?b WHERE {
         GRAPH ?g1 { ?a sckg:producesDataset ?d } GRAPH ?g2 { ?b sckg:usesDataset ?d }
-        FILTER(?a != ?b) } }
-    BIND(IF(EXISTS { GRAPH ?g3 { ?a sckg:sector ?s }
-                     FILTER NOT EXISTS { GRAPH ?g4 { ?b sckg:sector ?s } } }
-         || EXISTS { GRAPH ?g5 { ?b sckg:sector ?t }
-                     FILTER NOT EXISTS { GRAPH ?g6 { ?a sckg:sector ?t } } }, 1, 0) AS ?c)
+        FILTER(?a != ?b)
+        GRAPH ?g7 { ?a a sckg:UseCase } GRAPH ?g8 { ?b a sckg:UseCase } } }
+    BIND(IF(EXISTS { GRAPH ?g3 { ?b sckg:sector ?s }
+                     FILTER NOT EXISTS { GRAPH ?g4 { ?a sckg:sector ?s } } }, 1, 0) AS ?c)
+  }
+} ;
+
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> {
+    <https://w3id.org/sckg/> sckg:assessedDataFlowCount ?n .
+  }
+}
+WHERE {
+  SELECT (COUNT(*) AS ?n) WHERE {
+    { SELECT DISTINCT ?a ?d ?b WHERE {
+        GRAPH ?g1 { ?a sckg:producesDataset ?d } GRAPH ?g2 { ?b sckg:assessedUsesDataset ?d }
+        FILTER(?a != ?b)
+        GRAPH ?g3 { ?a a sckg:UseCase } GRAPH ?g4 { ?b a sckg:UseCase } } }
+  }
+} ;
+
+# A shared dataset is used or produced by at least two different real use cases.
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> {
+    <https://w3id.org/sckg/> sckg:sharedDatasetTotal ?n .
+  }
+}
+WHERE {
+  SELECT (COUNT(*) AS ?n) WHERE {
+    { SELECT ?d WHERE {
+        GRAPH ?g1 { ?u sckg:usesDataset|sckg:producesDataset ?d }
+        GRAPH ?g2 { ?u a sckg:UseCase } }
+      GROUP BY ?d HAVING (COUNT(DISTINCT ?u) >= 2) }
   }
 }

@@ -68,6 +68,8 @@ COMPONENTS = {
     "maxCount": "MaxCountConstraintComponent",
     "uniqueLang": "UniqueLangConstraintComponent",
     "qualifiedValueShape": "QualifiedMinCountConstraintComponent",
+    "minInclusive": "MinInclusiveConstraintComponent",
+    "maxInclusive": "MaxInclusiveConstraintComponent",
 }
 #: ``sh:`` predicates that only describe a shape.
 _ANNOTATIONS = {"name", "description", "message", "severity", "order", "group"}
@@ -76,6 +78,8 @@ _STRUCTURE = {
     "path",
     "inversePath",
     "alternativePath",
+    "oneOrMorePath",
+    "targetSubjectsOf",
     "property",
     "node",
     "targetClass",
@@ -221,7 +225,13 @@ def sparql_path(graph: rdflib.Graph, node: _Node) -> str:
     alternatives = graph.value(node, _sh("alternativePath"))
     if alternatives is not None:
         return "(" + "|".join(sparql_path(graph, n) for n in graph.items(alternatives)) + ")"
-    raise UnsupportedShape(f"the SHACL path {node} is not a predicate, inverse or alternative path")
+    repeated = graph.value(node, _sh("oneOrMorePath"))
+    if repeated is not None:
+        inner = sparql_path(graph, repeated)
+        return f"{inner}+" if inner[0] in "<(" else f"({inner})+"
+    raise UnsupportedShape(
+        f"the SHACL path {node} is not a predicate, inverse, alternative or one-or-more path"
+    )
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -248,17 +258,45 @@ def _targeted(shapes: rdflib.Graph) -> dict[_Node, list[_Node]]:
     classes: dict[_Node, set[_Node]] = {}
     for shape, cls in shapes.subject_objects(_sh("targetClass")):
         classes.setdefault(shape, set()).add(cls)
+    for shape, prop in shapes.subject_objects(_sh("targetSubjectsOf")):
+        classes.setdefault(shape, set()).add(_SubjectsOf(prop))
     for shape in [s for s in classes if (s, _sh("path"), None) not in shapes]:
         for prop in shapes.objects(shape, _sh("property")):
             classes.setdefault(prop, set()).update(classes[shape])
     return {shape: sorted(classes[shape], key=str) for shape in sorted(classes, key=str)}
 
 
+class _SubjectsOf(rdflib.URIRef):
+    """A target ``sh:targetSubjectsOf p`` among the target classes of a shape (kept apart from
+    a class of the same IRI by its type)."""
+
+    __slots__ = ()
+
+    def __new__(cls, prop: _Node) -> _SubjectsOf:
+        return super().__new__(cls, str(prop))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SubjectsOf) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(("subjectsOf", str(self)))
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other)
+
+
+def _target_pattern(target: _Node) -> str:
+    if isinstance(target, _SubjectsOf):
+        return f"{_ROOTS}?root {_n3(rdflib.URIRef(str(target)))} ?any"
+    return f"{_ROOTS}?root {_INSTANCE_OF} {_n3(target)}"
+
+
 def _targets(classes: Sequence[_Node]) -> _Focus:
     # One branch per class, each with the class as a constant and its own VALUES ?root block:
     # with the classes in a VALUES block, or one VALUES ?root block outside the UNION,
     # pyoxigraph walks every instance of the classes (measured at 10,000 use cases).
-    instances = " UNION ".join(f"{{ {_ROOTS}?root {_INSTANCE_OF} {_n3(c)} }}" for c in classes)
+    # A target sh:targetSubjectsOf p is a branch over the subjects of p.
+    instances = " UNION ".join(f"{{ {_target_pattern(c)} }}" for c in classes)
     return _Focus(f"{{ SELECT DISTINCT ?root WHERE {{ {instances} }} }}", "root")
 
 
@@ -452,6 +490,13 @@ class _Compiler:
     def _not(self, shape: _Node, other: _Node, var: str) -> str:
         return f"!({self._conforms(other, var)})"
 
+    def _min_inclusive(self, shape: _Node, bound: _Node, var: str) -> str:
+        # A value that cannot be compared (another datatype, an IRI) fails, as in SHACL.
+        return f"COALESCE(isLiteral({var}) && {var} >= {_n3(bound)}, false)"
+
+    def _max_inclusive(self, shape: _Node, bound: _Node, var: str) -> str:
+        return f"COALESCE(isLiteral({var}) && {var} <= {_n3(bound)}, false)"
+
 
 #: Components that test each value node on its own (without sh:path: the focus node); the
 #: shapes of sh:not and sh:qualifiedValueShape are made of them.
@@ -463,6 +508,8 @@ _TESTS: dict[str, _Test] = {
     "languageIn": _Compiler._language_in,
     "hasValue": _Compiler._has_value_test,
     "not": _Compiler._not,
+    "minInclusive": _Compiler._min_inclusive,
+    "maxInclusive": _Compiler._max_inclusive,
 }
 #: Components that look at all value nodes of a focus node together (all but sh:hasValue
 #: need sh:path).
