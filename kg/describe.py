@@ -34,6 +34,9 @@ from kg.namespaces import (
 from kg.rdf import IRI, BNode, Literal, Term, Triple, label_of
 from kg.store import Store
 
+#: The property (local name in the project's namespace) that puts a place inside another (a
+#: town in its Kreis, a Kreis in its Land); followed to any depth by the pages and the index.
+PART_OF = "partOf"
 #: Most resources listed per incoming property, per flow direction, per link breakdown.
 TOP = 50
 #: Predicates whose values name a resource, in order of preference.
@@ -46,9 +49,9 @@ ENTITY_KINDS = (
     "dataset",
     "platform",
     "component",
-    "programme",
     "place",
     "org",
+    "programme",
     "standard",
 )
 #: Kinds of controlled concepts (SKOS schemes) and derived resources under the base.
@@ -56,19 +59,19 @@ OTHER_KINDS = (
     "sectorlink",
     "maturity",
     "gaiax",
+    "gaiax-use",
     "role",
     "curation",
     "scheme",
     "fiware-domain",
+    "lifecycle",
     "solution-type",
     "spatial-scale",
-    "lifecycle",
     "hosting",
-    "org-type",
-    "size-class",
     "capability",
-    "gaiax-use",
+    "org-type",
     "municipality-type",
+    "size-class",
 )
 KINDS = ENTITY_KINDS + OTHER_KINDS
 
@@ -306,6 +309,8 @@ def _read_out(desc: Description, rows: list[dict[str, Term]], vocab: Vocabulary)
 def _read_blank(desc: Description, node: Node, row: dict[str, Term], seen: set[Triple]) -> None:
     bp, bo = row["bp"].value, row["bo"]
     part = node.extra.setdefault(bp, Node(bo))
+    if isinstance(bo, Literal) and bo.lang:  # a text in several languages: one part, labelled
+        part.labels.setdefault(bo.lang, bo.value)
     _add_triple(desc, seen, (node.term, IRI(bp), bo))  # type: ignore[arg-type]
     _add_label(part.labels, row.get("bl"), seen, desc, bo, row.get("blp"))
 
@@ -382,29 +387,37 @@ def _sample_query(
 # -- per kind -----------------------------------------------------------------------------------
 _FLOW_LABELS = """
     OPTIONAL { ?other ?olp ?ol VALUES ?olp { %(labels)s } FILTER(isLiteral(?ol)) }
+    OPTIONAL { ?other a ?ot FILTER(?ot = sckg:UseCasePattern) }
     OPTIONAL { ?d ?dlp ?dl VALUES ?dlp { %(labels)s } FILTER(isLiteral(?dl)) }"""
-_FLOWS = """
-SELECT ?s ?dir ?other ?d ?n ?olp ?ol ?dlp ?dl WHERE {
+_FLOW_BRANCH = """
   {
     { SELECT ?s ?other ?d WHERE {
-        ?s sckg:producesDataset ?d . ?other sckg:usesDataset ?d FILTER(?other != ?s) }
+        ?s sckg:%(mine)s ?d . ?other sckg:%(theirs)s ?d FILTER(?other != ?s)
+        ?other a sckg:%(kind)s }
       LIMIT %(top)d }
-    BIND("feeds" AS ?dir) %(flow_labels)s
+    BIND("%(dir)s" AS ?dir) %(flow_labels)s
   } UNION {
-    { SELECT ?s ?other ?d WHERE {
-        ?s sckg:usesDataset ?d . ?other sckg:producesDataset ?d FILTER(?other != ?s) }
-      LIMIT %(top)d }
-    BIND("fedby" AS ?dir) %(flow_labels)s
-  } UNION {
-    { SELECT ?s (COUNT(DISTINCT ?o1) AS ?n) WHERE {
-        ?s sckg:producesDataset ?d1 . ?o1 sckg:usesDataset ?d1 FILTER(?o1 != ?s) } GROUP BY ?s }
-    BIND("feeds-count" AS ?dir)
-  } UNION {
-    { SELECT ?s (COUNT(DISTINCT ?o2) AS ?n) WHERE {
-        ?s sckg:usesDataset ?d2 . ?o2 sckg:producesDataset ?d2 FILTER(?o2 != ?s) } GROUP BY ?s }
-    BIND("fedby-count" AS ?dir)
-  }
+    { SELECT ?s (COUNT(DISTINCT ?o%(i)d) AS ?n) WHERE {
+        ?s sckg:%(mine)s ?d%(i)d . ?o%(i)d sckg:%(theirs)s ?d%(i)d FILTER(?o%(i)d != ?s)
+        ?o%(i)d a sckg:%(kind)s }
+      GROUP BY ?s }
+    BIND("%(dir)s-count" AS ?dir)
+  }"""
+_FLOWS = """
+SELECT ?s ?dir ?other ?ot ?d ?n ?olp ?ol ?dlp ?dl WHERE {
+%(branches)s
 }"""
+#: Flow directions of a use case page: (name, this one's property, the other's property). A flow
+#: is sourced when the other use case uses the dataset, assessed when the curators only judge
+#: that it plausibly does (``sckg:assessedUsesDataset``): the two are shown and counted apart.
+#: A real use case's flows run to and from real use cases, a pattern's to and from patterns
+#: (:data:`FLOW_CLASS`): a count never mixes the two.
+FLOW_DIRECTIONS = (
+    ("feeds", "producesDataset", "usesDataset"),
+    ("fedby", "usesDataset", "producesDataset"),
+    ("feeds-assessed", "producesDataset", "assessedUsesDataset"),
+    ("fedby-assessed", "assessedUsesDataset", "producesDataset"),
+)
 
 
 @dataclass
@@ -415,13 +428,29 @@ class Flow:
     datasets: list[Node] = field(default_factory=list)
 
 
+FLOW_CLASS = {"usecase": "UseCase", "pattern": "UseCasePattern"}
+
+
 def _flows(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
-    query = _PREFIXES.format(ns=vocab.ns) + _FLOWS % {
-        "top": top,
-        "flow_labels": _FLOW_LABELS % {"labels": _LABELS_VALUES},
-    }
-    found: dict[str, dict[Term, Flow]] = {"feeds": {}, "fedby": {}}
-    counts = {"feeds": 0, "fedby": 0}
+    labels = _FLOW_LABELS % {"labels": _LABELS_VALUES}
+    kind = FLOW_CLASS[desc.kind]
+    branches = " UNION ".join(
+        _FLOW_BRANCH
+        % {
+            "mine": mine,
+            "theirs": theirs,
+            "dir": name,
+            "i": i,
+            "top": top,
+            "flow_labels": labels,
+            "kind": kind,
+        }
+        for i, (name, mine, theirs) in enumerate(FLOW_DIRECTIONS)
+    )
+    query = _PREFIXES.format(ns=vocab.ns) + _FLOWS % {"branches": branches}
+    names = [name for name, _, _ in FLOW_DIRECTIONS]
+    found: dict[str, dict[Term, Flow]] = {name: {} for name in names}
+    counts = dict.fromkeys(names, 0)
     datasets: dict[tuple[str, Term, Term], Node] = {}
     for row in store.select(query, {"s": IRI(desc.iri)}):
         direction = row["dir"].value
@@ -430,6 +459,8 @@ def _flows(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict
             continue
         flow = found[direction].setdefault(row["other"], Flow(Node(row["other"])))
         _label(flow.other, row.get("ol"))
+        if isinstance(row.get("ot"), IRI):
+            flow.other.types.add(row["ot"].value)
         key = (direction, row["other"], row["d"])
         if key not in datasets:
             datasets[key] = Node(row["d"])
@@ -439,12 +470,12 @@ def _flows(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict
     def ordered(flows: dict[Term, Flow]) -> list[Flow]:
         return sorted(flows.values(), key=lambda f: f.other.iri or "")
 
-    return {
-        "feeds": ordered(found["feeds"]),
-        "fedby": ordered(found["fedby"]),
-        "feeds_count": counts["feeds"],
-        "fedby_count": counts["fedby"],
-    }
+    result: dict[str, object] = {}
+    for name in names:
+        key = name.replace("-", "_")
+        result[key] = ordered(found[name])
+        result[key + "_count"] = counts[name]
+    return result
 
 
 def _label(node: Node, label: Term | None) -> None:
@@ -521,10 +552,99 @@ def _link_breakdown(
     return {"breakdown": breakdown(store, vocab, a, b, top=top)}
 
 
+# The chain of places a place lies in (``sckg:partOf`` followed to any depth: a town's Kreis, its
+# Land, its country) and the places directly inside it, with their types to order and mark them.
+# The use cases of a place and of every place inside it come from the search index, which files
+# each use case under all of them: joined here, the path cost a scan of every dcterms:spatial
+# statement (40 ms per page at 10,000 use cases, growing with the corpus).
+_PLACE = """
+SELECT ?s ?part ?x ?n ?t ?lp ?l WHERE {
+  {
+    ?s sckg:partOf+ ?x . BIND("within" AS ?part) OPTIONAL { ?x a ?t } %(labels)s
+  } UNION {
+    { SELECT ?s ?x WHERE { ?x sckg:partOf ?s } LIMIT %(top)d }
+    BIND("contains" AS ?part) OPTIONAL { ?x a ?t } %(labels)s
+  } UNION {
+    { SELECT ?s (COUNT(DISTINCT ?x2) AS ?n) WHERE { ?x2 sckg:partOf ?s } GROUP BY ?s }
+    BIND("contains-count" AS ?part)
+  }
+}"""
+_NODE_LABELS = f"OPTIONAL {{ ?x ?lp ?l VALUES ?lp {{ {_LABELS_VALUES} }} FILTER(isLiteral(?l)) }}"
+#: Order of the places a place lies in: the smallest first, the country last.
+PLACE_RANK = ("Municipality", "Region", "District", "State", "Country")
+
+
+def _place(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
+    query = _PREFIXES.format(ns=vocab.ns) + _PLACE % {"top": top, "labels": _NODE_LABELS}
+    found: dict[str, dict[Term, Node]] = {"within": {}, "contains": {}}
+    counts = {"contains": 0}
+    for row in store.select(query, {"s": IRI(desc.iri)}):
+        part = row["part"].value
+        if part.endswith("-count"):
+            counts[part[:-6]] = int(row["n"].value)
+            continue
+        node = found[part].setdefault(row["x"], Node(row["x"]))
+        _label(node, row.get("l"))
+        if isinstance(row.get("t"), IRI):
+            node.types.add(row["t"].value)
+
+    def rank(node: Node) -> tuple[int, str]:
+        kinds = [PLACE_RANK.index(t[len(vocab.ns) :]) for t in node.types if _ranked(vocab, t)]
+        return (max(kinds, default=len(PLACE_RANK)), node.iri or "")
+
+    return {
+        "within": sorted(found["within"].values(), key=rank),
+        "contains": sorted(found["contains"].values(), key=rank),
+        "contains_count": counts["contains"],
+    }
+
+
+def _ranked(vocab: Vocabulary, iri: str) -> bool:
+    return iri.startswith(vocab.ns) and iri[len(vocab.ns) :] in PLACE_RANK
+
+
+# The places a component is used in: where the platforms that include it stand, and where the
+# use cases that run on those platforms take place.
+_COMPONENT = """
+SELECT ?s ?part ?x ?n ?t ?lp ?l WHERE {
+  {
+    { SELECT DISTINCT ?s ?x WHERE {
+        ?platform sckg:hasComponent ?s .
+        { ?platform dcterms:spatial ?x } UNION { ?u sckg:runsOn ?platform ; dcterms:spatial ?x }
+      } LIMIT %(top)d }
+    BIND("place" AS ?part) OPTIONAL { ?x a ?t } %(labels)s
+  } UNION {
+    { SELECT ?s (COUNT(DISTINCT ?x1) AS ?n) WHERE {
+        ?p1 sckg:hasComponent ?s .
+        { ?p1 dcterms:spatial ?x1 } UNION { ?u1 sckg:runsOn ?p1 ; dcterms:spatial ?x1 } }
+      GROUP BY ?s }
+    BIND("place-count" AS ?part)
+  }
+}"""
+
+
+def _component(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
+    query = _PREFIXES.format(ns=vocab.ns) + _COMPONENT % {"top": top, "labels": _NODE_LABELS}
+    places: dict[Term, Node] = {}
+    count = 0
+    for row in store.select(query, {"s": IRI(desc.iri)}):
+        if row["part"].value == "place-count":
+            count = int(row["n"].value)
+            continue
+        node = places.setdefault(row["x"], Node(row["x"]))
+        _label(node, row.get("l"))
+        if isinstance(row.get("t"), IRI):
+            node.types.add(row["t"].value)
+    return {"places": sorted(places.values(), key=lambda n: n.iri or ""), "place_count": count}
+
+
 KIND_QUERIES = {
     "usecase": _flows,
+    "pattern": _flows,
     "sector": _sector_links,
     "sectorlink": _link_breakdown,
+    "place": _place,
+    "component": _component,
 }
 
 

@@ -72,11 +72,13 @@ class Cell:
 
 @dataclass
 class Interconnections:
-    """Every sector (with its number of use cases) and every link between two sectors."""
+    """Every sector (with its number of use cases) and every link between two sectors; with
+    ``patterns``, of the generic patterns instead (:func:`pattern_interconnections`)."""
 
     sectors: list[Node]
     usecases: dict[str, int]
     cells: dict[tuple[str, str], Cell]
+    patterns: bool = False
 
     @property
     def max_weight(self) -> int:
@@ -159,6 +161,40 @@ def interconnections(store: Store, vocab: Vocabulary, *, live: bool = False) -> 
             row["link"].value, a, b, int(row["w"].value), int(row["nu"].value), int(row["nd"].value)
         )
     return Interconnections(list(sectors.values()), counts, cells)
+
+
+# Patterns are few (a few dozen where use cases run to thousands) and have no materialised links:
+# their matrix is counted live, from the sectors they share alone.
+_PATTERN_SECTORS = """
+SELECT ?s ?lp ?l ?n WHERE {
+  { SELECT ?s (COUNT(DISTINCT ?u) AS ?n) WHERE {
+      ?s a sckg:Sector . OPTIONAL { ?u sckg:sector ?s ; a sckg:UseCasePattern } } GROUP BY ?s }
+  OPTIONAL { ?s ?lp ?l VALUES ?lp { %s } FILTER(isLiteral(?l)) }
+}"""
+_PATTERN_LINKS = """
+SELECT ?a ?b (COUNT(DISTINCT ?u) AS ?n) WHERE {
+  ?u a sckg:UseCasePattern ; sckg:sector ?a , ?b . FILTER(STR(?a) < STR(?b))
+} GROUP BY ?a ?b"""
+
+
+def pattern_interconnections(store: Store, vocab: Vocabulary) -> Interconnections:
+    """The sectors the generic patterns connect, apart from the real use cases' matrix: a
+    sector's figure is its number of patterns, a cell's the number of patterns in both sectors
+    (patterns describe no real data flow, so flows and datasets do not count here)."""
+    prefix = _PREFIX.format(ns=vocab.ns)
+    sectors: dict[str, Node] = {}
+    counts: dict[str, int] = {}
+    for row in store.select(prefix + _PATTERN_SECTORS % _LABELS):
+        iri = row["s"].value
+        node = sectors.setdefault(iri, Node(row["s"]))
+        counts[iri] = int(row["n"].value)
+        if isinstance(row.get("l"), Literal):
+            node.labels.setdefault(row["l"].lang or "", row["l"].value)
+    cells = {}
+    for row in store.select(prefix + _PATTERN_LINKS):
+        a, b, n = row["a"].value, row["b"].value, int(row["n"].value)
+        cells[(a, b)] = Cell(link_iri(vocab, a, b), a, b, n, n, 0)
+    return Interconnections(list(sectors.values()), counts, cells, patterns=True)
 
 
 def _complete(rows: list[dict[str, Term]], names: tuple[str, ...]) -> bool:

@@ -2,11 +2,14 @@
 
 Every class and property of the project's namespace with its labels, comments, super-terms,
 domains and ranges, and the SHACL shapes that constrain it; every concept scheme with its
-concepts; every node shape with its property shapes (field, severity, message).
+concepts; every node shape with its property shapes (field, severity, message). Where each term
+comes from: the vocabulary of every term the ontology and the authoring fields use, and the one
+definition each of the figures every page, query and statistic share (:data:`DEFINITIONS`).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from kg.namespaces import OWL, RDF_TYPE, RDFS, SH, SKOS
@@ -19,6 +22,206 @@ _KINDS = {
     OWL + "AnnotationProperty": "property",
 }
 _SECTIONS = ("class", "property")
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """A vocabulary the model takes terms from."""
+
+    prefix: str
+    namespace: str
+    name: str
+    url: str
+
+
+#: The vocabularies of origin, most specific namespace first where one contains another.
+VOCABULARIES: tuple[Vocab, ...] = (
+    Vocab(
+        "dcat", "http://www.w3.org/ns/dcat#", "DCAT 3 (W3C)", "https://www.w3.org/TR/vocab-dcat-3/"
+    ),
+    Vocab(
+        "dcterms",
+        "http://purl.org/dc/terms/",
+        "DCMI Metadata Terms",
+        "https://www.dublincore.org/specifications/dublin-core/dcmi-terms/",
+    ),
+    Vocab(
+        "skos",
+        "http://www.w3.org/2004/02/skos/core#",
+        "SKOS (W3C)",
+        "https://www.w3.org/TR/skos-reference/",
+    ),
+    Vocab("prov", "http://www.w3.org/ns/prov#", "PROV-O (W3C)", "https://www.w3.org/TR/prov-o/"),
+    Vocab(
+        "org",
+        "http://www.w3.org/ns/org#",
+        "Organization Ontology (W3C ORG)",
+        "https://www.w3.org/TR/vocab-org/",
+    ),
+    Vocab("adms", "http://www.w3.org/ns/adms#", "ADMS (W3C)", "https://www.w3.org/TR/vocab-adms/"),
+    Vocab("foaf", "http://xmlns.com/foaf/0.1/", "FOAF", "http://xmlns.com/foaf/spec/"),
+    Vocab("schema", "https://schema.org/", "schema.org", "https://schema.org/"),
+    Vocab(
+        "vcard",
+        "http://www.w3.org/2006/vcard/ns#",
+        "vCard Ontology (W3C)",
+        "https://www.w3.org/TR/vcard-rdf/",
+    ),
+    Vocab(
+        "fiware",
+        "https://smartdatamodels.org/",
+        "FIWARE Smart Data Models",
+        "https://smartdatamodels.org/",
+    ),
+    Vocab(
+        "doap",
+        "http://usefulinc.com/ns/doap#",
+        "DOAP (Description of a Project)",
+        "https://github.com/ewilderj/doap",
+    ),
+    Vocab(
+        "geo",
+        "http://www.w3.org/2003/01/geo/wgs84_pos#",
+        "WGS84 Geo Positioning (W3C)",
+        "https://www.w3.org/2003/01/geo/",
+    ),
+    Vocab(
+        "geosparql",
+        "http://www.opengis.net/ont/geosparql#",
+        "GeoSPARQL (OGC)",
+        "https://www.ogc.org/standard/geosparql/",
+    ),
+    Vocab("spdx", "http://spdx.org/licenses/", "SPDX License List", "https://spdx.org/licenses/"),
+    Vocab(
+        "euauth",
+        "http://publications.europa.eu/resource/authority/",
+        "EU authority tables (Publications Office)",
+        "https://op.europa.eu/en/web/eu-vocabularies/authority-tables",
+    ),
+    Vocab(
+        "nuts",
+        "http://data.europa.eu/nuts/",
+        "NUTS (Eurostat)",
+        "https://ec.europa.eu/eurostat/web/nuts",
+    ),
+    Vocab(
+        "dcatde",
+        "http://dcat-ap.de/def/",
+        "DCAT-AP.de (political geocoding)",
+        "https://www.dcat-ap.de/def/",
+    ),
+    Vocab("vann", "http://purl.org/vocab/vann/", "VANN", "https://vocab.org/vann/"),
+    Vocab("void", "http://rdfs.org/ns/void#", "VoID (W3C)", "https://www.w3.org/TR/void/"),
+    Vocab("sh", "http://www.w3.org/ns/shacl#", "SHACL (W3C)", "https://www.w3.org/TR/shacl/"),
+    Vocab(
+        "owl",
+        "http://www.w3.org/2002/07/owl#",
+        "OWL 2 (W3C)",
+        "https://www.w3.org/TR/owl2-overview/",
+    ),
+    Vocab(
+        "rdfs",
+        "http://www.w3.org/2000/01/rdf-schema#",
+        "RDF Schema (W3C)",
+        "https://www.w3.org/TR/rdf-schema/",
+    ),
+    Vocab(
+        "rdf",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "RDF (W3C)",
+        "https://www.w3.org/TR/rdf11-concepts/",
+    ),
+    Vocab(
+        "xsd",
+        "http://www.w3.org/2001/XMLSchema#",
+        "XML Schema datatypes (W3C)",
+        "https://www.w3.org/TR/xmlschema11-2/",
+    ),
+)
+
+#: The definitions every page, query, statistic and export share, as docs/model.md ("One
+#: definition each") states them (a test holds the English texts to that table), with the term
+#: that carries each in the graph. The build's rules implement them; these are their words.
+DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "cross-sector use case": (
+        "CrossSectorUseCase",
+        {
+            "en": "a real use case with two or more different sectors "
+            "(`sckg:CrossSectorUseCase`, inferred)",
+            "de": "ein realer Anwendungsfall mit zwei oder mehr verschiedenen Sektoren "
+            "(`sckg:CrossSectorUseCase`, abgeleitet)",
+        },
+    ),
+    "cross-sector data flow": (
+        "crossSectorDataFlowCount",
+        {
+            "en": "a data flow whose consumer `b` serves a sector its producer `a` does not: the "
+            'data reach a sector their producer does not serve. ("No sector in common" is '
+            'almost never true with several sectors per use case, "the sector sets differ" '
+            "almost always.)",
+            "de": "ein Datenfluss, dessen Nutzer `b` einem Sektor dient, dem sein Erzeuger `a` "
+            "nicht dient: Die Daten erreichen einen Sektor, dem ihr Erzeuger nicht dient. "
+            "(„Kein gemeinsamer Sektor“ trifft bei mehreren Sektoren je Anwendungsfall fast nie "
+            "zu, „die Sektoren unterscheiden sich“ fast immer.)",
+        },
+    ),
+    "shared dataset": (
+        "sharedDataset",
+        {
+            "en": "a dataset used or produced by at least two different real use cases",
+            "de": "ein Datensatz, den mindestens zwei verschiedene reale Anwendungsfälle nutzen "
+            "oder erzeugen",
+        },
+    ),
+    "sector-link weight": (
+        "weight",
+        {
+            "en": "shared use cases + data flows + shared datasets of the pair",
+            "de": "gemeinsame Anwendungsfälle + Datenflüsse + gemeinsam genutzte Datensätze des "
+            "Sektorpaars",
+        },
+    ),
+}
+#: The terms the definitions use, as docs/model.md defines them (shown beside them).
+TERMS_DEFINED: dict[str, dict[str, str]] = {
+    "real use case": {
+        "en": "an instance of `sckg:UseCase` (never a `sckg:UseCasePattern`)",
+        "de": "eine Instanz von `sckg:UseCase` (nie ein `sckg:UseCasePattern`)",
+    },
+    "data flow (sourced)": {
+        "en": "`(a, d, b)`: real use case `a` produces dataset `d`, a different real use case "
+        "`b` uses it (`a sckg:feeds b`); each distinct triple counts once",
+        "de": "`(a, d, b)`: der reale Anwendungsfall `a` erzeugt den Datensatz `d`, ein anderer "
+        "realer Anwendungsfall `b` nutzt ihn (`a sckg:feeds b`); jedes Tripel zählt einmal",
+    },
+}
+
+
+def origin(iri: str, own: str) -> Vocab | None:
+    """The vocabulary ``iri`` comes from (the project's own for terms under ``own``)."""
+    if iri.startswith(own):
+        return Vocab("sckg", own, "Smart-City Use-Case Knowledge Graph", own)
+    return next((v for v in VOCABULARIES if iri.startswith(v.namespace)), None)
+
+
+@dataclass
+class FieldDoc:
+    """A key of the authoring format and the term it stands for."""
+
+    key: str
+    iri: str
+    curie: str
+    vocab: Vocab | None
+
+
+@dataclass
+class Definition:
+    """One of the shared definitions: its name, the term that carries it, and its text."""
+
+    name: str
+    iri: str
+    local: str
+    texts: dict[str, str]
 
 
 @dataclass
@@ -71,6 +274,17 @@ class OntologyDoc:
     schemes: list[SchemeDoc]
     shapes: list[ShapeDoc]
     shapes_by_iri: dict[str, ShapeDoc]
+    #: the vocabularies the model takes terms from, with the terms it uses of each
+    vocabularies: list[tuple[Vocab, list[str]]] = field(default_factory=list)
+    #: the keys of the authoring format (context.jsonld) and their terms
+    fields: list[FieldDoc] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    #: the terms the definitions build on (real use case, data flow)
+    basics: list[Definition] = field(default_factory=list)
+    own: str = ""
+
+    def origin(self, iri: str) -> Vocab | None:
+        return origin(iri, self.own)
 
 
 def document(files: OntologyFiles) -> OntologyDoc:
@@ -98,7 +312,51 @@ def document(files: OntologyFiles) -> OntologyDoc:
         schemes=_schemes(tbox),
         shapes=sorted(shapes, key=lambda s: (not s.targets, s.local.casefold())),
         shapes_by_iri={s.iri: s for s in shapes},
+        vocabularies=_vocabularies(tbox, ns),
+        fields=_fields(files),
+        definitions=_definitions(tbox, ns),
+        basics=[Definition(name, "", "", texts) for name, texts in TERMS_DEFINED.items()],
+        own=ns,
     )
+
+
+def _vocabularies(graph, own: str) -> list[tuple[Vocab, list[str]]]:
+    """Every reused vocabulary with the terms of it the ontology names (in any position)."""
+    import rdflib
+
+    used: dict[str, set[str]] = {}
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, rdflib.URIRef):
+                vocab = origin(str(term), own)
+                if vocab is not None and vocab.prefix != "sckg":
+                    used.setdefault(vocab.prefix, set()).add(str(term))
+    return [(v, sorted(used[v.prefix])) for v in VOCABULARIES if v.prefix in used]
+
+
+def _fields(files: OntologyFiles) -> list[FieldDoc]:
+    """The keys of ``context.jsonld`` that stand for a class or property, with their origin."""
+    path = files.folder / "context.jsonld"
+    context = json.loads(files.vocab.rebase(path.read_text(encoding="utf-8")))["@context"]
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("#", "/"))}
+    found = []
+    for key, value in context.items():
+        target = value.get("@id") if isinstance(value, dict) else value
+        if key.startswith("@") or key in prefixes or not isinstance(target, str):
+            continue
+        prefix, sep, local = target.partition(":")
+        if target.startswith("@") or not sep or prefix not in prefixes:
+            continue
+        iri = prefixes[prefix] + local
+        found.append(FieldDoc(key, iri, target, origin(iri, files.vocab.ns)))
+    return found
+
+
+def _definitions(graph, own: str) -> list[Definition]:
+    """The shared definitions (:data:`DEFINITIONS`), each with the term that carries it."""
+    return [
+        Definition(name, own + local, local, texts) for name, (local, texts) in DEFINITIONS.items()
+    ]
 
 
 def _ref(iri: str):

@@ -35,7 +35,7 @@ FACETS: dict[str, str] = {
     "sector": "sckg:sector",
     "place": "dcterms:spatial",
     "maturity": "sckg:maturity",
-    "gaiax": "sckg:assessedFederationService",
+    "gaiax": "sckg:assessedFederationService",  # the curators' assessment, marked as one
     "standard": "dcterms:conformsTo",
     "status": "sckg:curationStatus",
 }
@@ -49,6 +49,9 @@ FACET_KINDS = {
     "status": "curation",
 }
 SORTS = ("relevance", "title", "modified", "maturity")
+#: Facet rows of generic patterns (``sckg:UseCasePattern``) carry this prefix: patterns are
+#: searched, listed and counted apart from real use cases, never together with them.
+PATTERN_FACET = "pattern:"
 PAGE_SIZE = 20
 #: Most values listed per facet (the most frequent first, and every selected one).
 FACET_VALUES = 50
@@ -101,6 +104,7 @@ class Entry:
     titles: dict[str, str] = field(default_factory=dict)
     facets: dict[str, set[str]] = field(default_factory=dict)
     modified: str = ""
+    pattern: bool = False
 
     def title(self, lang: str) -> str:
         return pick(self.titles, lang) or self.iri.rsplit("/", 1)[-1]
@@ -108,13 +112,15 @@ class Entry:
 
 @dataclass(frozen=True)
 class Query:
-    """A search: text, selected facet values (slugs), sort, page; the URL of a view."""
+    """A search: text, selected facet values (slugs), sort, page, and whether it searches the
+    real use cases or the generic patterns; the URL of a view."""
 
     text: str = ""
     selected: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str = ""
     page: int = 1
     lang: str = "en"
+    patterns: bool = False
 
     @property
     def effective_sort(self) -> str:
@@ -125,7 +131,18 @@ class Query:
     def key(self) -> tuple:
         """A hashable form, for caching results."""
         selected = tuple(sorted((k, tuple(sorted(v))) for k, v in self.selected.items() if v))
-        return (self.text.strip(), selected, self.effective_sort, self.page, sort_lang(self.lang))
+        return (
+            self.text.strip(),
+            selected,
+            self.effective_sort,
+            self.page,
+            sort_lang(self.lang),
+            self.patterns,
+        )
+
+    def facet(self, name: str) -> str:
+        """The name under which the index keeps facet ``name`` of this search's kind."""
+        return (PATTERN_FACET if self.patterns else "") + name
 
 
 @dataclass
@@ -251,19 +268,22 @@ class SearchIndex:
         return Listing([(iri, text) for iri, text in rows], total, page, pages)
 
     def recent(self, n: int) -> list[Entry]:
-        """The ``n`` most recently modified use cases."""
+        """The ``n`` most recently modified real use cases (never patterns)."""
         rows = self.db.execute(
-            "SELECT u.id, r.iri, u.titles, u.modified FROM usecase u "
-            "JOIN resource r ON r.id = u.id ORDER BY u.modified DESC, r.iri DESC LIMIT ?",
+            "SELECT u.id, r.iri, u.titles, u.modified, u.pattern FROM usecase u "
+            "JOIN resource r ON r.id = u.id WHERE u.pattern = 0 "
+            "ORDER BY u.modified DESC, r.iri DESC LIMIT ?",
             (n,),
         ).fetchall()
         return self._entries(rows)
 
-    def usecases(self) -> Iterator[Entry]:
-        """Every use case (for tools and tests; the site pages through :meth:`search`)."""
+    def usecases(self, *, patterns: bool = False) -> Iterator[Entry]:
+        """Every real use case, or every pattern (for tools and tests; the site pages through
+        :meth:`search`)."""
         rows = self.db.execute(
-            "SELECT u.id, r.iri, u.titles, u.modified FROM usecase u "
-            "JOIN resource r ON r.id = u.id ORDER BY r.iri"
+            "SELECT u.id, r.iri, u.titles, u.modified, u.pattern FROM usecase u "
+            "JOIN resource r ON r.id = u.id WHERE u.pattern = ? ORDER BY r.iri",
+            (int(patterns),),
         )
         while batch := rows.fetchmany(500):
             yield from self._entries(batch)
@@ -312,16 +332,16 @@ class SearchIndex:
     def search(self, query: Query, page_size: int = PAGE_SIZE) -> Result:
         """One page of the use cases matching ``query``, with the facet counts."""
         texty = bool(query.text.strip())  # text without a word matches nothing
-        selected = self._selected_ids(query.selected)
+        selected = self._selected_ids(query.selected, query)
         lang = sort_lang(query.lang)
         if texty:
-            self._fill_hits(query_words(query.text))
+            self._fill_hits(query_words(query.text), query.patterns)
         narrowed = texty or bool(selected)
         if narrowed:
             self._fill("matches", *_candidates(texty, selected))
             total = self._scalar("SELECT COUNT(*) FROM temp.matches")
         else:
-            total = self.usecase_count
+            total = self.count_of(query.patterns)
         pages = max(1, -(-total // page_size))
         page = min(max(1, query.page), pages)
         window = (page_size, (page - 1) * page_size)
@@ -331,18 +351,29 @@ class SearchIndex:
 
     @property
     def usecase_count(self) -> int:
+        """How many real use cases the index holds."""
         return int(self.meta.get("usecases", "0"))
 
-    def _selected_ids(self, selected: Mapping[str, tuple[str, ...]]) -> dict[str, list[int]]:
-        """Resource ids of the selected values per facet (-1 for a value the index lacks, which
-        matches nothing)."""
+    @property
+    def pattern_count(self) -> int:
+        """How many generic patterns the index holds (never counted as use cases)."""
+        return int(self.meta.get("patterns", "0"))
+
+    def count_of(self, patterns: bool) -> int:
+        return self.pattern_count if patterns else self.usecase_count
+
+    def _selected_ids(
+        self, selected: Mapping[str, tuple[str, ...]], query: Query
+    ) -> dict[str, list[int]]:
+        """Resource ids of the selected values per facet, by the name the index keeps the
+        facet under (-1 for a value the index lacks, which matches nothing)."""
         found: dict[str, list[int]] = {}
         for name, slugs in selected.items():
             if name not in FACET_KINDS or not slugs:
                 continue
             iris = [self.vocab.entity(FACET_KINDS[name], slug) for slug in slugs]
             ids = [self._id(iri) for iri in iris]
-            found[name] = sorted({-1 if i is None else i for i in ids})
+            found[query.facet(name)] = sorted({-1 if i is None else i for i in ids})
         return found
 
     def _id(self, iri: str) -> int | None:
@@ -356,22 +387,23 @@ class SearchIndex:
         self.db.execute(f"DELETE FROM temp.{table}")
         self.db.execute(f"INSERT OR IGNORE INTO temp.{table} {select}", params)
 
-    def _fill_hits(self, wanted: list[str]) -> None:
-        """Use cases with every word, scored 3 per word in a title and 1 per word only in the
-        text (the scores of the earlier in-memory index)."""
+    def _fill_hits(self, wanted: list[str], patterns: bool) -> None:
+        """Use cases (or patterns) with every word, scored 3 per word in a title and 1 per word
+        only in the text (the scores of the earlier in-memory index)."""
         if not wanted:
             self._fill("hits", "SELECT 0, 0 WHERE 0")
             return
         score = " + ".join(
-            "CASE WHEN rowid IN (SELECT rowid FROM usecase_fts WHERE usecase_fts MATCH ?) "
+            "CASE WHEN f.rowid IN (SELECT rowid FROM usecase_fts WHERE usecase_fts MATCH ?) "
             "THEN 3 ELSE 1 END"
             for _ in wanted
         )
         params = [_match([w], column="title") for w in wanted]
         self._fill(
             "hits",
-            f"SELECT rowid, {score} FROM usecase_fts WHERE usecase_fts MATCH ?",
-            [*params, _match(wanted)],
+            f"SELECT f.rowid, {score} FROM usecase_fts f CROSS JOIN usecase u ON u.id = f.rowid "
+            "WHERE usecase_fts MATCH ? AND u.pattern = ?",
+            [*params, _match(wanted), int(patterns)],
         )
 
     def _page(
@@ -395,10 +427,11 @@ class SearchIndex:
             source = (
                 "matches m CROSS JOIN hits h ON h.id = m.id CROSS JOIN usecase u ON u.id = m.id"
             )
-        elif not narrowed or total * 8 > self.usecase_count:
+        elif not narrowed or total * 8 > self.count_of(query.patterns):
             index = {"modified": "usecase_modified_", "maturity": "usecase_maturity_"}
-            only = " WHERE u.id IN (SELECT id FROM temp.matches)" if narrowed else ""
-            source = f"usecase u INDEXED BY {index.get(sort, 'usecase_title_')}{lang}{only}"
+            only = " AND u.id IN (SELECT id FROM temp.matches)" if narrowed else ""
+            kind = f" WHERE u.pattern = {int(query.patterns)}"
+            source = f"usecase u INDEXED BY {index.get(sort, 'usecase_title_')}{lang}{kind}{only}"
         else:
             source = "matches m CROSS JOIN usecase u ON u.id = m.id"
         # Only the ids are sorted; the rows of the page are read afterwards.
@@ -408,7 +441,7 @@ class SearchIndex:
         ids = [uid for (uid,) in found]
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
-            "SELECT u.id, r.iri, u.titles, u.modified FROM usecase u "
+            "SELECT u.id, r.iri, u.titles, u.modified, u.pattern FROM usecase u "
             f"CROSS JOIN resource r ON r.id = u.id WHERE u.id IN ({marks})",
             ids,
         ).fetchall()
@@ -418,8 +451,8 @@ class SearchIndex:
     def _entries(self, rows: list[tuple]) -> list[Entry]:
         """Entries with their facet values (one query for the whole page)."""
         entries = {
-            uid: Entry(iri, json.loads(titles), {}, modified or "")
-            for uid, iri, titles, modified in rows
+            uid: Entry(iri, json.loads(titles), {}, modified or "", bool(pattern))
+            for uid, iri, titles, modified, pattern in rows
         }
         if entries:
             marks = ",".join("?" * len(entries))
@@ -429,6 +462,7 @@ class SearchIndex:
                 list(entries),
             )
             for uid, name, iri in found:
+                name = name.removeprefix(PATTERN_FACET)
                 entries[uid].facets.setdefault(name, set()).add(iri)
         return list(entries.values())
 
@@ -440,15 +474,17 @@ class SearchIndex:
         facets: dict[str, list[FacetValue]] = {}
         more: dict[str, int] = {}
         for name in FACETS:
-            counts = self._counts(name, texty, selected)
+            counts = self._counts(query.facet(name), texty, selected, query.patterns)
             chosen = {
                 self.vocab.entity(FACET_KINDS[name], slug) for slug in query.selected.get(name, ())
             }
-            values, left_out = self._facet_values(name, counts, chosen, lang)
+            values, left_out = self._facet_values(name, query.facet(name), counts, chosen, lang)
             facets[name], more[name] = values, left_out
         return facets, more
 
-    def _counts(self, name: str, texty: bool, selected: dict[str, list[int]]) -> str:
+    def _counts(
+        self, name: str, texty: bool, selected: dict[str, list[int]], patterns: bool
+    ) -> str:
         """A SELECT of (value, n) for facet ``name`` under the other facets' selection: the
         stored totals when nothing else narrows the list, else the values of each match (one
         index lookup per match, never a scan of the whole facet)."""
@@ -461,7 +497,7 @@ class SearchIndex:
             self._fill("others", *_candidates(texty, others))
             table = "others"
         size = self._scalar(f"SELECT COUNT(*) FROM temp.{table}")
-        if size == self.usecase_count:  # the text is in every use case (a common word)
+        if size == self.count_of(patterns):  # the text is in every use case (a common word)
             return "SELECT value, n FROM facet_total WHERE name = :name"
         if size * 8 < self.facet_rows.get(name, 0):  # few matches: their values, one by one
             return (
@@ -483,13 +519,13 @@ class SearchIndex:
         return self._facet_rows
 
     def _facet_values(
-        self, name: str, counts: str, chosen: set[str], lang: str
+        self, name: str, stored: str, counts: str, chosen: set[str], lang: str
     ) -> tuple[list[FacetValue], int]:
         order = "r.ord DESC, r.iri" if name == "maturity" else f"c.n DESC, r.sort_{lang}, r.iri"
         rows = self.db.execute(
             f"SELECT r.iri, r.label_{lang}, c.n, COUNT(*) OVER () FROM ({counts}) c "
             f"JOIN resource r ON r.id = c.value ORDER BY {order} LIMIT :limit",
-            {"name": name, "limit": FACET_VALUES},
+            {"name": stored, "limit": FACET_VALUES},
         ).fetchall()
         shown = {iri: n for iri, _, n, _ in rows}
         values = [
@@ -497,7 +533,7 @@ class SearchIndex:
             for iri, label, n, _ in rows
         ]
         for iri in sorted(chosen - set(shown)):  # selected, but not among the most frequent
-            count = self._count_of(counts, name, iri)
+            count = self._count_of(counts, stored, iri)
             label = self.label(iri, lang)
             values.append(FacetValue(iri.rsplit("/", 1)[-1], iri, label, count, True))
         total = rows[0][3] if rows else 0

@@ -28,15 +28,15 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kg.describe import KINDS, LABEL_PREDICATES, pick
+from kg.describe import KINDS, LABEL_PREDICATES, PART_OF, pick
 from kg.namespaces import DCTERMS, Vocabulary
 from kg.rdf import IRI, Literal
-from kg.search import FACETS, LANGS, fold, words
+from kg.search import FACETS, LANGS, PATTERN_FACET, fold, words
 from kg.store.embedded import fsync_path
 from kg.store.oxigraph import select_rows
 
 #: Bump when the tables change: files of another schema are rebuilt, never read.
-SCHEMA = "2"
+SCHEMA = "3"
 #: Index files of other releases kept beside the served one (workers may still read them).
 KEEP = 3
 #: IRIs per query (VALUES block) when reading the store.
@@ -60,18 +60,19 @@ CREATE INDEX resource_de ON resource(kind, sort_de, iri) WHERE sort_de IS NOT NU
 CREATE VIRTUAL TABLE resource_fts USING fts5(words, detail=column, prefix='2 3');
 CREATE TABLE usecase(
   id INTEGER PRIMARY KEY REFERENCES resource(id),
+  pattern INTEGER NOT NULL DEFAULT 0,
   titles TEXT NOT NULL,
   modified TEXT NOT NULL DEFAULT '',
   maturity INTEGER NOT NULL DEFAULT 0,
   sort_en TEXT NOT NULL,
   sort_de TEXT NOT NULL
 );
-CREATE INDEX usecase_title_en ON usecase(sort_en, id);
-CREATE INDEX usecase_title_de ON usecase(sort_de, id);
-CREATE INDEX usecase_modified_en ON usecase(modified DESC, sort_en, id);
-CREATE INDEX usecase_modified_de ON usecase(modified DESC, sort_de, id);
-CREATE INDEX usecase_maturity_en ON usecase(maturity DESC, sort_en, id);
-CREATE INDEX usecase_maturity_de ON usecase(maturity DESC, sort_de, id);
+CREATE INDEX usecase_title_en ON usecase(pattern, sort_en, id);
+CREATE INDEX usecase_title_de ON usecase(pattern, sort_de, id);
+CREATE INDEX usecase_modified_en ON usecase(pattern, modified DESC, sort_en, id);
+CREATE INDEX usecase_modified_de ON usecase(pattern, modified DESC, sort_de, id);
+CREATE INDEX usecase_maturity_en ON usecase(pattern, maturity DESC, sort_en, id);
+CREATE INDEX usecase_maturity_de ON usecase(pattern, maturity DESC, sort_de, id);
 CREATE VIRTUAL TABLE usecase_fts USING fts5(title, text, detail=column, prefix='2 3');
 CREATE TABLE facet(
   name TEXT NOT NULL, value INTEGER NOT NULL, usecase INTEGER NOT NULL,
@@ -83,16 +84,22 @@ CREATE TABLE facet_total(
 ) WITHOUT ROWID;
 """
 
-_USECASE_IRIS = "PREFIX sckg: <{ns}> SELECT DISTINCT ?u WHERE {{ ?u a sckg:UseCase }}"
+_USECASE_IRIS = """PREFIX sckg: <{ns}>
+SELECT DISTINCT ?u WHERE {{ VALUES ?c {{ sckg:UseCase sckg:UseCasePattern }} ?u a ?c }}"""
 # FILTER(?p IN …), not VALUES ?p: pyoxigraph joined a VALUES block of properties with every
-# statement of the batch's subjects (8 s instead of 0.3 s per 1,000 use cases).
+# statement of the batch's subjects (8 s instead of 0.3 s per 1,000 use cases). The class is
+# filtered on its own, before the statements are joined: the build stores every super-class of
+# a use case, and each would repeat all its statements.
 _USECASES = """
 PREFIX sckg: <{ns}>
-SELECT ?u ?p ?o WHERE {{
+SELECT ?u ?c ?p ?o WHERE {{
   VALUES ?u {{ {iris} }}
-  ?u a sckg:UseCase ; ?p ?o .
-  FILTER(?p IN ({props}))
+  ?u a ?c . FILTER(?c IN (sckg:UseCase, sckg:UseCasePattern))
+  ?u ?p ?o . FILTER(?p IN ({props}))
 }}"""
+# Every place a place lies in, at any depth (a use case in Herrenberg is found under its Kreis
+# and its Land as well).
+_ANCESTORS = "SELECT DISTINCT ?p ?a WHERE {{ ?p <{part_of}>+ ?a }}"
 _LABELLED = "SELECT DISTINCT ?x WHERE {{ ?x ?lp ?l . FILTER(?lp IN ({labels}) && isLiteral(?l)) }}"
 _LABELS = """
 SELECT ?x ?lp ?l WHERE {{
@@ -346,6 +353,7 @@ def update_file(store, vocab: Vocabulary, path: Path, iris: set[str], *, release
     try:
         db.execute("BEGIN")
         writer = _Writer(db, store, vocab)
+        iris = set(iris) | _placed_usecases(db, store, vocab, iris)
         touched = writer.forget(iris)
         writer.labels(i for i in sorted(iris) if i.startswith(vocab.base))
         touched |= writer.usecases(sorted(iris))
@@ -361,6 +369,35 @@ def update_file(store, vocab: Vocabulary, path: Path, iris: set[str], *, release
         db.close()
 
 
+_PLACED = """
+SELECT DISTINCT ?u WHERE {{ VALUES ?p {{ {iris} }} ?i <{part_of}>* ?p . ?u <{spatial}> ?i }}"""
+
+
+def _placed_usecases(db: sqlite3.Connection, store, vocab: Vocabulary, iris: set[str]) -> set[str]:
+    """The use cases whose place facet changes when the places among ``iris`` change: a use case
+    is filed under every place its place lies in, so moving a town to another Kreis moves its
+    use cases. Those the index files under the places (before) and those the store puts in them
+    or in a place inside them (now)."""
+    places = sorted(i for i in iris if i.startswith(vocab.entity("place", "")))
+    found: set[str] = set()
+    for start in range(0, len(places), 500):
+        chunk = places[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            "SELECT DISTINCT u.iri FROM facet f JOIN resource p ON p.id = f.value "
+            "JOIN resource u ON u.id = f.usecase "
+            f"WHERE f.name IN ('place', '{PATTERN_FACET}place') AND p.iri IN ({marks})",
+            chunk,
+        )
+        found.update(iri for (iri,) in rows)
+    for batch in _batches(places):
+        query = _PLACED.format(
+            iris=_values(batch), part_of=vocab.term(PART_OF), spatial=DCTERMS + "spatial"
+        )
+        found.update(r["u"].value for r in store.select(query) if isinstance(r["u"], IRI))
+    return found
+
+
 def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = OFF")  # a private file until it is renamed into place
@@ -374,12 +411,15 @@ def _finish(
 ) -> None:
     """Write the metadata and commit; after a full build, also merge the FTS segments and
     gather the planner's statistics (a few changed rows change neither much)."""
-    count = db.execute("SELECT COUNT(*) FROM usecase").fetchone()[0]
+    count, patterns = db.execute(
+        "SELECT COUNT(*) - COALESCE(SUM(pattern), 0), COALESCE(SUM(pattern), 0) FROM usecase"
+    ).fetchone()
     meta = {
         "schema": SCHEMA,
         "base": vocab.base,
         "release": release_id,
         "usecases": str(count),
+        "patterns": str(patterns),
         "built": datetime.now(UTC).isoformat(timespec="microseconds"),
     }
     counts = db.execute(
@@ -408,6 +448,13 @@ class _Writer:
         for row in store.select(_ORDER.format(ns=vocab.ns)):
             with contextlib.suppress(ValueError):
                 self.order[row["x"].value] = int(row["order"].value)
+        self.pattern_class = vocab.term("UseCasePattern")
+        self.ancestors: dict[str, set[str]] = {}  # place → the places it lies in
+        places = vocab.entity("place", "")
+        for row in store.select(_ANCESTORS.format(part_of=vocab.term(PART_OF))):
+            place, outer = row["p"], row["a"]
+            if isinstance(place, IRI) and isinstance(outer, IRI) and place.value.startswith(places):
+                self.ancestors.setdefault(place.value, set()).add(outer.value)
 
     def kind(self, iri: str) -> str | None:
         if not iri.startswith(self.vocab.base):
@@ -480,11 +527,22 @@ class _Writer:
         for row in rows:
             entry = found.setdefault(
                 row["u"].value,
-                {"titles": {}, "title": set(), "text": set(), "modified": "", "facets": set()},
+                {
+                    "titles": {},
+                    "title": set(),
+                    "text": set(),
+                    "modified": "",
+                    "facets": set(),
+                    "pattern": False,
+                },
             )
+            entry["pattern"] |= row["c"].value == self.pattern_class
             p, o = row["p"].value, row["o"]
             if p in self.facets and isinstance(o, IRI):
-                entry["facets"].add((self.facets[p], o.value))
+                name = self.facets[p]
+                entry["facets"].add((name, o.value))
+                if name == "place":  # a region holds the use cases of its places
+                    entry["facets"] |= {(name, a) for a in self.ancestors.get(o.value, ())}
             elif isinstance(o, Literal) and p == DCTERMS + "title":
                 entry["titles"].setdefault(o.lang or "", o.value)
                 entry["title"] |= words(o.value)
@@ -502,11 +560,13 @@ class _Writer:
             uid = ids[iri]
             titles = entry["titles"]
             title = {lang: pick(titles, lang) or iri.rsplit("/", 1)[-1] for lang in LANGS}
-            pairs = {(name, ids[v]) for name, v in entry["facets"]}
+            prefix = PATTERN_FACET if entry["pattern"] else ""
+            pairs = {(prefix + name, ids[v]) for name, v in entry["facets"]}
             levels = [self.order.get(v, 0) for name, v in entry["facets"] if name == "maturity"]
             rows.append(
                 (
                     uid,
+                    int(entry["pattern"]),
                     json.dumps(titles, ensure_ascii=False),
                     entry["modified"],
                     max(levels, default=0),
@@ -521,7 +581,7 @@ class _Writer:
             for iri, entry in found.items()
         }
         self._write_labels({iri: by_lang for iri, by_lang in labels.items() if by_lang}, {})
-        self.db.executemany("INSERT INTO usecase VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO usecase VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO usecase_fts(rowid, title, text) VALUES (?, ?, ?)", fts)
         self.db.executemany("INSERT INTO facet VALUES (?, ?, ?)", sorted(facets))
         return {(name, value) for name, value, _ in facets}

@@ -128,3 +128,61 @@ def live_server(built_settings: Settings, store: Store) -> Iterator[str]:
     app = create_app({"TESTING": True}, settings=settings, store=store)
     with serve_app(app, port=port) as url:
         yield url
+
+
+# -- the small model-v2 project (tests/fixtures/v2) -----------------------------------------------
+V2_FIXTURE = ROOT / "tests" / "fixtures" / "v2"
+
+
+@pytest.fixture(scope="session")
+def v2_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The v2 fixture project (its own use cases, the shipped ontology and named queries) built
+    into a temporary embedded store, once per session."""
+    project = tmp_path_factory.mktemp("v2-project")
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    shutil.copytree(ROOT / "queries", project / "queries")
+    shutil.copytree(V2_FIXTURE / "usecases", project / "usecases")
+    settings = config.load({}, project=project, store=str(project / "var" / "store"))
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def v2_remote_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The v2 fixture project built into an Oxigraph server of its own (the session's server
+    holds the shipped corpus)."""
+    project = tmp_path_factory.mktemp("v2-remote-project")
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    shutil.copytree(ROOT / "queries", project / "queries")
+    shutil.copytree(V2_FIXTURE / "usecases", project / "usecases")
+    server = OxigraphServer(tmp_path_factory.mktemp("v2-oxigraph") / "data").start()
+    try:
+        settings = config.load({}, project=project, store=server.url)
+        build(settings)
+        yield settings
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def v2_store(v2_settings: Settings) -> Store:
+    return open_store(v2_settings)
+
+
+@pytest.fixture(scope="session")
+def v2_app(v2_settings: Settings, v2_store: Store):
+    from web import create_app
+
+    return create_app({"TESTING": True}, settings=v2_settings, store=v2_store)
+
+
+@pytest.fixture
+def v2_client(v2_app):
+    return v2_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def v2_live_server(v2_app) -> Iterator[str]:
+    """The v2 fixture project's app served over HTTP on a free loopback port."""
+    with serve_app(v2_app) as url:
+        yield url

@@ -170,3 +170,45 @@ def test_phone_and_print(browser, live_server):
     assert page.locator(".main-nav").is_hidden()
     page.pdf(path=str(ARTIFACTS / "usecase-print.pdf"))
     context.close()
+
+
+# -- the page types of model v2, on the v2 fixture project -----------------------------------------
+V2_PAGES = {
+    "v2-usecase": "/usecase/herrenberg-parking-guidance",
+    "v2-assessed-flows": "/usecase/stuttgart-air-quality",
+    "v2-pattern": "/pattern/smart-parking",
+    "v2-platform": "/platform/herrenberg-urban-platform",
+    "v2-component": "/component/frost-server",
+    "v2-programme": "/programme/mpsc",
+    "v2-municipality": "/place/sindelfingen",
+    "v2-land": "/place/baden-wuerttemberg",
+    "v2-org": "/org/kreis-ploen",
+    "v2-patterns-search": "/usecases?kind=pattern",
+    "v2-region-search": "/usecases?place=baden-wuerttemberg",
+    "v2-home": "/",
+    "v2-ontology": "/ontology",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("name", sorted(V2_PAGES))
+def test_v2_page_is_clean_and_accessible(v2_live_server, page, name, lang):
+    joiner = "&" if "?" in V2_PAGES[name] else "?"
+    page.goto(f"{v2_live_server}{V2_PAGES[name]}{joiner}lang={lang}")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
+    assert page.get_attribute("html", "lang") == lang
+    assert page.console_problems == []
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_v2_pages_fit_a_phone(browser, v2_live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    for name, path in sorted(V2_PAGES.items()):
+        page.goto(v2_live_server + path + ("&" if "?" in path else "?") + "lang=de")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+        assert width <= 390, f"{name} scrolls sideways on a phone ({width}px)"
+    context.close()

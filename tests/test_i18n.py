@@ -73,7 +73,10 @@ def test_every_template_string_is_translated():
     for path in (WEB / "templates").rglob("*.html"):
         if {"sparql", "queries"} & set(path.parts):
             continue
-        wanted |= set(re.findall(r"_\('((?:[^'\\]|\\.)*)'", path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        wanted |= set(re.findall(r"_\('((?:[^'\\]|\\.)*)'", text))
+        wanted |= set(re.findall(r'_\("((?:[^"\\]|\\.)*)"', text))
+        wanted |= set(re.findall(r"ngettext\('((?:[^'\\]|\\.)*)'", text))
     assert wanted - translated == set()
 
 

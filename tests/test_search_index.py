@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -244,3 +245,48 @@ def test_threads_of_one_worker_share_the_file(built: Settings) -> None:
     assert len(totals) == 6 and len(set(totals)) == 1 and totals[0] > 0
     folder = index_folder(built)
     assert list(folder.glob("search-*.sqlite")) == [index_file(folder, release)]
+
+
+@pytest.fixture
+def v2_built(tmp_path: Path) -> Settings:
+    """A private copy of the v2 fixture project (tests/fixtures/v2), built."""
+    from tests.conftest import ROOT, V2_FIXTURE
+
+    project = tmp_path / "v2"
+    for name in ("ontology", "queries"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copytree(V2_FIXTURE / "usecases", project / "usecases")
+    settings = config.load({}, project=project, store=str(project / "var" / "store"))
+    build(settings)
+    return settings
+
+
+def test_moving_a_town_moves_its_use_cases_in_an_incremental_update(
+    v2_built: Settings, tmp_path: Path
+) -> None:
+    vocab = v2_built.vocab
+    before = _prepare(v2_built)
+    places = ["usecases/shared/places.yaml"]
+    changed = _subjects(v2_built, places)  # the build passes what the changed file defines
+    _edit(
+        v2_built.project / places[0],
+        "    partOf: [landkreis-boeblingen]\n",
+        "    partOf: [bavaria]\n",  # Sindelfingen, the one place that names only its Kreis
+    )
+    build(v2_built)
+    store = open_store(v2_built)
+    updated = _prepare(v2_built, store, previous=before, changed=changed)
+    full = prepare_index(store, vocab, "full", tmp_path / "full")
+    assert _content(updated) == _content(full)
+    index = SearchIndex(updated, vocab)
+    try:
+        in_land = index.search(Query(selected={"place": ("baden-wuerttemberg",)}))
+        slugs = {e.iri.rsplit("/", 1)[-1] for e in in_land.items}
+        assert "sindelfingen-parking-guidance" not in slugs
+        bavaria = index.search(Query(selected={"place": ("bavaria",)}))
+        assert {e.iri.rsplit("/", 1)[-1] for e in bavaria.items} == {
+            "munich-traffic-data",
+            "sindelfingen-parking-guidance",
+        }
+    finally:
+        index.close()

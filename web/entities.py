@@ -16,11 +16,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from jinja2 import TemplateNotFound
 
-from kg.describe import KINDS, Description, describe, serialize
+from kg.describe import KINDS, TOP, Description, describe, serialize
 from kg.errors import NotFound
 from kg.ontodoc import OntologyDoc, document
 from kg.ontology import OntologyFiles
 from kg.rdf import IRI
+from kg.search import Query
 from web import view
 from web.conneg import Format, negotiate
 from web.context import app_release, app_store
@@ -163,6 +164,10 @@ def rdf_response(triples: list, fmt: Format, path: str) -> Response:
     return with_links(response, path)
 
 
+#: Kinds shown with another kind's template (a pattern's page is a use case's, marked).
+TEMPLATES = {"pattern": "usecase"}
+
+
 def render_entity(desc: Description) -> str:
     context = {
         "desc": desc,
@@ -171,10 +176,13 @@ def render_entity(desc: Description) -> str:
         "iri": desc.iri,
         "ns": view.vocab().ns,
     }
-    if desc.kind == "usecase":
+    if desc.kind in ("usecase", "pattern"):
         context["graph"] = neighbourhood(desc)
+    if desc.kind == "place":  # the real use cases here and in every place inside
+        query = Query(selected={"place": (desc.slug,)}, lang=view.lang())
+        context["placed"] = view.search(query, page_size=TOP)
     try:
-        return render_template(f"entity/{desc.kind}.html", **context)
+        return render_template(f"entity/{TEMPLATES.get(desc.kind, desc.kind)}.html", **context)
     except TemplateNotFound:
         return render_template("entity/resource.html", **context)
 

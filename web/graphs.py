@@ -3,10 +3,11 @@ and tables, so nothing is lost with JavaScript off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kg.describe import Description, Node
-from kg.interconnect import Interconnections
+from kg.interconnect import Cell, Interconnections
 from web import view
 
 #: Most neighbours of one kind drawn around a use case.
@@ -57,8 +58,11 @@ def neighbourhood(desc: Description) -> dict[str, Any]:
     return {"nodes": list(nodes.values()), "edges": edges}
 
 
-def network(links: Interconnections) -> dict[str, Any]:
-    """Sectors as nodes (sized by use cases), links as edges (weighted)."""
+def network(
+    links: Interconnections, cell_href: Callable[[Cell], str] | None = None
+) -> dict[str, Any]:
+    """Sectors as nodes (sized by use cases), links as edges (weighted); an edge leads where
+    ``cell_href`` says (the sector link's page by default)."""
     lang = view.lang()
     nodes = [
         {
@@ -80,7 +84,7 @@ def network(links: Interconnections) -> dict[str, Any]:
                 "source": c.a,
                 "target": c.b,
                 "weight": c.weight,
-                "href": view.href(c.link) or "",
+                "href": cell_href(c) if cell_href else view.href(c.link) or "",
                 "label": str(c.weight),
             }
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -19,11 +20,12 @@ from flask import (
     jsonify,
     render_template,
     request,
+    url_for,
 )
 
 from kg.build import RULES_DIR
 from kg.errors import NotFound
-from kg.interconnect import Interconnections, interconnections
+from kg.interconnect import Cell, Interconnections, interconnections, pattern_interconnections
 from kg.search import FACETS, SORTS, IndexCache, Query
 from kg.searchindex import index_folder
 from kg.stats import LABELS, figures
@@ -41,6 +43,9 @@ LISTS = {
     "places": ("place", "Orte", "Places"),
     "organisations": ("org", "Organisationen", "Organisations"),
     "standards": ("standard", "Standards", "Standards"),
+    "platforms": ("platform", "Datenplattformen", "Data platforms"),
+    "components": ("component", "Softwarekomponenten", "Software components"),
+    "programmes": ("programme", "Förderprogramme", "Funding programmes"),
 }
 RECENT = 8
 #: Resources per page of a list (a kind can have more than 100,000 at scale).
@@ -73,6 +78,22 @@ def matrix() -> Interconnections:
     return _cached("kg.interconnections")
 
 
+def chosen_matrix() -> Interconnections:
+    """The matrix of the real use cases, or with ``?kind=pattern`` that of the patterns."""
+    if request.args.get("kind") == "pattern":
+        return _cached("kg.pattern_interconnections")
+    return matrix()
+
+
+def cell_href(links: Interconnections, cell: Cell) -> str:
+    """Where a cell leads: the sector link's page, or for patterns the list of the patterns
+    both sectors share."""
+    if not links.patterns:
+        return view.href(cell.link) or ""
+    slugs = {k: iri.rsplit("/", 1)[-1] for k, iri in (("a", cell.a), ("b", cell.b))}
+    return url_for("named.page", name="sector-pair-patterns", **slugs)
+
+
 # -- home ---------------------------------------------------------------------------------------
 @bp.route("/")
 def home() -> str:
@@ -94,6 +115,7 @@ def home() -> str:
     return render_template(
         "home.html",
         figures=shown,
+        patterns=view.index().pattern_count,
         links=links,
         top_links=links.edges()[:8],
         recent=view.index().recent(RECENT),
@@ -117,6 +139,7 @@ def _query() -> Query:
         sort=request.args.get("sort", ""),
         page=page,
         lang=view.lang(),
+        patterns=request.args.get("kind") == "pattern",
     )
 
 
@@ -124,11 +147,25 @@ def _query() -> Query:
 def usecases() -> Response:
     query = _query()
     result = view.search(query)
-    body = render_template("usecases.html", query=query, result=result, facets=FACETS, sorts=SORTS)
+    body = render_template(
+        "usecases.html",
+        query=query,
+        result=result,
+        facets=FACETS,
+        sorts=SORTS,
+        kinds=_kind_counts(query),
+    )
     response = Response(body, mimetype="text/html")
     twin = view.url_with(page=None).replace("/usecases", "/usecases.json", 1)
     response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
     return response
+
+
+def _kind_counts(query: Query) -> dict[str, int]:
+    """How many real use cases and how many patterns the search finds (each counted alone)."""
+    other = replace(query, patterns=not query.patterns, page=1)
+    found = {query.patterns: view.search(query).total, other.patterns: view.search(other).total}
+    return {"usecase": found[False], "pattern": found[True]}
 
 
 @bp.route("/usecases.json")
@@ -141,6 +178,7 @@ def usecases_json() -> Response:
                 "q": query.text,
                 "sort": query.effective_sort,
                 "page": result.page,
+                "kind": "pattern" if query.patterns else "usecase",
                 **{k: list(v) for k, v in query.selected.items() if v},
             },
             "total": result.total,
@@ -150,6 +188,7 @@ def usecases_json() -> Response:
                     "id": e.iri,
                     "title": e.title(query.lang),
                     "modified": e.modified or None,
+                    "pattern": e.pattern,
                     **{k: sorted(v) for k, v in e.facets.items()},
                 }
                 for e in result.items
@@ -183,36 +222,45 @@ def suggest() -> Response:
 # -- interconnections ---------------------------------------------------------------------------
 @bp.route("/interconnections")
 def interconnection_page() -> Response:
-    links = matrix()
+    links = chosen_matrix()
+    kind = "pattern" if links.patterns else None
     body = render_template(
         "interconnections.html",
         links=links,
-        graph=network(links),
+        graph=network(links, lambda c: cell_href(links, c)),
         sectors=links.ordered(view.lang()),
+        cell_href=lambda c: cell_href(links, c),
+        kind=kind,
     )
     response = Response(body, mimetype="text/html")
+    json_twin = url_for("pages.interconnection_json", kind=kind)
+    csv_twin = url_for("pages.interconnection_csv", kind=kind)
     response.headers["Link"] = (
-        '</interconnections.json>; rel="alternate"; '
-        'type="application/json", </interconnections.csv>; '
-        'rel="alternate"; type="text/csv"'
+        f'<{json_twin}>; rel="alternate"; type="application/json", '
+        f'<{csv_twin}>; rel="alternate"; type="text/csv"'
     )
     return response
 
 
 @bp.route("/interconnections.json")
 def interconnection_json() -> Response:
-    return jsonify(matrix().as_json(view.lang()))
+    links = chosen_matrix()
+    kind = "pattern" if links.patterns else "usecase"
+    return jsonify({"kind": kind, **links.as_json(view.lang())})
 
 
 @bp.route("/interconnections.csv")
 def interconnection_csv() -> Response:
-    response = Response(matrix().as_csv(view.lang()), mimetype="text/csv")
+    response = Response(chosen_matrix().as_csv(view.lang()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'inline; filename="interconnections.csv"'
     return response
 
 
 # -- lists --------------------------------------------------------------------------------------
-@bp.route("/<any(sectors, datasets, places, organisations, standards):name>")
+@bp.route(
+    "/<any(sectors, datasets, places, organisations, standards, platforms, components, "
+    "programmes):name>"
+)
 def listing(name: str) -> str:
     """A list of resources by label, paged (:data:`LIST_PAGE` per page)."""
     kind, title_de, title_en = LISTS[name]
@@ -241,6 +289,9 @@ def register(app: Flask) -> None:
     app.extensions["kg.search"] = IndexCache(store, vocab, index_folder(settings))
     app.extensions["kg.stats"] = ReleaseCache(lambda s: figures(s, vocab))
     app.extensions["kg.interconnections"] = ReleaseCache(lambda s: interconnections(s, vocab))
+    app.extensions["kg.pattern_interconnections"] = ReleaseCache(
+        lambda s: pattern_interconnections(s, vocab)
+    )
     view.register(app)
     app.register_blueprint(bp)
     app.register_blueprint(entities.bp)

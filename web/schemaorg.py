@@ -8,9 +8,13 @@ from kg.describe import Description
 from kg.namespaces import DCAT, DCTERMS, FOAF
 from kg.rdf import Literal
 from web import view
+from web.view import GEO
 
 _TYPES = {
     "usecase": "CreativeWork",
+    "pattern": "CreativeWork",
+    "component": "SoftwareSourceCode",
+    "programme": "CreativeWork",
     "dataset": "Dataset",
     "place": "Place",
     "org": "Organization",
@@ -55,7 +59,17 @@ def schema_org(desc: Description) -> dict[str, Any]:
     _web(data, desc, "isBasedOn", DCTERMS + "source")
     _web(data, desc, "license", DCTERMS + "license")
     _web(data, desc, "mainEntityOfPage", DCAT + "landingPage")
+    _web(data, desc, "codeRepository", "https://schema.org/codeRepository")
+    _geo(data, desc)
     return data
+
+
+def _geo(data: dict[str, Any], desc: Description) -> None:
+    """WGS84 coordinates of a place as schema.org ``GeoCoordinates``."""
+    lat = desc.first(GEO + "lat")
+    long = desc.first(GEO + "long")
+    if isinstance(lat, Literal) and isinstance(long, Literal):
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": lat.value, "longitude": long.value}
 
 
 def _links(data: dict[str, Any], desc: Description, key: str, predicate: str, kind: str) -> None:

@@ -10,14 +10,14 @@ a query, ``/sparql`` answers with the Service Description (RDF clients) or the q
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import BinaryIO, cast
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from rdflib import Graph
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
-from werkzeug.wsgi import wrap_file
 
 from kg import guard
 from kg.errors import QueryError, QueryRefused
@@ -210,9 +210,21 @@ def run_query(asked: ProtocolRequest) -> Response:
         guarded=True,
     )
     answer = query_pool().answer(task)
-    response = Response(wrap_file(request.environ, answer.file), mimetype=fmt.media_type)
+    response = Response(_chunks(answer.file), mimetype=fmt.media_type)
     response.content_length = answer.size
+    # A server calls close(); a client that stops reading early leaves the rest to it.
+    response.call_on_close(answer.file.close)
     return response
+
+
+def _chunks(file: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
+    """The answer file in chunks, closed as soon as it is read to the end (a WSGI server that
+    never calls ``close()`` must not leave the spool file open)."""
+    try:
+        while chunk := file.read(size):
+            yield chunk
+    finally:
+        file.close()
 
 
 def _format_param() -> str | None:

@@ -11,11 +11,24 @@ from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 from kg.describe import Node, grouped_in, grouped_out, pick
-from kg.namespaces import DCAT, DCTERMS, FOAF, OWL, PROV, RDF_TYPE, RDFS, SKOS, Vocabulary
+from kg.namespaces import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF_TYPE,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    Vocabulary,
+)
 from kg.rdf import IRI, Literal, Term, label_of
-from kg.search import IndexCache, Query, Result, SearchIndex
+from kg.search import PAGE_SIZE, IndexCache, Query, Result, SearchIndex
 from web.context import app_release
 
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 #: Labels of the reused properties and classes; the project's own terms are labelled by the
 #: ontology (rdfs:label in German and English).
 TERM_LABELS: dict[str, dict[str, str]] = {
@@ -51,6 +64,23 @@ TERM_LABELS: dict[str, dict[str, str]] = {
     RDFS + "comment": {"en": "comment", "de": "Kommentar"},
     OWL + "NamedIndividual": {"en": "named individual", "de": "benanntes Individuum"},
     "http://www.w3.org/ns/org#Organization": {"en": "organisation", "de": "Organisation"},
+    ORG + "classification": {"en": "type of organisation", "de": "Art der Organisation"},
+    DCAT + "endpointDescription": {"en": "API specification", "de": "API-Beschreibung"},
+    DCTERMS + "hasPart": {"en": "has part", "de": "hat Teil"},
+    PROV + "wasDerivedFrom": {"en": "derived from", "de": "abgeleitet von"},
+    PROV + "wasAttributedTo": {"en": "attributed to", "de": "zugeschrieben"},
+    PROV + "used": {"en": "used", "de": "nutzte"},
+    PROV + "generated": {"en": "generated", "de": "erzeugte"},
+    SCHEMA + "startDate": {"en": "start", "de": "Beginn"},
+    SCHEMA + "endDate": {"en": "end", "de": "Ende"},
+    SCHEMA + "codeRepository": {"en": "source code repository", "de": "Quellcode-Repository"},
+    SCHEMA + "funder": {"en": "funder", "de": "Fördergeber"},
+    SCHEMA + "value": {"en": "value", "de": "Wert"},
+    SCHEMA + "SoftwareSourceCode": {"en": "software source code", "de": "Quellcode"},
+    GEO + "lat": {"en": "latitude", "de": "geografische Breite"},
+    GEO + "long": {"en": "longitude", "de": "geografische Länge"},
+    "http://usefulinc.com/ns/doap#Project": {"en": "software project", "de": "Softwareprojekt"},
+    "http://usefulinc.com/ns/doap#repository": {"en": "repository", "de": "Repository"},
 }
 
 
@@ -71,10 +101,10 @@ def index() -> SearchIndex:
     return g.kg_index
 
 
-def search(query: Query) -> Result:
+def search(query: Query, page_size: int = PAGE_SIZE) -> Result:
     """One page of a search over the release this request sees (popular views are cached)."""
     cache: IndexCache = current_app.extensions["kg.search"]
-    return cache.search(index(), query)
+    return cache.search(index(), query, page_size)
 
 
 def is_web_iri(value: str) -> bool:
@@ -173,6 +203,17 @@ def json_script(element_id: str, data: Any) -> Markup:
     )
 
 
+def number(value: object) -> str:
+    """A whole number with the thousands separator of the chosen language (64.900, 64,900);
+    anything else as it is."""
+    try:
+        figure = int(str(value))
+    except ValueError:
+        return str(value)
+    grouped = f"{figure:,}"
+    return grouped.replace(",", ".") if lang() == "de" else grouped
+
+
 def paragraphs(text: str) -> list[str]:
     """Curated text split into paragraphs at blank lines (rendered escaped, never as HTML)."""
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
@@ -186,6 +227,7 @@ def register(app: Flask) -> None:
         jsonld_script=jsonld_script,
         json_script=json_script,
         paragraphs=paragraphs,
+        number=number,
         desc_out=grouped_out,
         desc_in=grouped_in,
         pick=pick,

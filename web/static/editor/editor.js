@@ -13,6 +13,9 @@
   // Only completers that need no network (LOV and prefix.cc are remote services).
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
   Yasgui.Yasqe.defaults.value = starter;
+  // Draw every line: the prologue declares all the project's prefixes (28 since model v2), and
+  // CodeMirror otherwise leaves the lines below the first screen undrawn until one scrolls.
+  Yasgui.Yasqe.defaults.viewportMargin = Infinity;
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
