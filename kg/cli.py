@@ -1,4 +1,4 @@
-"""The `kg` command line: validate, build, query, stats.
+"""The `kg` command line: validate, build, query, stats, audit.
 
 Settings come from the defaults, then ``KG_*`` environment variables, then these flags.
 Exit codes: 0 success, 1 the curated files have a Violation, 2 a usage or settings error,
@@ -111,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("stats", cmd_stats, "counts of the published graph")
     p.add_argument("--format", choices=["table", "json"], default="table")
+
+    p = command("audit", cmd_audit, "what the corpus still lacks: sources, places, texts")
+    p.add_argument("--format", choices=["text", "json"], default="text")
 
     p = command("export", cmd_export, "write dumps (N-Quads, Turtle, JSON-LD) with SHA-256")
     p.add_argument("--out", type=Path, help="folder for the dumps (default: in the store folder)")
@@ -312,6 +315,14 @@ def _render_rows(rows: list[Row], names: list[str], fmt: str, vocab: Vocabulary)
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"({len(rows)} rows)")
     return "\n".join(lines)
+
+
+def cmd_audit(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.audit import audit
+
+    result = audit(settings.project, settings.vocab)
+    print(result.json(settings.lang) if args.format == "json" else result.text(settings.lang))
+    return EXIT_INVALID if result.blocking else EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:

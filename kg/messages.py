@@ -240,6 +240,76 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "RDF/XML with a DOCTYPE or ENTITY is refused for safety. "
         "Remove the DOCTYPE declaration.",
     },
+    "audit-usecase-unsourced": {
+        "de": "Realer Anwendungsfall ohne Quelle. Geben Sie unter sources mindestens eine "
+        "öffentliche Quelle an, deren Text Sie gelesen haben.",
+        "en": "Real use case without a source. Give at least one public source you have read "
+        "under sources.",
+    },
+    "audit-gaiax-unsourced": {
+        "de": "Gaia-X-Nutzung ohne Quelle. Belegen Sie jeden Eintrag unter gaiaxUse mit source "
+        "oder tragen Sie die Einschätzung unter gaiaxRelevance ein.",
+        "en": "Gaia-X use without a source. Back each entry under gaiaxUse with source, or "
+        "record the judgement under gaiaxRelevance.",
+    },
+    "audit-platform-unsourced": {
+        "de": "Plattform oder Komponente eines realen Anwendungsfalls ohne Quelle. Geben Sie "
+        "unter sources an, wo Betreiber, Betrieb und Software belegt sind.",
+        "en": "Platform or component of a real use case without a source. Give under sources "
+        "where its operator, hosting and software are stated.",
+    },
+    "audit-place-population": {
+        "de": "Ort ohne Einwohnerzahl. Ergänzen Sie population mit value, year und source.",
+        "en": "Place without population. Add population with value, year and source.",
+    },
+    "audit-place-size-class": {
+        "de": "Deutsche Gemeinde ohne Stadt- und Gemeindetyp. Ergänzen Sie sizeClass "
+        "(grossstadt, mittelstadt, kleinstadt, landgemeinde) nach der belegten Einwohnerzahl.",
+        "en": "German municipality without size class. Add sizeClass (grossstadt, mittelstadt, "
+        "kleinstadt, landgemeinde) from the sourced population.",
+    },
+    "audit-place-land": {
+        "de": "Deutscher Ort ohne Land. Führen Sie unter partOf den Kreis und das Land an "
+        "(ein Eintrag mit type: State).",
+        "en": "German place without a Land. List its district and Land under partOf (an entry "
+        "with type: State).",
+    },
+    "audit-short-text": {
+        "de": "Beschreibung zu kurz: {de_words} Wörter auf Deutsch, {en_words} auf Englisch; "
+        "mindestens {minimum} je Sprache (Problem, Vorgehen, Daten, Plattform und Betreiber, "
+        "Stand und Ergebnis).",
+        "en": "Description too short: {de_words} words in German, {en_words} in English; at "
+        "least {minimum} per language (problem, what was done, data, platform and operator, "
+        "status and outcome).",
+    },
+    "audit-assessed-flow": {
+        "de": "Eingeschätzter Datenfluss: nutzt {dataset} von {producer} nur laut Einschätzung "
+        "(assessedUses), nicht laut Quelle.",
+        "en": "Assessed data flow: uses {dataset} from {producer} by judgement only "
+        "(assessedUses), not by a source.",
+    },
+    "audit-kind-unsourced": {
+        "de": "Aussagen ohne Quelle: {count}",
+        "en": "Claims without a source: {count}",
+    },
+    "audit-kind-place": {
+        "de": "Orte ohne Einwohnerzahl, Stadt- und Gemeindetyp oder Land: {count}",
+        "en": "Places without population, size class or Land: {count}",
+    },
+    "audit-kind-short-text": {
+        "de": "Anwendungsfälle unter der Textmindestlänge: {count}",
+        "en": "Use cases below the text minimum: {count}",
+    },
+    "audit-kind-assessed-flow": {
+        "de": "Als Einschätzung gekennzeichnete Datenflüsse: {count}",
+        "en": "Data flows marked as assessment: {count}",
+    },
+    "audit-summary": {
+        "de": "{unsourced} ohne Quelle, {place} unvollständige Orte, {short-text} zu kurze "
+        "Texte, {assessed-flow} eingeschätzte Datenflüsse.",
+        "en": "{unsourced} without source, {place} incomplete places, {short-text} short "
+        "texts, {assessed-flow} assessed flows.",
+    },
 }
 
 

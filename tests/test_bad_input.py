@@ -51,7 +51,7 @@ def test_yaml_syntax_error_names_line_and_column(project_copy: Path, capsys) -> 
 
 def test_missing_required_field(project_copy: Path, capsys) -> None:
     path = project_copy / CASE
-    edit(project_copy, "maturity: in-operation\n", "")
+    edit(project_copy, "maturity: scaled\n", "")
     code, out = run(project_copy, capsys, str(path))
     assert code == 1
     assert f"{CASE}:{line_of(path, 'id: usecase/')}: Violation – field 'maturity'" in out
@@ -61,7 +61,7 @@ def test_missing_required_field(project_copy: Path, capsys) -> None:
 
 
 def test_bad_date(project_copy: Path, capsys) -> None:
-    path = edit(project_copy, "modified: 2026-05-06", "modified: 2026-13-45")
+    path = edit(project_copy, "modified: 2026-12-03", "modified: 2026-13-45")
     code, out = run(project_copy, capsys, str(path))
     assert code == 1
     line = line_of(path, "modified:")
@@ -72,12 +72,12 @@ def test_bad_date(project_copy: Path, capsys) -> None:
 def test_malformed_url(project_copy: Path, capsys) -> None:
     path = edit(
         project_copy,
-        "sources: [https://citylab-berlin.org/de/projects/giess-den-kiez/]",
-        "sources: [htp:/citylab berlin]",
+        "  - https://citylab-berlin.org/de/projects/giess-den-kiez/\n",
+        "  - htp:/citylab berlin\n",
     )
     code, out = run(project_copy, capsys, str(path))
     assert code == 1
-    assert f"{CASE}:{line_of(path, 'sources:')}:11: Violation – field 'sources'" in out
+    assert f"{CASE}:{line_of(path, 'htp:/')}:5: Violation – field 'sources'" in out
     assert "http:// or https://" in out
     assert "No source given" not in out  # the refused value is reported once
 
@@ -135,11 +135,15 @@ def test_same_identifier_in_two_files(project_copy: Path, capsys) -> None:
     code, out = run(project_copy, capsys, str(copy))
     assert code == 1
     assert "usecases/shared/more.yaml:3: Violation – field 'id'" in out
-    assert "already defined in usecases/shared/places.yaml:" in out
+    assert "already defined in usecases/shared/places-a.yaml:" in out
 
 
 def test_missing_english_title_is_a_warning_only(project_copy: Path, capsys) -> None:
-    path = edit(project_copy, '  en: "Gieß den Kiez – watering street trees together"\n', "")
+    path = edit(
+        project_copy,
+        '  en: "Gieß den Kiez – watering street trees together, built on open data"\n',
+        "",
+    )
     code, out = run(project_copy, capsys, str(path))
     assert code == 0
     assert f"{CASE}:{line_of(path, '  de: ')}: Warning – field 'title'" in out
@@ -222,7 +226,7 @@ def test_turtle_beside_yaml_is_validated_too(project_copy: Path, capsys) -> None
 def test_machine_readable_reports(project_copy: Path, capsys, fmt: str) -> None:
     import json
 
-    path = edit(project_copy, "modified: 2026-05-06", "modified: 2026-13-45")
+    path = edit(project_copy, "modified: 2026-12-03", "modified: 2026-13-45")
     code, out = run(project_copy, capsys, str(path), "--format", fmt)
     assert code == 1
     doc = json.loads(out)

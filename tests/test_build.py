@@ -50,9 +50,9 @@ def test_failed_validation_leaves_the_store_untouched(project_settings: Settings
     before = quads(project_settings)
     release = open_store(project_settings).release()
     case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
-    case.write_text(
-        case.read_text(encoding="utf-8").replace("maturity: in-operation\n", ""), encoding="utf-8"
-    )
+    text = case.read_text(encoding="utf-8")
+    assert "maturity: scaled\n" in text
+    case.write_text(text.replace("maturity: scaled\n", ""), encoding="utf-8")
     with pytest.raises(ValidationFailed) as failure:
         build(project_settings)
     assert failure.value.report.count("Violation") == 1
@@ -108,9 +108,9 @@ def test_killed_build_leaves_the_previous_release(project_settings: Settings) ->
         "KG_STORE": str(project_settings.store_path),
     }
     case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
-    case.write_text(
-        case.read_text(encoding="utf-8").replace("2026-05-06", "2026-05-07"), encoding="utf-8"
-    )
+    text = case.read_text(encoding="utf-8")
+    assert "modified: 2026-12-03" in text
+    case.write_text(text.replace("modified: 2026-12-03", "modified: 2026-12-04"), encoding="utf-8")
     run = "from kg.cli import main; main(['build', '--quiet', '--full'])"
     command = [sys.executable, "-c", run]
     killed_during_publish = 0
@@ -161,7 +161,7 @@ def test_killed_build_leaves_the_previous_release(project_settings: Settings) ->
     # whatever was interrupted, the next build cleans up and publishes
     build(project_settings)  # incremental, or nothing to do if a killed build got to publish
     after = quads(project_settings)
-    assert any("2026-05-07" in q for q in after)
+    assert any("2026-12-04" in q for q in after)
     leftovers = [
         p
         for p in (project_settings.store_path / "releases").iterdir()
@@ -263,9 +263,9 @@ def test_failed_build_says_which_release_is_still_served(
     build(project_settings, no_reason=True)
     served = open_store(project_settings).release()
     case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
-    case.write_text(
-        case.read_text(encoding="utf-8").replace("maturity: in-operation\n", ""), encoding="utf-8"
-    )
+    text = case.read_text(encoding="utf-8")
+    assert "maturity: scaled\n" in text
+    case.write_text(text.replace("maturity: scaled\n", ""), encoding="utf-8")
     args = ["--project", str(project_settings.project), "--store", str(project_settings.store)]
     assert main([*args, "build", "--no-reason", "--lang", "en"]) == 1
     err = capsys.readouterr().err

@@ -9,8 +9,6 @@ from kg.stats import statistics
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The reference facts the curated use cases were written from (vendored: see its README.md).
-FACTS = ROOT / "tests" / "vendor" / "usecase-facts" / "usecase-facts.md"
 PREFIXES = """
 PREFIX sckg: <https://w3id.org/sckg/ontology#>
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
@@ -24,19 +22,25 @@ def values(store: Store, query: str) -> list[dict]:
 
 
 def test_figures(store: Store, built_settings) -> None:
+    """The figures of the corpus of issue 12 as the graph holds them (exact: a change of the
+    corpus changes them on purpose). The curators dropped every data flow and shared data set
+    no source supports, so flows are few (3; the first corpus had 15 mostly unsourced ones)."""
     figures = statistics(store, built_settings.vocab)
     # Model v2 counts real use cases and patterns apart, and flows only between real use cases.
-    assert figures["usecases"] >= 40
-    assert figures["patterns"] >= 20
-    assert figures["crosssector"] >= 0.7 * figures["usecases"]
+    assert figures["usecases"] == 155
+    assert figures["patterns"] == 24
+    assert figures["crosssector"] == 153
     assert figures["sectors"] == 14
-    assert figures["datasets"] >= 60
-    assert figures["shareddatasets"] >= 10
-    assert figures["flows"] >= 15
-    assert figures["crosssectorflows"] >= 10
-    assert figures["places"] >= 30
-    assert figures["standards"] >= 15
-    assert figures["organisations"] >= 20
+    assert figures["datasets"] == 140
+    assert figures["shareddatasets"] == 5
+    assert figures["flows"] == 3
+    assert figures["crosssectorflows"] == 2
+    assert figures["platforms"] == 61
+    assert figures["components"] == 13
+    assert figures["programmes"] == 21
+    assert figures["places"] == 182
+    assert figures["standards"] == 22
+    assert figures["organisations"] == 286
 
 
 def test_every_sector_is_used_by_two_use_cases(store: Store) -> None:
@@ -71,25 +75,53 @@ def test_every_use_case_states_maturity_and_a_source(store: Store) -> None:
 
 
 def test_places_carry_their_official_codes(store: Store) -> None:
+    """German municipalities carry their 8-digit AGS, except Verbandsgemeinden and Ämter (no
+    AGS of their own) and Dresden (batch A read no source for its AGS); Länder and Germany their
+    NUTS code; foreign places their country."""
     rows = values(
         store,
         """
-        SELECT ?p ?ags ?nuts WHERE {
-          ?p a sckg:Place
-          OPTIONAL { ?p sckg:municipalityKey ?ags } OPTIONAL { ?p sckg:nutsRegion ?nuts } }""",
+        SELECT ?p ?ags ?type WHERE {
+          ?p a sckg:Municipality ;
+             sckg:country <http://publications.europa.eu/resource/authority/country/DEU>
+          OPTIONAL { ?p sckg:municipalityKey ?ags }
+          OPTIONAL { ?p sckg:municipalityType ?type } }""",
     )
-    assert len(rows) >= 25
+    assert len(rows) >= 60
     for row in rows:
-        assert row.get("ags") or row.get("nuts"), row
         if row.get("ags"):
             assert re.fullmatch(
-                r"http://dcat-ap\.de/def/politicalGeocoding/municipalityKey/"
-                r"\d{8}",
-                row["ags"],
+                r"http://dcat-ap\.de/def/politicalGeocoding/municipalityKey/\d{8}", row["ags"]
             )
+    without = {r["p"].rsplit("/", 1)[1] for r in rows if not r.get("ags")}
+    joint = {
+        r["p"].rsplit("/", 1)[1]
+        for r in rows
+        if r.get("type", "").endswith(("/verbandsgemeinde", "/amt"))
+    }
+    assert without == joint | {"dresden"}
+    assert (
+        values(
+            store,
+            """SELECT ?p WHERE { VALUES ?c { sckg:State sckg:Country } ?p a ?c .
+             FILTER NOT EXISTS { ?p sckg:nutsRegion ?n } }""",
+        )
+        == []
+    )
+    assert (
+        values(
+            store,
+            """SELECT ?p WHERE { VALUES ?c { sckg:Municipality sckg:State sckg:Country } ?p a ?c .
+             FILTER NOT EXISTS { ?p sckg:country ?n } }""",
+        )
+        == []
+    )
 
 
-def test_reviewed_use_cases_are_based_on_the_reference_facts(store: Store) -> None:
+def test_reviewed_use_cases_have_sources(store: Store) -> None:
+    """Every reviewed use case cites at least one source. (The sources of the corpus of issue
+    12 are the pages its curators read; the first corpus's reference list, vendored in
+    tests/vendor/usecase-facts/, holds none of them.)"""
     rows = values(
         store,
         """
@@ -97,16 +129,8 @@ def test_reviewed_use_cases_are_based_on_the_reference_facts(store: Store) -> No
           sckg:curationStatus <https://w3id.org/sckg/curation/reviewed> .
           OPTIONAL { ?u dcterms:source ?source } }""",
     )
-    assert len({r["u"] for r in rows}) >= 25
+    assert len({r["u"] for r in rows}) >= 100
     assert all(r.get("source") for r in rows), "a reviewed use case without a source"
-    assert FACTS.is_file(), f"reference facts not found at {FACTS}"
-    facts = FACTS.read_text(encoding="utf-8")
-    for row in rows:
-        source = row["source"]
-        doi = source.removeprefix("https://doi.org/")
-        assert source in facts or f"doi:{doi}" in facts or (source.rstrip("/") in facts), (
-            f"{row['u']} cites {source}, not in the reference facts"
-        )
 
 
 def test_titles_and_descriptions_in_both_languages(store: Store) -> None:

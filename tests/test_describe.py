@@ -32,7 +32,7 @@ def test_usecase_description(store, vocab):
 
 
 def test_flows_carry_their_datasets(store, vocab):
-    desc = describe(store, vocab, "usecase", "hamburg-traffic-signal-data")
+    desc = describe(store, vocab, "usecase", "darmstadt-air-quality-network")
     flows = desc.extra["feeds"] + desc.extra["fedby"]
     assert flows and all(f.datasets for f in flows)
     assert desc.extra["feeds_count"] >= len(desc.extra["feeds"])
@@ -91,7 +91,7 @@ def test_kind_of(vocab):
     ("kind", "hub", "leaf", "expected"),
     [
         ("sector", "mobility", "agriculture", 4),
-        ("dataset", "hamburg-urban-data-platform", "hamburg-bus-priority-requests", 3),
+        ("dataset", "air-quality-measurements", "hamburg-bus-priority-requests", 3),
     ],
 )
 def test_query_count_does_not_grow_with_fan_out(store, vocab, kind, hub, leaf, expected):

@@ -112,7 +112,7 @@ def test_cli_explain(built_settings: Settings, capsys) -> None:
             "--project",
             str(built_settings.project),
             "explain",
-            "usecase/lemgo-smart-parking",
+            "usecase/darmstadt-air-quality-network",
             "--store",
             str(built_settings.store_path),
         ]

@@ -112,11 +112,13 @@ def test_self_referencing_alias_is_a_finding_not_a_recursion_error(
 def test_an_unused_anchor_is_refused_too(project_copy: Path, capsys) -> None:
     """Curated files never need them; refusing both is one rule a curator can remember."""
     path = project_copy / CASE
-    text = path.read_text(encoding="utf-8").replace("maturity: in-operation", "maturity: &m x")
+    text = path.read_text(encoding="utf-8")
+    assert "maturity: scaled" in text
+    text = text.replace("maturity: scaled", "maturity: &m x")
     path.write_text(text, encoding="utf-8")
     code, out = validate(project_copy, capsys, str(path))
     assert code == 1
-    assert f"{CASE}:20:11: Violation: Anchors (&name)" in out
+    assert f"{CASE}:32:11: Violation: Anchors (&name)" in out
 
 
 # -- only regular files inside the project -------------------------------------------------
@@ -207,7 +209,7 @@ def test_a_50_megabyte_literal_fails_the_build_cleanly(project_settings: Setting
 def test_too_long_text_names_file_line_and_field(project_copy: Path, capsys) -> None:
     path = project_copy / CASE
     text = path.read_text(encoding="utf-8")
-    title = '  en: "Gieß den Kiez – watering street trees together"'
+    title = '  en: "Gieß den Kiez – watering street trees together, built on open data"'
     assert title in text
     path.write_text(text.replace(title, '  en: "' + "x" * 20_001 + '"'), encoding="utf-8")
     code, out = validate(project_copy, capsys, str(path), "--lang", "en")

@@ -103,19 +103,19 @@ def test_edits_additions_renames_and_deletions_equal_a_full_build(twin: Twin) ->
 
     # an edit of the shared datasets, which many use cases reference
     datasets = project / "usecases" / "shared" / "datasets.yaml"
-    _edit(datasets, 'en: "Hamburg Urban Data Platform"', 'en: "Urban Data Platform of Hamburg"')
+    _edit(datasets, 'en: "Hamburg traffic-light signal states"', 'en: "Signal states of Hamburg"')
     twin.build()
 
 
 def test_a_retyped_entity_revalidates_the_files_that_reference_it(twin: Twin) -> None:
     twin.build(mode="full")
-    datasets = twin.project / "usecases" / "shared" / "places.yaml"
+    datasets = twin.project / "usecases" / "shared" / "places-a.yaml"
     text = datasets.read_text(encoding="utf-8")
     # a municipality that use cases name as their place becomes an organisation
     first = text.index("type: Municipality")
     datasets.write_text(text[:first] + "type: Organization" + text[first + 18 :], encoding="utf-8")
     findings = twin.fails_alike()
-    assert any(f[1] != "usecases/shared/places.yaml" for f in findings)
+    assert any(f[1] != "usecases/shared/places-a.yaml" for f in findings)
     datasets.write_text(text, encoding="utf-8")
     assert build(twin.incremental).mode == "unchanged"
 

@@ -36,6 +36,7 @@ PREFIXES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix usecase: <https://w3id.org/sckg/usecase/> .
 @prefix dataset: <https://w3id.org/sckg/dataset/> .
+@prefix platform: <https://w3id.org/sckg/platform/> .
 @prefix place: <https://w3id.org/sckg/place/> .
 @prefix o: <https://w3id.org/sckg/org/> .
 @prefix standard: <https://w3id.org/sckg/standard/> .
@@ -88,9 +89,9 @@ dataset:hamburg-traffic-light-states a dcat:Dataset ;
     dcterms:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/CONT> ;
     dcat:distribution [ dcat:accessURL <https://iot.hamburg.de/v1.1> ;
         dcterms:format <http://publications.europa.eu/resource/authority/file-type/JSON> ] ;
-    dcat:accessService dataset:hamburg-urban-data-platform .
+    dcat:accessService platform:hamburg-urban-data-platform .
 
-dataset:hamburg-urban-data-platform a dcat:DataService ;
+platform:hamburg-urban-data-platform a sckg:DataPlatform ;
     dcterms:title "Urbane Datenplattform Hamburg"@de , "Hamburg Urban Data Platform"@en ;
     dcterms:description "Plattform."@de , "Platform."@en ;
     dcterms:publisher o:lgv-hamburg ;

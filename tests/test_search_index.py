@@ -151,7 +151,7 @@ def test_incremental_update_equals_a_full_build(built: Settings, tmp_path: Path)
     changed = _subjects(built, files)
     case = built.usecases_dir / "berlin-giess-den-kiez.yaml"
     _edit(case, "sectors: [environment, water, society]", "sectors: [environment, mobility]")
-    _edit(case, "watering street trees together", "watering the trees of the street")
+    _edit(case, "watering street trees together", "watering the lindens of the street")
     removed = built.usecases_dir / "patterns" / "city-dashboard.yaml"
     removed.unlink()
     build(built)
@@ -162,7 +162,7 @@ def test_incremental_update_equals_a_full_build(built: Settings, tmp_path: Path)
     assert _content(updated) == _content(full)
     index = SearchIndex(updated, vocab)
     try:
-        assert index.search(Query(text="watering the trees")).total == 1
+        assert index.search(Query(text="watering the lindens")).total == 1
         gone = vocab.entity("pattern", "city-dashboard")
         assert gone not in {e.iri for e in index.search(Query(), page_size=500).items}
     finally:
@@ -173,7 +173,7 @@ def test_incremental_update_by_changed_graphs(built: Settings, tmp_path: Path) -
     vocab = built.vocab
     before = _prepare(built)
     path = "usecases/berlin-giess-den-kiez.yaml"
-    _edit(built.project / path, "maturity: in-operation", "maturity: pilot")
+    _edit(built.project / path, "maturity: scaled", "maturity: pilot")
     build(built)
     store = open_store(built)
     updated = _prepare(built, store, previous=before, graphs={vocab.graph("source/" + path)})

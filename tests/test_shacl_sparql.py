@@ -151,6 +151,7 @@ def test_generated_corpus_agrees_with_pyshacl(tmp_path: Path) -> None:
 BERLIN = "usecases/berlin-giess-den-kiez.yaml"
 DATASETS = "usecases/shared/datasets.yaml"
 PLACES = "usecases/shared/places.yaml"
+PLACES_A = "usecases/shared/places-a.yaml"
 
 #: What a Turtle file can say that the YAML reader refuses before SHACL sees it.
 TURTLE = f"""\
@@ -173,12 +174,12 @@ TURTLE = f"""\
 
 
 def _missing_fields(project: Path) -> None:
-    for line in ("maturity: in-operation", "curationStatus: reviewed", "sectors: [environment"):
+    for line in ("maturity: scaled", "curationStatus: reviewed", "sectors: [environment"):
         _edit(project / BERLIN, line, "# " + line)
 
 
 def _too_many(project: Path) -> None:
-    _edit(project / BERLIN, "maturity: in-operation", "maturity: [in-operation, pilot]")
+    _edit(project / BERLIN, "maturity: scaled", "maturity: [scaled, pilot]")
     _edit(project / DATASETS, "publisher: land-berlin", "publisher: [land-berlin, citylab-berlin]")
 
 
@@ -204,11 +205,11 @@ def _bad_stakeholders(project: Path) -> None:
 
 
 def _bad_date(project: Path) -> None:
-    _edit(project / BERLIN, "modified: 2026-05-06", "modified: 2026-13-45")
+    _edit(project / BERLIN, "modified: 2026-12-03", "modified: 2026-13-45")
 
 
 def _bad_codes(project: Path) -> None:
-    _edit(project / PLACES, 'ags: "11000000"', 'ags: "1100"')
+    _edit(project / PLACES_A, 'ags: "11000000"', 'ags: "1100"')
     _edit(project / PLACES, "nuts: DE3\n", "nuts: de300\n")
 
 
@@ -216,14 +217,14 @@ def _languages(project: Path) -> None:
     """Other languages, and English with a region subtag (which still counts as English)."""
     _edit(project / BERLIN, '  en: "Gieß den Kiez – watering', '  fr: "Gieß den Kiez – watering')
     _edit(project / BERLIN, "description:\n  de: >-", "description:\n  es: >-")
-    _edit(project / BERLIN, "  en: >-\n    On a web map", "  en-GB: >-\n    On a web map")
+    _edit(project / BERLIN, "  en: >-\n    After several", "  en-GB: >-\n    After several")
 
 
 def _duplicate_language(project: Path) -> None:
     _edit(
         project / BERLIN,
-        '  de: "Gieß den Kiez – Stadtbäume gemeinsam gießen"',
-        '  de: ["Gieß den Kiez", "Stadtbäume gemeinsam gießen"]',
+        '  de: "Gieß den Kiez – Straßenbäume gemeinsam gießen auf Basis offener Daten"',
+        '  de: ["Gieß den Kiez", "Straßenbäume gemeinsam gießen auf Basis offener Daten"]',
     )
 
 
