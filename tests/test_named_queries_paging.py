@@ -78,7 +78,9 @@ def test_no_page_exceeds_the_page_size() -> None:
             assert f"LIMIT {PAGE_SIZE + 1} OFFSET 0" in page_of(query, 1).text
 
 
-@pytest.mark.parametrize("name", ["usecases-by-sector", "usecases-per-land", "sector-interconnections"])
+@pytest.mark.parametrize(
+    "name", ["usecases-by-sector", "usecases-per-land", "sector-interconnections"]
+)
 def test_json_pages_concatenate_to_the_full_result(small_pages, store, name: str) -> None:
     full = _full(store, name)
     assert len(full) > SIZE, f"{name} needs more than one page on the shipped corpus"
