@@ -146,3 +146,33 @@ def stop_group(process: subprocess.Popen, timeout: float = 30.0) -> None:
             process.wait(timeout=timeout)
     with contextlib.suppress(ProcessLookupError):  # workers that outlived their parent
         os.killpg(process.pid, signal.SIGKILL)
+
+
+class Listener:
+    """A loopback port that accepts (and at once closes) every connection, counting them: a
+    store that connects gets an error at once instead of waiting for an answer."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()

@@ -9,15 +9,14 @@ and braces glued to keywords, nesting positions, and IRIs holding brackets.
 
 from __future__ import annotations
 
-import socket
 import sys
-import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from servers import Listener
 
 from kg.errors import QueryError, QueryRefused
 from kg.guard import check, recursion_limit
@@ -193,33 +192,6 @@ def test_nesting_is_refused_past_the_limit_whatever_the_brackets(
             raise AssertionError(f"refused within the limit: {refused}") from refused
         except QueryError:
             pass
-
-
-class Listener:
-    """A loopback port that counts connections (and closes them at once)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")

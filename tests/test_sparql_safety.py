@@ -9,7 +9,6 @@ latencies.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import urllib.error
@@ -18,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from servers import serve_app
+from servers import Listener, serve_app
 
 from kg.config import Settings
 
@@ -105,36 +104,6 @@ def test_the_row_cap_decides_before_the_status_line(strict_server: str) -> None:
     status, body = sparql(strict_server, "CONSTRUCT WHERE { ?s ?p ?o }")
     assert status == 400 and "more than 50 triples" in body
     assert sparql(strict_server, "SELECT * WHERE { ?s ?p ?o } LIMIT 50")[0] == 200
-
-
-class Listener:
-    """A loopback port that accepts (and at once closes) every connection, counting them: a
-    store that connects gets an error at once instead of waiting for an answer."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.sock.close()
 
 
 @pytest.fixture
