@@ -546,6 +546,10 @@ class Hit:
 
 #: Status of a request that was not sent: its page type had failed too often already.
 SKIPPED = -1
+#: Seconds :func:`every_page` waits before asking again after a 503 (the site says 30; a
+#: benchmark cannot wait that long, and a query that timed out under load has usually freed
+#: its worker by then).
+RETRY_AFTER_503 = 3.0
 
 
 def every_page(
@@ -553,9 +557,11 @@ def every_page(
 ) -> list[Hit]:
     """Request every path once, ``clients`` at a time (with several: warms every worker).
 
-    After ``give_up`` requests of a page type went unanswered or answered 5xx, the rest of
-    that type is skipped (status :data:`SKIPPED`): a broken page type that runs into the
-    workers' timeout would otherwise cost minutes per path.
+    A 503 (a query that waited past its deadline for a busy worker) is asked once more after
+    :data:`RETRY_AFTER_503` seconds; only a second 5xx counts as a failure. After ``give_up``
+    requests of a page type went unanswered or answered 5xx, the rest of that type is skipped
+    (status :data:`SKIPPED`): a broken page type that runs into the workers' timeout would
+    otherwise cost minutes per path.
     """
     failures: Counter[str] = Counter()
     lock = threading.Lock()
@@ -565,6 +571,9 @@ def every_page(
             if failures[kind] >= give_up:
                 return Hit(kind, path, SKIPPED, 0.0)
         answer = hit(base, kind, path)
+        if answer.status == 503:  # overloaded ("Retry-After"): a polite client tries once more
+            time.sleep(RETRY_AFTER_503)
+            answer = hit(base, kind, path)
         if not 0 < answer.status < 500:
             with lock:
                 failures[kind] += 1

@@ -29,6 +29,7 @@ from kg.rdf import Literal
 from kg.sandbox import QueryPool, Task
 from kg.store import QueryKind, ResultFormat
 from web.context import app_release, app_settings, app_store
+from web.resultcache import ResultCache
 
 bp = Blueprint("named", __name__)
 
@@ -181,9 +182,11 @@ def _add_page_headers(response: Response, links: dict[str, str]) -> None:
 
 
 def _run(text: str, query: NamedQuery, bindings: dict, fmt: ResultFormat) -> bytes:
+    """The answer of one page of a named query, from the release's cache when known."""
     settings = app_settings()
     task = Task(text, query.kind, fmt, bindings=bindings, max_rows=settings.max_rows)
-    return _pool().run(task)
+    key = (text, fmt, tuple(sorted((name, term.n3()) for name, term in bindings.items())))
+    return _results().get(_release_id(), key, lambda: _pool().run(task))
 
 
 def _select_page(query: NamedQuery, bindings: dict, part: Page) -> tuple[dict, bool]:
@@ -339,5 +342,10 @@ def _pool() -> QueryPool:
     return cast(QueryPool, current_app.extensions["kg.sandbox"])
 
 
+def _results() -> ResultCache:
+    return cast(ResultCache, current_app.extensions["kg.named-results"])
+
+
 def register(app: Flask) -> None:
+    app.extensions["kg.named-results"] = ResultCache()
     app.register_blueprint(bp)
