@@ -39,8 +39,8 @@ import harness
 from harness import OUT, OxigraphServer
 
 from kg import config
-from kg.build import build
-from kg.queries import QueryCatalogue
+from kg.build.pipeline import build
+from kg.sparql.queries import QueryCatalogue
 from kg.store import open_store
 
 CLIENTS = 16

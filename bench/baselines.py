@@ -45,8 +45,8 @@ def shacl_whole_graph(dump: Path, project: Path) -> dict[str, object]:
     import pyshacl
     import rdflib
 
+    from kg.authoring.ontology import OntologyFiles
     from kg.namespaces import Vocabulary
-    from kg.ontology import OntologyFiles
 
     vocab = Vocabulary()
     started = time.perf_counter()

@@ -33,7 +33,7 @@ from harness import OUT, summary, timed
 def full_builds(project: Path, runs: int, no_reason: bool) -> list[float]:
     """Cold builds: each into a new store folder, so nothing a build keeps there is reused."""
     from kg import config
-    from kg.build import build
+    from kg.build.pipeline import build
 
     times = []
     for _ in range(runs):
@@ -45,12 +45,12 @@ def full_builds(project: Path, runs: int, no_reason: bool) -> list[float]:
 
 def reasoning_parts(project: Path, runs: int) -> dict[str, list[float]]:
     """HermiT on the TBox (uncached, cached), consistency check, rules on a loaded release."""
-    from kg.build import release_quads
+    from kg.authoring.ontology import OntologyFiles
+    from kg.authoring.sources import read_corpus
+    from kg.build.pipeline import release_quads
+    from kg.build.reason import tbox_axioms
+    from kg.build.reasoning import consistency, rules
     from kg.namespaces import Vocabulary
-    from kg.ontology import OntologyFiles
-    from kg.reason import tbox_axioms
-    from kg.reasoning import consistency, rules
-    from kg.sources import read_corpus
 
     vocab = Vocabulary()
     corpus = read_corpus(project, vocab)
@@ -98,11 +98,11 @@ def _rules_once(nquads: Path, updates: list[str], part: set[str]) -> tuple[float
 
 
 def whole_graph_hermit(project: Path) -> float:
+    from kg.authoring.ontology import OntologyFiles
+    from kg.authoring.sources import read_corpus
+    from kg.build.reason import tbox_axioms
+    from kg.build.reasoning import hermit
     from kg.namespaces import Vocabulary
-    from kg.ontology import OntologyFiles
-    from kg.reason import tbox_axioms
-    from kg.reasoning import hermit
-    from kg.sources import read_corpus
 
     vocab = Vocabulary()
     corpus = read_corpus(project, vocab)

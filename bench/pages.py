@@ -26,8 +26,8 @@ import harness
 from werkzeug.serving import make_server
 
 from kg import config
-from kg.build import build
-from kg.queries import QueryCatalogue
+from kg.build.pipeline import build
+from kg.sparql.queries import QueryCatalogue
 from kg.store import Store, open_store
 from web import create_app
 

@@ -626,7 +626,7 @@ class NamedQueries:
         entities: dict[str, list[str]],
     ) -> None:
         from kg.namespaces import Vocabulary
-        from kg.queries import QueryCatalogue
+        from kg.sparql.queries import QueryCatalogue
 
         vocab = Vocabulary(BASE)
         self.catalogue = list(QueryCatalogue(project / "queries", vocab))

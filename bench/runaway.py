@@ -22,7 +22,7 @@ import harness
 from werkzeug.serving import make_server
 
 from kg import config
-from kg.build import build
+from kg.build.pipeline import build
 from web import create_app
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

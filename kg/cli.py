@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.build import check
+    from kg.build.pipeline import check
 
     paths = [_curated_path(p, settings) for p in args.paths] or None
     report = check(settings, paths, progress=_progress(args.format != "text"), engine=args.engine)
@@ -134,7 +134,7 @@ def _curated_path(given: Path, settings: config.Settings) -> Path:
     """``given`` as an absolute path, if it names a curated file of the project: it exists,
     lies under ``usecases/`` and has a suffix the reader accepts (a link stays a link, so
     that reading it reports it). Anything else is a usage error, not "no violations"."""
-    from kg.sources import READABLE_SUFFIXES, unlinked
+    from kg.authoring.sources import READABLE_SUFFIXES, unlinked
 
     path = unlinked(given)
     folder = unlinked(settings.usecases_dir)
@@ -153,7 +153,7 @@ def _curated_path(given: Path, settings: config.Settings) -> Path:
 
 
 def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.build import build
+    from kg.build.pipeline import build
 
     progress = _progress(args.quiet)
     try:
@@ -202,9 +202,9 @@ def _progress(quiet: bool):
 
 
 def cmd_explain(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.explain import explain_iri, render, resolve
-    from kg.ontology import OntologyFiles
-    from kg.reasoning.axioms import read_axioms
+    from kg.authoring.ontology import OntologyFiles
+    from kg.build.explain import explain_iri, render, resolve
+    from kg.build.reasoning.axioms import read_axioms
     from kg.store import open_store
 
     vocab = settings.vocab
@@ -216,7 +216,7 @@ def cmd_explain(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.queries import QueryCatalogue
+    from kg.sparql.queries import QueryCatalogue
     from kg.store import QueryKind, open_store
 
     catalogue = QueryCatalogue(settings.queries_dir, settings.vocab)
@@ -254,8 +254,8 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.stats import LABELS, statistics
     from kg.store import open_store
+    from kg.views.stats import LABELS, statistics
 
     figures = statistics(open_store(settings), settings.vocab)
     if args.format == "json":
@@ -318,7 +318,7 @@ def _render_rows(rows: list[Row], names: list[str], fmt: str, vocab: Vocabulary)
 
 
 def cmd_audit(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.audit import audit
+    from kg.curation.audit import audit
 
     result = audit(settings.project, settings.vocab)
     print(result.json(settings.lang) if args.format == "json" else result.text(settings.lang))
@@ -326,7 +326,7 @@ def cmd_audit(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.export import export
+    from kg.exports.export import export
     from kg.store import open_store
 
     dumps = export(settings, open_store(settings), args.out)

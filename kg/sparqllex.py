@@ -1,5 +1,5 @@
 """A linear-time lexer for SPARQL text, for the checks made before any engine parses a query
-(:mod:`kg.guard`) and for placing parameter bindings (:mod:`kg.store.remote`).
+(:mod:`kg.sparql.guard`) and for placing parameter bindings (:mod:`kg.store.remote`).
 
 It does not parse: it splits the text into IRIs, words (keywords, prefixed names, numbers),
 variables, strings and punctuation, skipping comments, in one pass without regular expressions

@@ -20,7 +20,7 @@ import pytest
 from servers import OxigraphServer, free_port, serve_app
 
 from kg import config
-from kg.build import build
+from kg.build.pipeline import build
 from kg.config import Settings
 from kg.store import Store, open_store
 

@@ -1,4 +1,4 @@
-"""The figures the build precomputes into ``{base}graph/aggregates`` (kg/rules/50- and
+"""The figures the build precomputes into ``{base}graph/aggregates`` (kg/build/rules/50- and
 60-*.ru) equal what the live queries count from the curated relations: the matrix, each pair's
 breakdown, the sector pages' links and the home page's figures, on the shipped corpus and on a
 generated one."""
@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from kg import config
-from kg.build import build
-from kg.describe import describe
-from kg.interconnect import breakdown, interconnections
+from kg.build.pipeline import build
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI
-from kg.stats import DATA_FIGURES, figures
 from kg.store import Store, open_store
+from kg.views.describe import describe
+from kg.views.interconnect import breakdown, interconnections
+from kg.views.stats import DATA_FIGURES, figures
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = 100_000  # a sample size no test corpus reaches: the samples are the whole lists

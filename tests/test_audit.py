@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.audit import BLOCKING, KINDS, audit
 from kg.cli import main
+from kg.curation.audit import BLOCKING, KINDS, audit
 from kg.namespaces import Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ import pytest
 from environment import require_program
 from playwright import sync_api as playwright_api
 
-from kg.interconnect import breakdown, interconnections
 from kg.rdf import IRI
+from kg.views.interconnect import breakdown, interconnections
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.build.pipeline import build
 from kg.config import Settings
 from kg.errors import PublishFailed, ValidationFailed
 from kg.store import open_store
@@ -63,12 +63,12 @@ def test_failed_validation_leaves_the_store_untouched(project_settings: Settings
 def test_failed_load_leaves_the_store_untouched(project_settings: Settings, monkeypatch) -> None:
     build(project_settings)
     before = quads(project_settings)
-    import kg.build
+    import kg.build.pipeline
 
     def broken(*_args, **_kwargs):
         yield "<http://example.org/s> <http://example.org/p> this is not N-Quads .\n"
 
-    monkeypatch.setattr(kg.build, "release_quads", broken)
+    monkeypatch.setattr(kg.build.pipeline, "release_quads", broken)
     with pytest.raises(Exception, match="loading the new release failed"):
         build(project_settings, full=True)
     assert quads(project_settings) == before
@@ -200,7 +200,7 @@ def test_next_build_removes_what_a_killed_build_left(project_settings: Settings)
     }
     # validation waits for the test to kill it: the release's N-Quads are written by then
     stop = (
-        "import time, kg.build as b\n"
+        "import time, kg.build.pipeline as b\n"
         "def stop(*args, **kwargs):\n"
         "    print('validating', flush=True)\n"
         "    time.sleep(3600)\n"
@@ -228,7 +228,7 @@ def test_next_build_removes_what_a_killed_build_left(project_settings: Settings)
 
 def test_failed_build_removes_its_temporary_files(project_settings: Settings, monkeypatch) -> None:
     build(project_settings, no_reason=True)
-    import kg.build
+    import kg.build.pipeline
 
     seen: list[Path] = []
 
@@ -236,7 +236,7 @@ def test_failed_build_removes_its_temporary_files(project_settings: Settings, mo
         seen.extend(nquads_files(project_settings))
         raise PublishFailed("deriving the new release failed: on purpose")
 
-    monkeypatch.setattr(kg.build, "run_updates", broken)
+    monkeypatch.setattr(kg.build.pipeline, "run_updates", broken)
     with pytest.raises(PublishFailed):
         build(project_settings, no_reason=True, full=True)
     assert seen, "the build wrote no temporary N-Quads before it failed"

@@ -11,8 +11,11 @@ import pytest
 import rdflib
 from pyshacl import validate as shacl_validate
 
-from kg import build, config
-from kg.catalogue import (
+from kg import config
+from kg.build.pipeline import build
+from kg.cli import main
+from kg.config import Settings
+from kg.exports.catalogue import (
     Site,
     catalogue_page,
     concepts,
@@ -20,10 +23,8 @@ from kg.catalogue import (
     graph_dataset_iri,
     incomplete,
 )
-from kg.cli import main
-from kg.config import Settings
-from kg.describe import serialize
 from kg.store import open_store
+from kg.views.describe import serialize
 
 VENDOR = Path(__file__).parent / "vendor"
 SEMIC = ("dcat-ap-3.0.0/shapes.ttl", "dcat-ap-3.0.0/range.ttl")
@@ -209,7 +210,7 @@ def add_fields(project: Path, dataset: str, fields: str) -> Path:
 
 def test_curated_fields_reach_the_catalogue(project_copy: Path, project_settings) -> None:
     add_fields(project_copy, "hamburg-traffic-light-states", COMPLETE)
-    build.build(project_settings)
+    build(project_settings)
     graph = page_graph(project_settings)
     assert violations(graph, GERMAN) == [] and violations(graph, SEMIC) == []
     dataset = rdflib.URIRef("https://w3id.org/sckg/dataset/hamburg-traffic-light-states")

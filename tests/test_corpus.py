@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kg.stats import statistics
 from kg.store import Store
+from kg.views.stats import statistics
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.audit import MIN_WORDS, word_count
+from kg.curation.audit import MIN_WORDS, word_count
 from kg.store import Store
 
 PREFIXES = """

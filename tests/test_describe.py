@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from pages_support import CountingStore
 
-from kg.describe import TOP, describe, kind_of
 from kg.errors import NotFound
 from kg.namespaces import DCAT, DCTERMS, PROV
 from kg.rdf import IRI
+from kg.views.describe import TOP, describe, kind_of
 
 
 @pytest.fixture(scope="module")

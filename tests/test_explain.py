@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from kg.authoring.ontology import OntologyFiles
+from kg.build.explain import Explainer, explain_iri, render, resolve
+from kg.build.reasoning.axioms import Axioms, read_axioms
 from kg.cli import main
 from kg.config import Settings
-from kg.explain import Explainer, explain_iri, render, resolve
 from kg.namespaces import RDF_TYPE, Vocabulary
-from kg.ontology import OntologyFiles
 from kg.rdf import IRI
-from kg.reasoning.axioms import Axioms, read_axioms
 from kg.store import Store
 
 SCKG = "https://w3id.org/sckg/ontology#"

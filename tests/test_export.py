@@ -11,7 +11,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
 from kg.cli import main
 from kg.config import Settings
-from kg.export import existing, export
+from kg.exports.export import existing, export
 from kg.store import Store
 from kg.store.embedded import EmbeddedStore
 
@@ -148,7 +148,7 @@ def test_void_describes_the_dataset(
     total = sum(int(graph.value(part, VOID.triples)) for part in properties)
     assert total == described
     # the derived figures are the ones kg stats and the home page show (docs/model.md)
-    from kg.stats import figures
+    from kg.views.stats import figures
 
     shown = figures(store, built_settings.vocab)
     sckg = built_settings.vocab.ns

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.build.validate import validate_project
 from kg.namespaces import Vocabulary
-from kg.validate import validate_project
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from kg.errors import QueryError, QueryRefused
-from kg.guard import check, decide, screen
+from kg.sparql.guard import check, decide, screen
 from kg.store import QueryKind
 
 STORE_GRAPH = "https://w3id.org/sckg/graph/ontology"

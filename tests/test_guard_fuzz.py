@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from servers import Listener
 
 from kg.errors import QueryError, QueryRefused
-from kg.guard import check, recursion_limit
+from kg.sparql.guard import check, recursion_limit
 
 # As in a query worker: the guard raises the limit on first use, Hypothesis wants it unchanged
 # while a test runs.

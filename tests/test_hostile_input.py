@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.build.pipeline import build
 from kg.cli import main
 from kg.config import Settings
 from kg.store import open_store

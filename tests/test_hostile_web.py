@@ -19,7 +19,7 @@ from servers import free_port
 
 from kg import config
 from kg.config import Settings
-from kg.export import existing
+from kg.exports.export import existing
 from kg.store import Store
 from web import create_app
 from web.logs import JsonFormatter

@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from pages_support import parse_html
 
-from kg.describe import pick
+from kg.views.describe import pick
 from web.i18n import compile_catalogues
 
 WEB = Path(__file__).resolve().parent.parent / "web"

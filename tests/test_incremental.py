@@ -10,7 +10,7 @@ import rdflib
 from rdflib.compare import to_canonical_graph
 
 from kg import config
-from kg.build import BuildResult, build
+from kg.build.pipeline import BuildResult, build
 from kg.errors import ValidationFailed
 from kg.store import ResultFormat, open_store
 
@@ -148,8 +148,8 @@ def test_an_ontology_change_rebuilds_everything(twin: Twin) -> None:
 
 
 def test_validating_one_file_reads_the_state_and_agrees_with_a_full_read(twin: Twin) -> None:
-    from kg.build import check
-    from kg.validate import validate_project
+    from kg.build.pipeline import check
+    from kg.build.validate import validate_project
 
     twin.build(mode="full")
     path = twin.project / USE_CASE

@@ -10,8 +10,8 @@ from itertools import combinations
 
 import pytest
 
-from kg.interconnect import breakdown, interconnections
 from kg.rdf import IRI
+from kg.views.interconnect import breakdown, interconnections
 
 
 @pytest.fixture(scope="module")

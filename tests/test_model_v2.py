@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from kg.authoring.yamlld import convert, load_context
+from kg.build.validate import validate_project
 from kg.cli import main
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, Literal
 from kg.report import Finding
-from kg.validate import validate_project
-from kg.yamlld import convert, load_context
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -409,7 +409,7 @@ def test_darmstadt_and_oldenburg_belong_to_their_land_and_barcelona_is_not_terra
 
 
 def test_patterns_are_counted_apart(store, built_settings) -> None:
-    from kg.stats import figures
+    from kg.views.stats import figures
 
     vocab = built_settings.vocab
     found = figures(store, vocab)
@@ -430,7 +430,7 @@ def test_patterns_are_counted_apart(store, built_settings) -> None:
 
 def test_one_definition_of_flows_and_shared_datasets(store, built_settings) -> None:
     """The precomputed figures equal the definitions counted by hand in Python."""
-    from kg.stats import figures
+    from kg.views.stats import figures
 
     vocab = built_settings.vocab
     pre, live = figures(store, vocab), figures(store, vocab, live=True)
@@ -469,7 +469,7 @@ def test_the_stored_ontology_keeps_its_literals_where_the_engine_can(tmp_path: P
     import pyoxigraph as ox
     import rdflib
 
-    from kg.ontology import OntologyFiles
+    from kg.authoring.ontology import OntologyFiles
 
     files = OntologyFiles(ROOT / "ontology", Vocabulary())
     cardinality = rdflib.URIRef("http://www.w3.org/2002/07/owl#minQualifiedCardinality")

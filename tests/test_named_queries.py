@@ -12,8 +12,8 @@ import pytest
 from kg.cli import main
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.queries import QueryCatalogue
 from kg.rdf import Literal
+from kg.sparql.queries import QueryCatalogue
 from kg.store import QueryKind, Store
 from tests.conftest import ROOT
 from tests.test_v2_queries import V2_QUERIES

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from kg.config import Settings
-from kg.queries import QueryCatalogue
 from kg.rdf import BNode
+from kg.sparql.queries import QueryCatalogue
 from kg.store import QueryKind, Store, open_store
 from tests.conftest import ROOT
 from tests.test_named_queries import ON_FIXTURE

@@ -12,7 +12,7 @@ from pages_support import parse_html
 
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.queries import PAGE_SIZE, QueryCatalogue, page_of, parse
+from kg.sparql.queries import PAGE_SIZE, QueryCatalogue, page_of, parse
 from kg.store import QueryKind
 from tests.conftest import ROOT
 from web import create_app

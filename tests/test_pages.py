@@ -9,7 +9,7 @@ import json
 import pytest
 from pages_support import CountingStore, fetch, parse_html, schema_org
 
-from kg.search import SearchIndex
+from kg.views.search import SearchIndex
 from web import create_app
 
 PAGE_TYPES = {

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from kg.build import build
+from kg.authoring.ontology import OntologyFiles
+from kg.authoring.sources import read_corpus
+from kg.build.pipeline import build
+from kg.build.reason import data_unsupported, reason, tbox_axioms
+from kg.build.reasoning import consistency, hermit
+from kg.build.reasoning.axioms import Axioms, read_axioms
 from kg.cli import main
 from kg.config import Settings
 from kg.errors import InconsistentGraph, ValidationFailed
 from kg.namespaces import RDF_TYPE, Vocabulary
-from kg.ontology import OntologyFiles
 from kg.rdf import IRI
-from kg.reason import data_unsupported, reason, tbox_axioms
-from kg.reasoning import consistency, hermit
-from kg.reasoning.axioms import Axioms, read_axioms
-from kg.sources import read_corpus
 from kg.store import Store, open_store
 
 INFERRED = "https://w3id.org/sckg/graph/inferred"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from kg.authoring.ontology import OntologyFiles
+from kg.authoring.sources import read_corpus
+from kg.build.reason import is_owl_entailment, reason, tbox_axioms
+from kg.build.reasoning import hermit
 from kg.config import Settings
 from kg.errors import InconsistentGraph
-from kg.ontology import OntologyFiles
-from kg.reason import is_owl_entailment, reason, tbox_axioms
-from kg.reasoning import hermit
-from kg.sources import read_corpus
 from kg.store import Store
 from tests.test_reason import BROKEN_TTL, INFERRED
 

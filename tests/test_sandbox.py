@@ -16,7 +16,7 @@ import pytest
 
 from kg.config import Settings
 from kg.errors import KGError, QueryRefused, QueryTimeout, StoreUnavailable
-from kg.sandbox import INLINE, QueryPool, StoreGraphs, Task, _answer
+from kg.sparql.sandbox import INLINE, QueryPool, StoreGraphs, Task, _answer
 from kg.store import QueryKind, ResultFormat, Store, open_store
 
 JSON = ResultFormat.SPARQL_JSON

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pages_support import parse_html
 
-from kg.search import FACETS, Query, SearchIndex, fold, words
+from kg.views.search import FACETS, Query, SearchIndex, fold, words
 
 
 @pytest.fixture(scope="module")

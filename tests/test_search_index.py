@@ -15,11 +15,12 @@ import pytest
 from pages_support import CountingStore
 
 from kg import config
-from kg.build import build
+from kg.build.pipeline import build
 from kg.config import Settings
 from kg.rdf import IRI
-from kg.search import IndexCache, Query, SearchIndex
-from kg.searchindex import (
+from kg.store import open_store
+from kg.views.search import IndexCache, Query, SearchIndex
+from kg.views.searchindex import (
     KEEP,
     SCHEMA,
     adopt_index,
@@ -29,7 +30,6 @@ from kg.searchindex import (
     prepare_index,
     stage_index,
 )
-from kg.store import open_store
 from web import create_app
 
 

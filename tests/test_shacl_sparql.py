@@ -13,16 +13,16 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from kg.authoring.ontology import OntologyFiles
+from kg.authoring.sources import Corpus, read_corpus
 from kg.bridge import from_rdflib, to_rdflib
-from kg.build import release_quads
+from kg.build.pipeline import release_quads
+from kg.build.validate import run_pyshacl
 from kg.namespaces import SH, Vocabulary
-from kg.ontology import OntologyFiles
 from kg.rdf import IRI, BNode, Term
-from kg.sources import Corpus, read_corpus
 from kg.store import shacl as shaclsparql
 from kg.store.oxigraph import from_ox, to_ox
 from kg.store.shacl import COMPONENTS, Result, UnsupportedShape, compile_shapes
-from kg.validate import run_pyshacl
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB = Vocabulary()
@@ -70,7 +70,7 @@ def _canonical(term: Term) -> Term:
 
 
 def _pyshacl(corpus: Corpus, ontology: OntologyFiles) -> set[Key]:
-    """pyshacl's leaf results, with the options and the ontology typing kg.validate gives it
+    """pyshacl's leaf results, with the options and the ontology typing kg.build.validate gives it
     (on the whole corpus at once instead of chunk by chunk)."""
     results = run_pyshacl(corpus.triples(), ontology)
     sh = rdflib.Namespace(SH)

@@ -14,7 +14,7 @@ import pytest
 from servers import OxigraphServer, serve_app
 
 from kg import config
-from kg.build import build
+from kg.build.pipeline import build
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ import re
 import pytest
 from pages_support import parse_html
 
-from kg.describe import describe
-from kg.search import Query, SearchIndex
+from kg.views.describe import describe
+from kg.views.search import Query, SearchIndex
 
 ORG = "http://www.w3.org/ns/org#"
 JSON = "application/sparql-results+json"
@@ -275,7 +275,7 @@ def test_the_ontology_states_the_shared_definitions(v2_client) -> None:
 
 def test_the_definitions_are_those_of_docs_model_md() -> None:
     """One definition each: the words on /ontology are the table in docs/model.md."""
-    from kg.ontodoc import DEFINITIONS, TERMS_DEFINED
+    from kg.views.ontodoc import DEFINITIONS, TERMS_DEFINED
     from tests.conftest import ROOT
 
     text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")

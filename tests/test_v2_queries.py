@@ -11,7 +11,7 @@ import pytest
 
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.queries import QueryCatalogue
+from kg.sparql.queries import QueryCatalogue
 from kg.store import Store
 from tests.conftest import ROOT
 
@@ -223,7 +223,7 @@ def test_the_form_carries_the_population_limit(v2_client) -> None:
 # data reach a new sector, a cross-sector flow. The pattern that uses the occupancy is no real use
 # case; Stuttgart is only assessed to use it.
 def test_data_flows_and_their_count_agree_with_the_figures(v2_store: Store, v2_settings) -> None:
-    from kg.stats import figures
+    from kg.views.stats import figures
 
     found = rows(v2_store, "data-flows")
     flows = sorted((r["producer"], r["consumer"], r["crossesSectors"]) for r in found)

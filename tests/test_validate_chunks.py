@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.authoring.ontology import OntologyFiles
+from kg.authoring.sources import read_corpus
+from kg.build.validate import shacl_findings
 from kg.namespaces import Vocabulary
-from kg.ontology import OntologyFiles
-from kg.sources import read_corpus
-from kg.validate import shacl_findings
 
 
 def _key(findings) -> set[tuple]:

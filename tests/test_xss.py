@@ -13,7 +13,7 @@ import pytest
 from pages_support import parse_html
 
 from kg import config
-from kg.build import build
+from kg.build.pipeline import build
 from web import create_app
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'

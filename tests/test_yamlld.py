@@ -11,11 +11,11 @@ import rdflib
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
+from kg.authoring.sources import discover
+from kg.authoring.yamlld import convert, load_context, to_plain
 from kg.bridge import graph_of
 from kg.namespaces import DEFAULT_BASE, Vocabulary
 from kg.rdf import IRI, Literal
-from kg.sources import discover
-from kg.yamlld import convert, load_context, to_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTEXT = load_context(ROOT / "ontology", DEFAULT_BASE)
@@ -38,7 +38,7 @@ def processed_by_pyld(text: str) -> rdflib.Graph:
     return typed_by_form(graph)
 
 
-#: The direct reader's one deliberate addition (kg/yamlld.py's docstring): ``start`` and
+#: The direct reader's one deliberate addition (kg/authoring/yamlld.py's docstring): ``start`` and
 #: ``end`` typed by their form, which a JSON-LD processor leaves plain.
 FORMS = (
     (r"[0-9]{4}", "gYear"),

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from kg.catalogue import (
+from kg.errors import NotFound
+from kg.exports.catalogue import (
     PAGE_SIZE,
     Site,
     catalogue_page,
@@ -20,8 +21,7 @@ from kg.catalogue import (
     entries,
     incomplete,
 )
-from kg.describe import serialize
-from kg.errors import NotFound
+from kg.views.describe import serialize
 from web import downloads
 from web.context import app_release, app_settings, app_store
 from web.entities import BY_EXTENSION, FORMATS, HTML, see_other, with_links

@@ -21,9 +21,9 @@ from flask import (
 )
 from rdflib import Graph
 
-from kg import export
 from kg.errors import NotFound
-from kg.export import Dumps
+from kg.exports import export
+from kg.exports.export import Dumps
 from web.context import app_settings, app_store
 from web.named import ui_lang
 from web.sparql import negotiate_rdf_document, rdf_document

@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from jinja2 import TemplateNotFound
 
-from kg.describe import KINDS, TOP, Description, describe, serialize
+from kg.authoring.ontology import OntologyFiles
 from kg.errors import NotFound
-from kg.ontodoc import OntologyDoc, document
-from kg.ontology import OntologyFiles
 from kg.rdf import IRI
-from kg.search import Query
+from kg.views.describe import KINDS, TOP, Description, describe, serialize
+from kg.views.ontodoc import OntologyDoc, document
+from kg.views.search import Query
 from web import view
 from web.conneg import Format, negotiate
 from web.context import app_release, app_store

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kg.describe import Description, Node
-from kg.interconnect import Cell, Interconnections
+from kg.views.describe import Description, Node
+from kg.views.interconnect import Cell, Interconnections
 from web import view
 
 #: Most neighbours of one kind drawn around a use case.

@@ -1,12 +1,12 @@
 """Named queries on the web: a list, a page per query with a form and results, JSON/CSV twins.
 
 Each page is a permalink: its parameters are in the URL (``/queries/usecases-by-sector?
-sector=energy``). Parameters are bound as typed RDF terms by :mod:`kg.queries` (never pasted
+sector=energy``). Parameters are bound as typed RDF terms by :mod:`kg.sparql.queries` (never pasted
 into the query text) and the query runs in the endpoint's worker pool, with its deadline and
 row cap.
 
-Results come a page at a time (``?page=``, :data:`~kg.queries.PAGE_SIZE` rows), on the HTML page
-and in the twins alike, so no named query trips the row cap however large the graph grows; a
+Results come a page at a time (``?page=``, :data:`~kg.sparql.queries.PAGE_SIZE` rows), on the HTML
+page and in the twins alike, so no named query trips the row cap however large the graph grows; a
 page links to the next one (HTML links and ``Link: rel="next"`` headers) only when there is one.
 """
 
@@ -24,9 +24,9 @@ from rdflib.term import BNode as RdfBNode
 from rdflib.term import Literal as RdfLiteral
 
 from kg.errors import NotFound
-from kg.queries import PAGE_SIZE, RESERVED, NamedQuery, Page, Param, QueryCatalogue, page_of
 from kg.rdf import Literal
-from kg.sandbox import QueryPool, Task
+from kg.sparql.queries import PAGE_SIZE, RESERVED, NamedQuery, Page, Param, QueryCatalogue, page_of
+from kg.sparql.sandbox import QueryPool, Task
 from kg.store import QueryKind, ResultFormat
 from web.context import app_release, app_settings, app_store
 from web.resultcache import ResultCache

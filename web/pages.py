@@ -2,7 +2,7 @@
 sector interconnections (matrix, network, JSON and CSV twins) and the lists of resources.
 
 Figures that aggregate the whole graph (the counts on the home page, the interconnection matrix)
-are computed once per published release; the search index likewise (:mod:`kg.search`).
+are computed once per published release; the search index likewise (:mod:`kg.views.search`).
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from flask import (
     url_for,
 )
 
-from kg.build import RULES_DIR
+from kg.build.pipeline import RULES_DIR
 from kg.errors import NotFound
-from kg.interconnect import Cell, Interconnections, interconnections, pattern_interconnections
-from kg.search import FACETS, SORTS, IndexCache, Query
-from kg.searchindex import index_folder
-from kg.stats import LABELS, figures
 from kg.store import Release, Store
+from kg.views.interconnect import Cell, Interconnections, interconnections, pattern_interconnections
+from kg.views.search import FACETS, SORTS, IndexCache, Query
+from kg.views.searchindex import index_folder
+from kg.views.stats import LABELS, figures
 from web import entities, view
 from web.context import app_release, app_store
 from web.graphs import network

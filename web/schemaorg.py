@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.describe import Description
 from kg.namespaces import DCAT, DCTERMS, FOAF
 from kg.rdf import Literal
+from kg.views.describe import Description
 from web import view
 from web.view import GEO
 

@@ -1,11 +1,11 @@
 """The SPARQL 1.1 Protocol endpoint ``/sparql``, read-only.
 
-Every query is screened by :func:`kg.guard.screen` here (length, nesting, words), then checked
-on its parse by :func:`kg.guard.check` and run in a worker process of :mod:`kg.sandbox`, with a
-deadline, a row cap, a byte cap and a memory limit; the complete result is in hand (a spool
-file the worker wrote) before the status line is sent, and is streamed from that file. Without
-a query, ``/sparql`` answers with the Service Description (RDF clients) or the query editor
-(browsers).
+Every query is screened by :func:`kg.sparql.guard.screen` here (length, nesting, words), then
+checked on its parse by :func:`kg.sparql.guard.check` and run in a worker process of
+:mod:`kg.sparql.sandbox`, with a deadline, a row cap, a byte cap and a memory limit; the complete
+result is in hand (a spool file the worker wrote) before the status line is sent, and is streamed
+from that file. Without a query, ``/sparql`` answers with the Service Description (RDF clients) or
+the query editor (browsers).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from rdflib import Graph
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
-from kg import guard
 from kg.errors import QueryError, QueryRefused
 from kg.rdf import is_valid_iri
-from kg.sandbox import QueryPool, Task
-from kg.service import service_description
+from kg.sparql import guard
+from kg.sparql.sandbox import QueryPool, Task
+from kg.sparql.service import service_description
 from kg.store import ResultFormat
 from kg.store.base import Dataset
 from web.conneg import Format, negotiate

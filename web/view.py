@@ -10,7 +10,6 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
-from kg.describe import Node, grouped_in, grouped_out, pick
 from kg.namespaces import (
     DCAT,
     DCTERMS,
@@ -25,7 +24,8 @@ from kg.namespaces import (
     Vocabulary,
 )
 from kg.rdf import IRI, Literal, Term, label_of
-from kg.search import PAGE_SIZE, IndexCache, Query, Result, SearchIndex
+from kg.views.describe import Node, grouped_in, grouped_out, pick
+from kg.views.search import PAGE_SIZE, IndexCache, Query, Result, SearchIndex
 from web.context import app_release
 
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"

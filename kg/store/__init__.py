@@ -18,7 +18,7 @@ __all__ = ["QueryKind", "Release", "ResultFormat", "Store", "open_store"]
 
 def work_dir(settings: Settings) -> Path:
     """A scratch folder on the same disk as the store (so big files never fill /tmp), which
-    also holds the build's state (:mod:`kg.state`)."""
+    also holds the build's state (:mod:`kg.build.state`)."""
     base = settings.project / "var" if settings.is_remote else settings.store_path
     base.mkdir(parents=True, exist_ok=True)
     return base

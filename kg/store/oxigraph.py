@@ -85,7 +85,7 @@ def load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> tuple[ox
     return store, count
 
 
-# -- the build's staging store (kg.state) -----------------------------------------------------
+# -- the build's staging store (kg.build.state) -----------------------------------------------
 def open_staging(folder: Path) -> ox.Store:
     """A writable on-disk store the build prepares a release in."""
     return ox.Store(str(folder))

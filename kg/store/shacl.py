@@ -8,14 +8,13 @@ or over the few targets an incremental build has to check again (a ``VALUES`` bl
 property shape that several node shapes share is one query over all their classes, since each
 query reads every statement of its path however few targets it has.
 
-The store must hold the data and what ``sh:class`` reads from the ontology: the
-``rdfs:subClassOf`` axioms and the types of the concepts (the ontology graph of
-:func:`kg.build.release_quads` holds both, as does :attr:`kg.ontology.OntologyFiles.typing`).
-``sh:targetClass`` and ``sh:class`` follow ``rdf:type/rdfs:subClassOf*``. Validate before the
-build's rules run: they infer types, such as ``sckg:CrossSectorUseCase``, that the shapes
-forbid asserting.
+The store must hold the data and what ``sh:class`` reads from the ontology: the ``rdfs:subClassOf``
+axioms and the types of the concepts (the ontology graph of :func:`kg.build.pipeline.release_quads`
+holds both, as does :attr:`kg.authoring.ontology.OntologyFiles.typing`). ``sh:targetClass`` and
+``sh:class`` follow ``rdf:type/rdfs:subClassOf*``. Validate before the build's rules run: they infer
+types, such as ``sckg:CrossSectorUseCase``, that the shapes forbid asserting.
 
-The results are the *leaf* results of pyshacl (see ``_leaves`` in :mod:`kg.validate`): a shape
+The results are the *leaf* results of pyshacl (see ``_leaves`` in :mod:`kg.build.validate`): a shape
 reached through ``sh:node`` reports its own results about the value node, not one result that
 wraps them. A SHACL feature the compiler does not translate is refused when the shapes are
 compiled (:class:`UnsupportedShape`), so a new shape can never be skipped silently.

@@ -1,10 +1,10 @@
 """Find and read the curated files: YAML-LD, Turtle and RDF/XML, each with line numbers.
 
-Curated input is untrusted: only regular files are read (a symbolic link, device or pipe is
-refused without being followed or opened for reading), each within :class:`~kg.yamlld.Limits`;
-no remote context is loaded and YAML anchors and aliases are refused (see :mod:`kg.yamlld`),
-RDF/XML with a ``DOCTYPE`` is refused before any XML parser sees it, and every problem becomes
-a :class:`~kg.report.Finding` that names the file and the line instead of an exception.
+Curated input is untrusted: only regular files are read (a symbolic link, device or pipe is refused
+without being followed or opened for reading), each within :class:`~kg.authoring.yamlld.Limits`; no
+remote context is loaded and YAML anchors and aliases are refused (see :mod:`kg.authoring.yamlld`),
+RDF/XML with a ``DOCTYPE`` is refused before any XML parser sees it, and every problem becomes a
+:class:`~kg.report.Finding` that names the file and the line instead of an exception.
 """
 
 from __future__ import annotations
@@ -19,13 +19,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from kg.authoring.yamlld import (
+    DEFAULT_LIMITS,
+    Context,
+    Limits,
+    Parsed,
+    Problem,
+    convert,
+    load_context,
+)
 from kg.config import Settings
 from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.progress import Progress
 from kg.rdf import IRI, is_valid_iri
 from kg.report import Finding
-from kg.yamlld import DEFAULT_LIMITS, Context, Limits, Parsed, Problem, convert, load_context
 
 YAML_SUFFIXES = {".yaml", ".yml", ".jsonld", ".json"}
 TURTLE_SUFFIXES = {".ttl"}

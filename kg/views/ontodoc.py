@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from kg.authoring.ontology import OntologyFiles
 from kg.namespaces import OWL, RDF_TYPE, RDFS, SH, SKOS
-from kg.ontology import OntologyFiles
 
 _KINDS = {
     OWL + "Class": "class",

@@ -1,7 +1,7 @@
 """Why an inferred fact holds: the asserted triples and the axiom behind it.
 
 owlready2 and HermiT offer no explanation (justification) service, so the justifications are
-derived here from the axioms that produced each fact (:mod:`kg.reasoning.rules`):
+derived here from the axioms that produced each fact (:mod:`kg.build.reasoning.rules`):
 
 * a member of a defined class (``CrossSectorUseCase ≡ UseCase ⊓ ≥2 sector.Sector``): its
   values of the property, which the ontology declares pairwise different;
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.rdf import IRI, Term, Triple
-from kg.reasoning.axioms import Axioms, MinCardinality
-from kg.reasoning.consistency import short
-from kg.reasoning.rules import known_fillers
+from kg.build.reasoning.axioms import Axioms, MinCardinality
+from kg.build.reasoning.consistency import short
+from kg.build.reasoning.rules import known_fillers
 from kg.store.base import Store
 
 #: Most justifications listed per fact (a hub dataset can carry thousands of flows).
@@ -292,8 +292,8 @@ _CONNECTS_AXIOMS = {
     },
 }
 _RULE = {
-    "de": "abgeleitet von einer Regel des Builds (kg/rules/)",
-    "en": "derived by a build rule (kg/rules/)",
+    "de": "abgeleitet von einer Regel des Builds (kg/build/rules/)",
+    "en": "derived by a build rule (kg/build/rules/)",
 }
 
 

@@ -1,14 +1,15 @@
 """Sector interconnections: the weighted matrix and network of sectors, and, for each pair, the
 use cases and datasets behind the link.
 
-The links themselves are materialised at build time by ``kg/rules/50-interconnections.ru``
+The links themselves are materialised at build time by ``kg/build/rules/50-interconnections.ru``
 (``sckg:SectorLink`` with ``sckg:weight``, ``sckg:viaUseCase`` and ``sckg:viaDataset``), and what
-the pages show of them by ``kg/rules/60-aggregates.ru`` into the graph ``{base}graph/aggregates``
-(use cases per sector, use cases and datasets per link, the three parts of each weight, which
-datasets carry a flow or are shared). This module reads them back with two bounded queries for
-the whole matrix and one for a pair; a pair's lists are samples of :data:`~kg.describe.TOP`
-each, with their full counts. The ``live`` variants count from the curated relations instead:
-for releases built before the aggregates existed, and as the reference the tests compare with.
+the pages show of them by ``kg/build/rules/60-aggregates.ru`` into the graph
+``{base}graph/aggregates`` (use cases per sector, use cases and datasets per link, the three parts
+of each weight, which datasets carry a flow or are shared). This module reads them back with two
+bounded queries for the whole matrix and one for a pair; a pair's lists are samples of
+:data:`~kg.views.describe.TOP` each, with their full counts. The ``live`` variants count from the
+curated relations instead: for releases built before the aggregates existed, and as the reference
+the tests compare with.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from kg.describe import LABEL_PREDICATES, Node
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, Literal, Term
 from kg.store import Store
+from kg.views.describe import LABEL_PREDICATES, Node
 
 _LABELS = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
 _PREFIX = "PREFIX sckg: <{ns}>\n"

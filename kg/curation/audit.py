@@ -31,10 +31,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from kg.authoring.sources import Corpus, read_corpus
 from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, Term, nquad
-from kg.sources import Corpus, read_corpus
 
 MIN_WORDS = 60
 KINDS = ("unsourced", "place", "short-text", "assessed-flow")

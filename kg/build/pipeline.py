@@ -1,8 +1,8 @@
 """The build pipeline: read, validate, (reason), load, derive, publish atomically.
 
 A full build reads every curated file; an incremental one (the default once a build has
-succeeded) reads the changed ones and what they affect (:mod:`kg.incremental`). Both prepare
-the new release in the build's own pyoxigraph store (:mod:`kg.state`), run the rules there, and
+succeeded) reads the changed ones and what they affect (:mod:`kg.build.incremental`). Both prepare
+the new release in the build's own pyoxigraph store (:mod:`kg.build.state`), run the rules there, and
 hand it to the store to publish.
 """
 
@@ -17,16 +17,16 @@ from pathlib import Path
 
 from kg.config import Settings
 from kg.errors import PublishFailed, ValidationFailed
-from kg.incremental import apply_delta
+from kg.build.incremental import apply_delta
 from kg.namespaces import Vocabulary
-from kg.ontology import OntologyFiles
+from kg.authoring.ontology import OntologyFiles
 from kg.progress import Progress
-from kg.reason import Reasoning, reason, reason_incremental
+from kg.build.reason import Reasoning, reason, reason_incremental
 from kg.report import Report
 from kg.scratch import Scratch
-from kg.searchindex import StagedRows, adopt_index, index_file, index_folder, stage_index
-from kg.sources import Corpus, limits_of, read_corpus
-from kg.state import BuildState, record_of, state_key
+from kg.views.searchindex import StagedRows, adopt_index, index_file, index_folder, stage_index
+from kg.authoring.sources import Corpus, limits_of, read_corpus
+from kg.build.state import BuildState, record_of, state_key
 from kg.store import Release, Store, open_store, work_dir
 from kg.store.oxigraph import (
     dump_graphs,
@@ -37,9 +37,9 @@ from kg.store.oxigraph import (
     open_staging,
     run_updates,
 )
-from kg.validate import dataset_quads as release_quads
-from kg.validate import validate_corpus, validate_project
-from kg.yamlld import load_context
+from kg.build.validate import dataset_quads as release_quads
+from kg.build.validate import validate_corpus, validate_project
+from kg.authoring.yamlld import load_context
 
 
 @dataclass
@@ -63,7 +63,7 @@ def build(
 ) -> BuildResult:
     """Build the graph from the curated files and publish it; raise before publishing on error.
 
-    The build remembers what it did (:mod:`kg.state`) and, unless ``full`` is set, redoes only
+    The build remembers what it did (:mod:`kg.build.state`) and, unless ``full`` is set, redoes only
     what changed files affect; any change to the ontology, the shapes, the base IRI or the
     reasoning mode makes it a full build. The result is the same either way.
 
@@ -348,7 +348,7 @@ def _load(local, path: Path) -> None:
 
 @dataclass
 class SearchPlan:
-    """How the build writes the search index of the release it publishes (kg.searchindex):
+    """How the build writes the search index of the release it publishes (kg.views.searchindex):
     from scratch, or by updating the previous release's index for what changed."""
 
     folder: Path
@@ -465,7 +465,7 @@ RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 
 def rules(vocab: Vocabulary) -> list[str]:
-    """The SPARQL Update rules in ``kg/rules/*.ru``, in file-name order, rebased.
+    """The SPARQL Update rules in ``kg/build/rules/*.ru``, in file-name order, rebased.
 
     They run on each new release before it becomes visible and write what the build derives
     into the graph ``{base}graph/inferred``.
@@ -474,7 +474,7 @@ def rules(vocab: Vocabulary) -> list[str]:
 
 
 def _updates(reasoning: Reasoning | None, vocab: Vocabulary) -> list[str]:
-    """The reasoner's rules first (kg/rules/ reads what they infer), then kg/rules/*.ru."""
+    """The reasoner's rules first (kg/build/rules/ reads what they infer), then kg/build/rules/*.ru."""
     return [*(reasoning.updates if reasoning else []), *rules(vocab)]
 
 

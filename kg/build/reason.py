@@ -7,8 +7,8 @@ Whole-graph HermiT grows faster than linearly (about 19 s at 1,000 use cases, ma
    classifies them, once per content hash of ``ontology/`` (cached as JSON beside the store).
 2. **Consistency of the data** — one linear pass over the curated triples checks them against
    the TBox's disjointness, domains, ranges and functional properties
-   (:mod:`kg.reasoning.consistency`); a contradiction fails the build like a SHACL Violation.
-3. **Entailments** — SPARQL Update rules derived from the axioms (:mod:`kg.reasoning.rules`)
+   (:mod:`kg.build.reasoning.consistency`); a contradiction fails the build like a SHACL Violation.
+3. **Entailments** — SPARQL Update rules derived from the axioms (:mod:`kg.build.reasoning.rules`)
    write the cross-sector class, ``feeds`` and ``potentiallyFeeds``, the inverse properties, the
    transitive ``within`` of places, ``connectsTo``, and the RDFS entailments standard clients
    query (every super-class and super-property value) into the graph ``{base}graph/inferred``
@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InconsistentGraph
-from kg.incremental import Applied, consistency_corpus
+from kg.build.incremental import Applied, consistency_corpus
 from kg.namespaces import OWL, RDF, RDF_TYPE, RDFS
-from kg.ontology import OntologyFiles
+from kg.authoring.ontology import OntologyFiles
 from kg.rdf import IRI, Triple, nquad
-from kg.reasoning import consistency, hermit, rules
-from kg.reasoning.axioms import Axioms, read_axioms
+from kg.build.reasoning import consistency, hermit, rules
+from kg.build.reasoning.axioms import Axioms, read_axioms
 from kg.report import Report
-from kg.sources import Corpus
+from kg.authoring.sources import Corpus
 
 #: Bump when the cached TBox summary changes shape.
 CACHE_VERSION = "2"
@@ -48,7 +48,7 @@ class Reasoning:
     """What reasoning contributes to a release."""
 
     axioms: Axioms
-    #: SPARQL updates to run on the new release (before the rules of kg/rules/)
+    #: SPARQL updates to run on the new release (before the rules of kg/build/rules/)
     updates: list[str]
     #: N-Quads lines to add to the release (whole-graph fallback only)
     quads: list[str] = field(default_factory=list)
@@ -122,7 +122,7 @@ def reason(corpus: Corpus, ontology: OntologyFiles, *, cache_dir: Path | None = 
 def reason_incremental(
     store, applied: Applied, ontology: OntologyFiles, cache_dir: Path | None = None
 ) -> Reasoning | None:
-    """Reasoning for an incremental build (:mod:`kg.incremental`), or None when the change
+    """Reasoning for an incremental build (:mod:`kg.build.incremental`), or None when the change
     needs a full one: statements the rules do not cover, or a contradiction (the full build
     reports it with every file and line involved)."""
     axioms = tbox_axioms(ontology, cache_dir)

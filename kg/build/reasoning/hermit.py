@@ -16,7 +16,7 @@ from typing import Any
 from kg.errors import InconsistentGraph
 from kg.namespaces import OWL, RDF_TYPE
 from kg.rdf import IRI, Triple, nquad
-from kg.reasoning.axioms import THING, Axioms
+from kg.build.reasoning.axioms import THING, Axioms
 from kg.report import Finding, Report
 
 #: Heap for HermiT: a floor, plus room per triple of input, capped.

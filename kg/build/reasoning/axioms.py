@@ -5,8 +5,8 @@ the scalable reasoner applies to the data: sub-classes and disjointness, sub-pro
 domains and ranges, inverse, symmetric, transitive and functional properties, property chains,
 defined classes of the form ``C ≡ B ⊓ ≥n p.F``, and ``owl:AllDifferent`` groups. Anything else
 that could change what the data entail is listed in :attr:`Axioms.unsupported`; the reasoner
-then falls back to whole-graph HermiT (see :mod:`kg.reason`). HermiT's classification later
-replaces the asserted class hierarchy by the entailed one (:mod:`kg.reasoning.hermit`).
+then falls back to whole-graph HermiT (see :mod:`kg.build.reason`). HermiT's classification later
+replaces the asserted class hierarchy by the entailed one (:mod:`kg.build.reasoning.hermit`).
 """
 
 from __future__ import annotations

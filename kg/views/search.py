@@ -1,7 +1,7 @@
 """Search over use cases with facets, autocomplete over the labels of every resource, and the
 labels and lists of resources the pages show, read from an on-disk index.
 
-The index is one SQLite file per published release (:mod:`kg.searchindex` writes it once, with
+The index is one SQLite file per published release (:mod:`kg.views.searchindex` writes it once, with
 FTS5 tables for the text and ordinary tables, with indexes, for facets, sorting and labels).
 Workers open it read-only and share it through the operating system's page cache, so no worker
 holds the corpus: a search is a few SQL statements whose cost follows the size of the answer,
@@ -27,8 +27,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.describe import KINDS, pick
 from kg.namespaces import Vocabulary
+from kg.views.describe import KINDS, pick
 
 #: URL parameter → property of the use case, in the order facets are shown.
 FACETS: dict[str, str] = {
@@ -202,7 +202,7 @@ class SearchIndex:
         :class:`IndexCache`."""
         import tempfile
 
-        from kg.searchindex import build_file
+        from kg.views.searchindex import build_file
 
         folder = Path(folder or tempfile.mkdtemp(prefix="sckg-search-"))
         path = folder / "search.sqlite"
@@ -608,7 +608,7 @@ class IndexCache:
         current: SearchIndex | None = getattr(self._local, "index", None)
         if current is not None and current.path == path:
             return current
-        from kg.searchindex import ensure  # kg.searchindex imports this module
+        from kg.views.searchindex import ensure  # kg.views.searchindex imports this module
 
         ensure(self.store, self.vocab, release_id, self.folder, max_age=self._max_age(release_id))
         if current is not None:
@@ -632,7 +632,7 @@ class IndexCache:
         return result
 
     def _path(self, release_id: str | None) -> Path:
-        from kg.searchindex import index_file
+        from kg.views.searchindex import index_file
 
         path = index_file(self.folder, release_id)
         if release_id is None and path.exists() and time.time() - path.stat().st_mtime > self.ttl:

@@ -24,12 +24,12 @@ from pathlib import Path
 
 from kg.bridge import from_rdflib, graph_of
 from kg.namespaces import RDF_TYPE, SH, Vocabulary
-from kg.ontology import OntologyFiles
+from kg.authoring.ontology import OntologyFiles
 from kg.progress import Progress
 from kg.rdf import IRI, BNode, Literal, label_of, nquad
 from kg.report import Finding, Report
-from kg.sources import Corpus, SourceFile, read_corpus, relative_path, unlinked
-from kg.yamlld import DEFAULT_LIMITS, Limits
+from kg.authoring.sources import Corpus, SourceFile, read_corpus, relative_path, unlinked
+from kg.authoring.yamlld import DEFAULT_LIMITS, Limits
 
 ENGINES = ("sparql", "pyshacl")
 

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.namespaces import RDF_TYPE, Vocabulary
-from kg.ontology import OntologyFiles
+from kg.authoring.ontology import OntologyFiles
 from kg.rdf import IRI, BNode, Term, nquad
 from kg.report import Finding, Report
-from kg.sources import Corpus, SourceFile, duplicate_findings, read_file
-from kg.state import Delta, Manifest
+from kg.authoring.sources import Corpus, SourceFile, duplicate_findings, read_file
+from kg.build.state import Delta, Manifest
 from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
-from kg.validate import inverse_predicates, validate_corpus
-from kg.yamlld import DEFAULT_LIMITS, Context, Limits, Parsed
+from kg.build.validate import inverse_predicates, validate_corpus
+from kg.authoring.yamlld import DEFAULT_LIMITS, Context, Limits, Parsed
 
 #: IRIs per VALUES block (pyoxigraph parses each query; keep them reasonably small).
 _BATCH = 2000

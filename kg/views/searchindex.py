@@ -28,12 +28,12 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kg.describe import KINDS, LABEL_PREDICATES, PART_OF, pick
 from kg.namespaces import DCTERMS, Vocabulary
 from kg.rdf import IRI, Literal
-from kg.search import FACETS, LANGS, PATTERN_FACET, fold, words
 from kg.store.embedded import fsync_path
 from kg.store.oxigraph import select_rows
+from kg.views.describe import KINDS, LABEL_PREDICATES, PART_OF, pick
+from kg.views.search import FACETS, LANGS, PATTERN_FACET, fold, words
 
 #: Bump when the tables change: files of another schema are rebuilt, never read.
 SCHEMA = "3"

@@ -483,7 +483,7 @@ def _label(node: Node, label: Term | None) -> None:
         node.labels.setdefault(label.lang or "", label.value)
 
 
-# The counts of each link are read from the aggregates (kg/rules/60-aggregates.ru). For a
+# The counts of each link are read from the aggregates (kg/build/rules/60-aggregates.ru). For a
 # release built without them, the live query counts in separate sub-queries: counted in one
 # group they formed a cross product per link (16 s for one sector page at 10,000 use cases).
 _SECTOR_LINKS = """
@@ -543,7 +543,7 @@ def _sector_links(
 def _link_breakdown(
     store: Store, vocab: Vocabulary, desc: Description, top: int
 ) -> dict[str, object]:
-    from kg.interconnect import breakdown
+    from kg.views.interconnect import breakdown
 
     sectors = [n.term for n in desc.values(vocab.term("linkedSector")) if isinstance(n.term, IRI)]
     if len(sectors) != 2:

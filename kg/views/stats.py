@@ -1,10 +1,10 @@
 """Figures of the published graph: what `kg stats` prints and the home page shows.
 
-The figures about the data are computed once per release by the build: the VoID class
-partitions of the dataset ``{base}`` in the graph ``{base}graph/void`` (``kg/rules/70-void.ru``,
-the description ``/.well-known/void`` serves) and the derived counts in
-``{base}graph/aggregates`` (``kg/rules/60-aggregates.ru``), read back with one query; counted
-live they cost seconds at 100,000 use cases. A release built without them is counted live.
+The figures about the data are computed once per release by the build: the VoID class partitions of
+the dataset ``{base}`` in the graph ``{base}graph/void`` (``kg/build/rules/70-void.ru``, the
+description ``/.well-known/void`` serves) and the derived counts in ``{base}graph/aggregates``
+(``kg/build/rules/60-aggregates.ru``), read back with one query; counted live they cost seconds at
+100,000 use cases. A release built without them is counted live.
 
 The derived figures follow the definitions of docs/model.md: real use cases and patterns
 apart, flows only between two different real use cases, a flow cross-sector when its consumer

@@ -2,7 +2,7 @@
 
 Each rule reads every named graph (asserted and already inferred) and writes into the graph
 ``{base}graph/inferred``; together, in this order, they reach the fixpoint for the axiom kinds
-of :mod:`kg.reasoning.axioms`:
+of :mod:`kg.build.reasoning.axioms`:
 
 1. inverse properties (``usesDataset`` → ``usedBy``, …), both ways;
 2. property chains (``producesDataset ∘ usedBy`` → ``feeds``);
@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.namespaces import RDF_TYPE, Vocabulary
-from kg.reasoning.axioms import THING, Axioms, MinCardinality
+from kg.build.reasoning.axioms import THING, Axioms, MinCardinality
 
 CONNECTS_TO = Path(__file__).resolve().parent / "connects-to.ru"
 

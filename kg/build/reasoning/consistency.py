@@ -1,6 +1,6 @@
 """Consistency of the curated data with the TBox, checked in one linear pass.
 
-With the axiom kinds of :mod:`kg.reasoning.axioms`, the data can only contradict the ontology
+With the axiom kinds of :mod:`kg.build.reasoning.axioms`, the data can only contradict the ontology
 in two ways: a resource belongs to two disjoint classes (by an explicit type, or through the
 domain or range of a property it is used with, inverse and super-properties included), or a
 functional property has two values the ontology declares different (``owl:AllDifferent``).
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from kg.namespaces import RDF_TYPE, STANDARD_PREFIXES, Vocabulary
 from kg.rdf import IRI, BNode, Literal, Term
-from kg.reasoning.axioms import Axioms
+from kg.build.reasoning.axioms import Axioms
 from kg.report import Finding
-from kg.sources import Corpus, SourceFile
+from kg.authoring.sources import Corpus, SourceFile
 
 Node = IRI | BNode
 

@@ -154,7 +154,7 @@ def void_description(
 ) -> Graph:
     """The VoID description of the served dataset ``{base}``.
 
-    The build computed it into the graph ``{base}graph/void`` (``kg/rules/70-void.ru``): the
+    The build computed it into the graph ``{base}graph/void`` (``kg/build/rules/70-void.ru``): the
     same triples a SPARQL client finds in the store. This adds only where to get the data and
     which release it is: ``endpoint`` is the SPARQL endpoint's URL and ``dump_urls`` maps a
     dump's media type to its URL (both under the site's public URL). A release built before
@@ -181,7 +181,7 @@ def void_description(
 def _add_figures(g: Graph, dataset: URIRef, store: Store, vocab) -> None:
     """The derived figures of docs/model.md ("One definition each"), the same as ``kg stats``
     and the home page show: patterns apart, flows and shared datasets between real use cases."""
-    from kg.stats import VOID_FIGURES, figures
+    from kg.views.stats import VOID_FIGURES, figures
 
     found = figures(store, vocab)
     for prop, name in VOID_FIGURES.items():
@@ -202,7 +202,7 @@ _STORED = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
 
 
 def _describe_live(g: Graph, dataset: URIRef, store: Store, base: str, ns: str) -> None:
-    """What ``kg/rules/70-void.ru`` writes, counted now (a release built without it)."""
+    """What ``kg/build/rules/70-void.ru`` writes, counted now (a release built without it)."""
     g.add((dataset, RDF.type, VOIDNS.Dataset))
     g.add((dataset, DCTERMS.title, Literal("Smart-City Use-Case Knowledge Graph", lang="en")))
     g.add((dataset, DCTERMS.title, Literal("Wissensgraph Smart-City-Anwendungsfälle", lang="de")))

@@ -6,7 +6,7 @@ store itself (read-only; several processes may open an embedded release at once)
 passes its deadline is answered with :class:`~kg.errors.QueryTimeout` and its worker is killed
 and replaced; the other workers — and the web process, which serves pages — carry on.
 
-An untrusted task (``Task.guarded``) is checked by :func:`kg.guard.check` inside the worker:
+An untrusted task (``Task.guarded``) is checked by :func:`kg.sparql.guard.check` inside the worker:
 rdflib's parser takes seconds on a large query, and there the deadline stops it. Each worker
 limits its own memory (``query_memory``, as RLIMIT_DATA): a query that needs more ends as
 :class:`~kg.errors.QueryRefused`, and the worker is replaced.
@@ -39,10 +39,10 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import recv_handle, send_handle
 from typing import BinaryIO
 
-from kg import guard
 from kg.config import Settings
 from kg.errors import KGError, NotFound, QueryError, QueryRefused, QueryTimeout, StoreUnavailable
 from kg.rdf import Term
+from kg.sparql import guard
 from kg.store.base import CappedWriter, Dataset, QueryKind, ResultFormat, Store
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ INLINE = 64 * 1024
 class Task:
     """One query for a worker: everything :meth:`~kg.store.base.Store.serialize` needs.
 
-    A ``guarded`` task comes from an untrusted client: the worker runs :func:`kg.guard.check`
+    A ``guarded`` task comes from an untrusted client: the worker runs :func:`kg.sparql.guard.check`
     on it first, and ``dataset`` holds the graphs the protocol request named (they win over
     the query's ``FROM`` clauses). ``max_bytes`` defaults to the ``max_answer_bytes`` setting.
     """

@@ -32,7 +32,7 @@ from stat import S_ISREG
 
 from kg import __version__
 from kg.report import Finding
-from kg.sources import SourceFile, discover_names, read_regular, relative_path, unlinked
+from kg.authoring.sources import SourceFile, discover_names, read_regular, relative_path, unlinked
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
@@ -109,7 +109,7 @@ class BuildState:
         A file whose size and modification time are as recorded is taken as unchanged without
         reading it (as ``git status`` does); otherwise its content hash decides. Nothing but a
         regular file of the recorded size is read here: a link, a device or a pipe (which the
-        build refuses to read, :func:`kg.sources.read_regular`) or a file of another size counts
+        build refuses to read, :func:`kg.authoring.sources.read_regular`) or a file of another size counts
         as changed.
         """
         forced = {self.relative(p) for p in force}

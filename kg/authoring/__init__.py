@@ -1,0 +1,1 @@
+"""Authoring: reading the curated files (YAML-LD, Turtle) and the ontology."""

@@ -1,0 +1,1 @@
+"""Tools for curators: what the corpus still lacks."""

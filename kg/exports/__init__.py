@@ -1,0 +1,1 @@
+"""Exports of a release: dumps and the DCAT-AP.de catalogue."""

@@ -1,0 +1,1 @@
+"""SPARQL safety and named queries: the guard, the query workers, the service description."""

@@ -1,0 +1,1 @@
+"""Read models for the pages: descriptions, interconnections, search, counts, ontology docs."""
