@@ -116,9 +116,9 @@ def radius(usecases: int) -> float:
     """A point's radius grows with the square root of its use cases (its area with the count).
 
     >>> radius(1), radius(4), radius(400)
-    (6.0, 8.0, 16.0)
+    (7.0, 9.0, 18.0)
     """
-    return round(min(16.0, 4.0 + 2.0 * math.sqrt(max(1, usecases))), 1)
+    return round(min(18.0, 5.0 + 2.0 * math.sqrt(max(1, usecases))), 1)
 
 
 def markers(places: list[MapPlace], shape: Outline) -> list[Marker]:
