@@ -16,6 +16,7 @@ import yaml
 from pages_support import parse_html
 
 from kg.errors import QueryError
+from kg.store import open_store
 from kg.views.geo import place_index, place_map
 from web import geomap
 
@@ -136,6 +137,18 @@ def test_places_are_split_into_map_abroad_and_unlocated(v2_store, v2_settings, i
     assert {_slug(p.iri) for p in found.on_map} == {
         "herrenberg", "sindelfingen", "stuttgart", "munich", "kalubbe"
     }  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_oxigraph_server_gives_the_same_map(v2_remote_settings):
+    """The sector is bound as a typed term: pyoxigraph's substitutions on the embedded store,
+    a VALUES block on a SPARQL server; both must find the same places."""
+    store, vocab = open_store(v2_remote_settings), v2_remote_settings.vocab
+    index = place_index(store, vocab)
+    for sector, size in [(None, None), ("mobility", None), ("mobility", "mittelstadt")]:
+        found = place_map(store, vocab, index, sector=sector, size_class=size)
+        assert {_slug(p.iri): p.usecases for p in found.places} == expected_counts(sector, size)
+    assert index.places[BASE + "place/sindelfingen"].land == BASE + "place/baden-wuerttemberg"
 
 
 # -- outlines and drawing --------------------------------------------------------------------------
