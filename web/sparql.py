@@ -110,10 +110,28 @@ def editor(initial: str = "") -> Response:
         "initial": initial,
         "starter": STARTER.replace("$LANG", lang),
         "examples": {q.name: {"title": q.in_lang("title", lang), "text": q.text} for q in queries},
+        "labels": EDITOR_LABELS[lang],
     }
     page = render_template("sparql/editor.html", queries=queries, lang=lang, config=config)
     return Response(page, mimetype="text/html")
 
+
+#: Accessible names for the editor's unlabelled controls (YASGUI leaves them without).
+EDITOR_LABELS = {
+    "de": {
+        "query": "SPARQL-Abfrage",
+        "endpoint": "Endpunkt",
+        "tabName": "Name des Reiters",
+        "tabs": "Abfragen",
+        "rows": "Zeilen je Seite",
+    },
+    "en": {
+        "query": "SPARQL query",
+        "endpoint": "Endpoint",
+        "tabName": "Tab name",
+        "tabs": "Queries",
+    },
+}
 
 #: The query a new editor tab starts with (after the prefixes).
 STARTER = """SELECT ?useCase ?title WHERE {
