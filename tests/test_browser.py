@@ -252,6 +252,18 @@ def test_the_editor_with_results_meets_the_bar(browser, live_server, lang, width
         page.wait_for_selector(".yasr table tbody tr", timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / f"editor-results-{lang}-{width}.png"), full_page=True)
         assert page.console_problems == []
+        # results link to this site's pages, in the page's language, and show plain values
+        first = page.locator(".yasr tbody a.iri").first
+        assert first.get_attribute("href").startswith("/place/")
+        assert first.get_attribute("href").endswith(f"?lang={lang}")
+        assert "^^" not in page.locator(".yasr tbody").inner_text()
+        controls = page.locator(".yasr .tableControls").inner_text()
+        chip = page.locator(".yasr_response_chip").inner_text()
+        if lang == "de":
+            assert "Einfache Ansicht" in controls and "Zeilen je Seite" in controls
+            assert "Ergebnisse in" in chip and "Simple view" not in controls
+        else:
+            assert "Simple view" in controls and "results in" in chip
         violations = axe_violations(page)
         assert violations == [], json.dumps(violations, indent=1)
         wide = page.evaluate("document.documentElement.scrollWidth")
