@@ -1,0 +1,197 @@
+"""Dataset types (Musterdatenkatalog) and data models (FIWARE Smart Data Models), issue 20:
+the vocabularies, the authoring fields, additions in a file of their own, the checks and the
+curators' suggestion helper. The project is the v2 fixture with tests/fixtures/datamodels
+laid over it (its README says what to expect)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg import config
+from kg.authoring.ontology import OntologyFiles
+from kg.authoring.vocabularies import (
+    MUSTERDATENKATALOG,
+    read_musterdatenkatalog,
+    smart_data_models,
+    suggest,
+)
+from kg.build.pipeline import build
+from kg.build.validate import validate_project
+from kg.cli import main
+from kg.namespaces import SKOS, Vocabulary
+from kg.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+V2 = ROOT / "tests" / "fixtures" / "v2"
+OVERLAY = ROOT / "tests" / "fixtures" / "datamodels"
+TABLE = ROOT / "ontology" / MUSTERDATENKATALOG
+LUFT = "klimaschutzUndUmweltschutz--berichtUndAnalyse-luftUndEmission"
+
+
+def make_project(folder: Path) -> Path:
+    shutil.copytree(ROOT / "ontology", folder / "ontology")
+    shutil.copytree(ROOT / "queries", folder / "queries")
+    shutil.copytree(V2 / "usecases", folder / "usecases")
+    shutil.copytree(OVERLAY / "usecases", folder / "usecases", dirs_exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dm_settings(tmp_path_factory: pytest.TempPathFactory) -> config.Settings:
+    project = make_project(tmp_path_factory.mktemp("dm-project"))
+    settings = config.load({}, project=project, store=str(project / "var" / "store"))
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def dm_store(dm_settings):
+    return open_store(dm_settings)
+
+
+# -- the vocabularies ------------------------------------------------------------------------
+
+
+def test_the_table_reads_into_242_templates_in_26_themes() -> None:
+    templates = read_musterdatenkatalog(TABLE)
+    assert len(templates) == 242
+    assert len({t.theme for t in templates}) == 26
+    assert len({t.code for t in templates}) == 242
+    # the row with the unclosed quote keeps its description and its English label apart
+    row = next(t for t in templates if t.code == "bevoelkerungsstruktur--migrationshintergrund")
+    assert row.label_en == "Migration background"
+    assert row.theme_en == "Population structure"
+    assert row.description_de.endswith("'Migrationshintergrund'")
+
+
+def test_dataset_types_are_a_skos_scheme_with_both_languages_and_themes_broader() -> None:
+    import rdflib
+
+    vocab = Vocabulary()
+    tbox = OntologyFiles(ROOT / "ontology", vocab).tbox
+    node = rdflib.URIRef(vocab.entity("dataset-type", "verkehr--kfz-parkplatz"))
+    labels = {(str(o), o.language) for o in tbox.objects(node, rdflib.URIRef(SKOS + "prefLabel"))}
+    assert labels == {("KFZ - Parkplatz", "de"), ("Motor vehicle - parking lot", "en")}
+    theme = tbox.value(node, rdflib.URIRef(SKOS + "broader"))
+    assert theme == rdflib.URIRef(vocab.entity("dataset-type", "verkehr"))
+    label = rdflib.URIRef(SKOS + "prefLabel")
+    assert (theme, label, rdflib.Literal("Transport", lang="en")) in tbox
+    kinds = set(tbox.objects(node, rdflib.RDF.type))
+    assert rdflib.URIRef(vocab.term("DatasetType")) in kinds
+
+
+def test_smart_data_models_come_from_the_package_metadata() -> None:
+    models = smart_data_models()
+    assert len(models) > 1000
+    air = models["AirQualityObserved"]
+    assert air.subjects == ("dataModel.Environment",)
+    assert "SmartEnvironment" in air.domains
+    assert air.description.startswith("An observation of air quality")
+
+
+def test_suggestions_for_curators() -> None:
+    templates = read_musterdatenkatalog(TABLE)
+    assert LUFT in [s.code for s in suggest("datasetType", "luft", templates)]
+    assert [s.code for s in suggest("datasetType", "Parkplatz KFZ", templates)] == [
+        "verkehr--kfz-parkplatz"
+    ]
+    assert "AirQualityObserved" in [s.code for s in suggest("dataModel", "air quality", templates)]
+    with pytest.raises(ValueError):
+        suggest("sectors", "x", templates)
+
+
+def test_kg_suggest_prints_codes_in_the_chosen_language(capsys) -> None:
+    assert main(["--project", str(ROOT), "--lang", "de", "suggest", "datasetType", "luft"]) == 0
+    out = capsys.readouterr().out
+    assert f"{LUFT}\tBericht und Analyse - Luft und Emission" in out
+    assert main(["--project", str(ROOT), "--lang", "en", "suggest", "datasetType", "zzzq"]) == 1
+    assert "No code for datasetType" in capsys.readouterr().err
+
+
+# -- authoring: additions and checks ---------------------------------------------------------
+
+
+def _validate(project: Path):
+    _, report = validate_project(project, Vocabulary())
+    return report
+
+
+def _write(project: Path, name: str, body: str) -> Path:
+    path = project / "usecases" / "shared" / name
+    path.write_text('"@context": https://w3id.org/sckg/context.jsonld\n"@graph":\n' + body)
+    return path
+
+
+def test_the_overlay_project_conforms(tmp_path: Path) -> None:
+    report = _validate(make_project(tmp_path))
+    assert [f for f in report.findings if f.severity == "Violation"] == []
+
+
+def test_an_addition_to_an_identifier_defined_nowhere_is_a_violation(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    _write(project, "more.yaml", "  - id: dataset/nowhere\n    dataModel: AirQualityObserved\n")
+    found = [f for f in _validate(project).findings if f.code == "addition-undefined"]
+    assert [(f.file, f.line, f.value) for f in found] == [
+        ("usecases/shared/more.yaml", 3, "https://w3id.org/sckg/dataset/nowhere")
+    ]
+    assert "No entry defines" in found[0].message["en"]
+    assert "Kein Eintrag definiert" in found[0].message["de"]
+
+
+def test_a_use_case_file_without_type_still_lacks_its_type(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    path = project / "usecases" / "munich-traffic-data.yaml"
+    path.write_text(path.read_text().replace("type: UseCase\n", ""))
+    codes = {f.code for f in _validate(project).findings}
+    assert "missing-type" in codes
+
+
+def test_unknown_dataset_type_is_a_violation_at_the_line_of_the_addition(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    path = project / "usecases" / "shared" / "dataset-types.yaml"
+    path.write_text(path.read_text().replace("verkehr--kfz-parkplatz", "verkehr--parkhaus"))
+    found = [f for f in _validate(project).findings if f.field == "datasetType"]
+    assert [(f.severity, f.file, f.line) for f in found] == [
+        ("Violation", "usecases/shared/dataset-types.yaml", 11)
+    ]
+    assert "Unbekannter Datensatztyp" in found[0].message["de"]
+    assert "Unknown dataset type" in found[0].message["en"]
+
+
+def test_unknown_data_model_is_a_violation_naming_similar_ones(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    path = project / "usecases" / "shared" / "dataset-types.yaml"
+    path.write_text(path.read_text().replace("OffStreetParking", "OffStreetParkings"))
+    found = [f for f in _validate(project).findings if f.field == "dataModel"]
+    assert [(f.severity, f.file, f.line, f.code) for f in found] == [
+        ("Violation", "usecases/shared/dataset-types.yaml", 12, "unknown-data-model")
+    ]
+    assert "OffStreetParking" in found[0].message["en"]
+    assert "kein Entitätstyp der Smart Data Models" in found[0].message["de"]
+
+
+# -- the build -------------------------------------------------------------------------------
+
+
+def test_only_the_data_models_the_corpus_names_become_concepts(dm_settings, dm_store) -> None:
+    vocab = dm_settings.vocab
+    rows = dm_store.select(
+        f"SELECT ?m ?title ?domain WHERE {{ ?m a <{vocab.term('DataModel')}> ; "
+        f"<{SKOS}prefLabel> ?title ; <{vocab.term('dataModelDomain')}> ?domain }}"
+    )
+    found = {(r["m"].value.rsplit("/", 1)[1], r["domain"].value) for r in rows}
+    assert found == {("AirQualityObserved", "SmartEnvironment")} | {
+        ("OffStreetParking", d) for d in smart_data_models()["OffStreetParking"].domains
+    }
+
+
+def test_additions_reach_the_graph(dm_settings, dm_store) -> None:
+    vocab = dm_settings.vocab
+    usecase = vocab.entity("usecase", "ploen-school-transport")
+    dataset = vocab.entity("dataset", "ploen-school-bus-air-readings")
+    assert dm_store.ask(f"ASK {{ <{usecase}> <{vocab.term('usesDataset')}> <{dataset}> }}")
+    kind = vocab.entity("dataset-type", LUFT)
+    assert dm_store.ask(f"ASK {{ <{dataset}> <{vocab.term('datasetType')}> <{kind}> }}")
