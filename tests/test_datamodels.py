@@ -195,3 +195,19 @@ def test_additions_reach_the_graph(dm_settings, dm_store) -> None:
     assert dm_store.ask(f"ASK {{ <{usecase}> <{vocab.term('usesDataset')}> <{dataset}> }}")
     kind = vocab.entity("dataset-type", LUFT)
     assert dm_store.ask(f"ASK {{ <{dataset}> <{vocab.term('datasetType')}> <{kind}> }}")
+
+
+# -- the shipped corpus ----------------------------------------------------------------------
+
+
+def test_at_least_80_percent_of_the_shipped_datasets_are_typed(store, built_settings) -> None:
+    vocab = built_settings.vocab
+    rows = store.select(
+        "SELECT (COUNT(DISTINCT ?d) AS ?all) (COUNT(DISTINCT ?typed) AS ?n) WHERE { "
+        "?d a <http://www.w3.org/ns/dcat#Dataset> . "
+        f"OPTIONAL {{ ?d <{vocab.term('datasetType')}> ?t . "
+        f"?t a <{vocab.term('DatasetType')}> . BIND(?d AS ?typed) }} }}"
+    )
+    total, typed = int(rows[0]["all"].value), int(rows[0]["n"].value)
+    assert total >= 140
+    assert typed / total >= 0.8, f"{typed} of {total} datasets typed"

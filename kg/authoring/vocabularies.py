@@ -36,7 +36,7 @@ SMART_DATA_MODELS_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 MUSTERDATENKATALOG_HOME = "https://github.com/bertelsmannstift/Musterdatenkatalog-V4"
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
 
-_TITLE_PREFIX = re.compile(r"^smart data models\s*-\s*", re.IGNORECASE)
+_TITLE_PREFIX = re.compile(r"^(?:smart data models\b)?[\s.\-]*", re.IGNORECASE)
 _COLUMNS = 12  # MUSTERDATENSATZ, thema, Bezeichnung, Bezeichnung2, e, f, THEMA, … Topic, Label
 
 
@@ -215,7 +215,7 @@ def smart_data_models() -> dict[str, DataModel]:
 def _data_model(name: str, entries: list[dict], domains: dict[str, tuple]) -> DataModel:
     first = entries[0]
     subjects = tuple(dict.fromkeys(e["subject"] for e in entries))
-    title = _TITLE_PREFIX.sub("", first.get("title", "")).strip() or name
+    title = _TITLE_PREFIX.sub("", first.get("title", "").strip()).strip() or name
     return DataModel(
         name=name,
         title=title,
