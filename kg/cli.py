@@ -247,6 +247,7 @@ def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
         return EXIT_OK
     query = catalogue.load(args.name)
     given = dict(_key_value(item) for item in args.param)
+    query = query.specialised(given, settings.vocab)
     bindings = query.bindings(given, settings.vocab)
     store = open_store(settings)
     if query.kind is QueryKind.SELECT:

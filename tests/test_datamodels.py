@@ -211,3 +211,126 @@ def test_at_least_80_percent_of_the_shipped_datasets_are_typed(store, built_sett
     total, typed = int(rows[0]["all"].value), int(rows[0]["n"].value)
     assert total >= 140
     assert typed / total >= 0.8, f"{typed} of {total} datasets typed"
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dm_client(dm_settings, dm_store):
+    from web import create_app
+
+    app = create_app({"TESTING": True}, settings=dm_settings, store=dm_store)
+    return app.test_client()
+
+
+def test_a_data_model_page_names_its_use_cases_sectors_and_datasets(dm_client) -> None:
+    page = dm_client.get("/data-model/AirQualityObserved.html?lang=en")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "An observation of air quality conditions" in text
+    for title in ("Air-quality network in Stuttgart", "Air readings of the school buses"):
+        assert title in text
+    assert 'href="/data-model/AirQualityObserved.csv"' in text
+    german = dm_client.get("/data-model/AirQualityObserved.html?lang=de").get_data(as_text=True)
+    assert "Anwendungsfälle, die es nutzen" in german
+
+
+def test_the_json_and_csv_twins_of_a_dataset_type(dm_client) -> None:
+    data = dm_client.get(f"/dataset-type/{LUFT}.json?lang=en").get_json()
+    usecases = {u["iri"].rsplit("/", 1)[1] for u in data["useCases"]}
+    assert usecases == {"stuttgart-air-quality", "munich-traffic-data", "ploen-school-transport"}
+    sectors = {s["iri"].rsplit("/", 1)[1]: s["useCases"] for s in data["sectors"]}
+    assert sectors == {"environment": 1, "health": 1, "mobility": 2, "education": 1}
+    assert data["label"] == "Report and analysis - air and emissions"
+    csv_text = dm_client.get(f"/dataset-type/{LUFT}.csv").get_data(as_text=True)
+    lines = csv_text.strip().splitlines()
+    assert lines[0] == "useCase,useCaseTitle,role,dataset,datasetTitle"
+    assert len(lines) == 1 + 3
+
+
+def test_a_theme_page_gathers_the_datasets_of_its_templates(dm_client) -> None:
+    data = dm_client.get("/dataset-type/verkehr.json").get_json()
+    assert [d["iri"].rsplit("/", 1)[1] for d in data["datasets"]] == [
+        "herrenberg-parking-occupancy"
+    ]
+
+
+def test_an_unknown_data_model_page_is_not_found(dm_client) -> None:
+    assert dm_client.get("/data-model/AirQualityForecast.html").status_code == 404
+    assert dm_client.get("/data-model/AirQualityForecast.json").status_code == 404
+
+
+# -- named queries and list parameters -------------------------------------------------------
+
+
+def _run_named(settings, store, name: str, given: dict[str, str]) -> list[dict[str, str]]:
+    from kg.sparql.queries import QueryCatalogue
+
+    query = QueryCatalogue(settings.queries_dir, settings.vocab).get(name)
+    query = query.specialised(given, settings.vocab)
+    rows = store.select(query.text, query.bindings(given, settings.vocab))
+    return [{k: v.value.rsplit("/", 1)[-1] for k, v in row.items()} for row in rows]
+
+
+def test_data_models_shared_by_sectors(dm_settings, dm_store) -> None:
+    rows = _run_named(dm_settings, dm_store, "data-models-shared-by-sectors", {})
+    found = [(r["name"], r["sectors"], r["useCases"], r["datasets"]) for r in rows]
+    assert found == [("AirQualityObserved", "4", "3", "2"), ("OffStreetParking", "2", "3", "1")]
+
+
+@pytest.mark.parametrize(
+    ("types", "expected"),
+    [
+        (LUFT, {("ploen-school-transport", "1", "1", ""),
+                ("munich-traffic-data", "1", "2", "verkehr--kfz-parkplatz")}),
+        ("verkehr--kfz-parkplatz", {("sindelfingen-parking-guidance", "1", "1", ""),
+                                    ("munich-traffic-data", "1", "2", LUFT)}),
+        (f"{LUFT}, verkehr--kfz-parkplatz", {("ploen-school-transport", "1", "1", ""),
+                                             ("sindelfingen-parking-guidance", "1", "1", ""),
+                                             ("munich-traffic-data", "2", "2", "")}),
+    ],
+)  # fmt: skip
+def test_usecases_enabled_by_dataset_types(dm_settings, dm_store, types, expected) -> None:
+    rows = _run_named(dm_settings, dm_store, "usecases-enabled-by-dataset-types", {"types": types})
+    found = {(r["useCase"], r["covered"], r["needed"], r.get("missing", "")) for r in rows}
+    assert found == expected
+
+
+def test_a_list_parameter_binds_each_value_as_a_typed_term() -> None:
+    from kg.errors import QueryError
+    from kg.sparql.queries import parse
+
+    text = (
+        "#+ params:\n#+   t:\n#+     type: iri\n#+     vocab: dataset-type\n#+     list: true\n"
+        "SELECT ?x WHERE { { SELECT ?x WHERE { VALUES ?t { } ?x ?p ?t } } }\n"
+    )
+    vocab = Vocabulary()
+    query = parse("q", text, vocab)
+    filled = query.specialised({"t": "a--b, c--d"}, vocab).text
+    assert "VALUES ?t { <https://w3id.org/sckg/dataset-type/a--b> " in filled
+    assert "<https://w3id.org/sckg/dataset-type/c--d> }" in filled
+    assert query.bindings({"t": "a--b"}, vocab) == {}
+    with pytest.raises(QueryError):  # a value that would be SPARQL is no IRI
+        query.specialised({"t": "x> } ?s ?p ?o { <y"}, vocab)
+    with pytest.raises(QueryError):
+        query.specialised({}, vocab)
+    plain = parse("q", text.replace("VALUES ?t { } ", ""), vocab)
+    assert plain.specialised({"t": "a"}, vocab).text.startswith(
+        "#+"
+    ) and "WHERE { VALUES ?t { <https://w3id.org/sckg/dataset-type/a> }" in (
+        plain.specialised({"t": "a"}, vocab).text
+    )
+
+
+def test_the_list_parameter_on_the_site(dm_client) -> None:
+    page = dm_client.get(
+        "/queries/usecases-enabled-by-dataset-types?types=verkehr--kfz-parkplatz&lang=en"
+    )
+    assert page.status_code == 200
+    assert "sindelfingen-parking-guidance" in page.get_data(as_text=True)
+    csv_text = dm_client.get(
+        "/queries/usecases-enabled-by-dataset-types.csv?types=verkehr--kfz-parkplatz"
+    ).get_data(as_text=True)
+    assert "sindelfingen-parking-guidance" in csv_text
+    assert "ploen-school-transport" not in csv_text
