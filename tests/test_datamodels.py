@@ -6,6 +6,7 @@ laid over it (its README says what to expect)."""
 from __future__ import annotations
 
 import shutil
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,111 @@ def test_the_list_parameter_on_the_site(dm_client) -> None:
     ).get_data(as_text=True)
     assert "sindelfingen-parking-guidance" in csv_text
     assert "ploen-school-transport" not in csv_text
+
+
+# -- the data-model layer of the interconnections --------------------------------------------
+
+
+def _slug(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def test_use_cases_sharing_only_a_data_model_are_a_potential_link(dm_client) -> None:
+    data = dm_client.get("/interconnections/data-models/education--environment.json").get_json()
+    found = [
+        (
+            _slug(p["useCaseA"]["iri"]),
+            _slug(p["useCaseB"]["iri"]),
+            p["potential"],
+            *tuple(_slug(m["iri"]) for m in p["dataModels"]),
+        )
+        for p in data["potentialLinks"]
+    ]
+    assert found == [
+        ("ploen-school-transport", "stuttgart-air-quality", True, "AirQualityObserved")
+    ]
+    assert [_slug(m["iri"]) for m in data["sharedDataModels"]] == ["AirQualityObserved"]
+    assert [_slug(t["iri"]) for t in data["sharedDatasetTypes"]] == [LUFT]
+    page = dm_client.get("/interconnections/data-models/environment--education?lang=de")
+    assert page.status_code == 302  # one page per pair, in alphabetical order
+    html = dm_client.get("/interconnections/data-models/education--environment?lang=de")
+    text = html.get_data(as_text=True)
+    assert "Mögliche Verbindungen" in text and "AirQualityObserved" in text
+
+
+def test_use_cases_sharing_a_dataset_are_no_potential_link(dm_client) -> None:
+    data = dm_client.get("/interconnections/data-models/environment--mobility.json").get_json()
+    pairs = {
+        (_slug(p["useCaseA"]["iri"]), _slug(p["useCaseB"]["iri"])) for p in data["potentialLinks"]
+    }
+    # Munich uses Stuttgart's readings: an actual link, never a potential one
+    assert pairs == {("stuttgart-air-quality", "ploen-school-transport")}
+
+
+def test_a_potential_link_is_never_counted_as_an_actual_one(
+    dm_settings, dm_store, dm_client
+) -> None:
+    from kg.views.interconnect import datamodel_interconnections, interconnections
+
+    vocab = dm_settings.vocab
+    edu, env = vocab.entity("sector", "education"), vocab.entity("sector", "environment")
+    assert interconnections(dm_store, vocab).cell(edu, env) is None
+    assert datamodel_interconnections(dm_store, vocab).cell(edu, env).weight == 1
+    matrix = dm_client.get("/interconnections?measure=data-model&lang=en").get_data(as_text=True)
+    assert 'href="/interconnections/data-models/education--environment"' in matrix
+    assert dm_client.get("/interconnections.json?measure=data-model").get_json()["measure"] == (
+        "data-model"
+    )
+
+
+def test_the_sector_link_page_shows_the_data_model_layer(dm_client) -> None:
+    page = dm_client.get("/sectorlink/environment--mobility.html?lang=en")
+    text = page.get_data(as_text=True)
+    assert 'id="potential-links"' in text and "Air readings of the school buses" not in text
+    assert "Air-quality network in Stuttgart" in text
+
+
+def test_the_data_model_measure_equals_a_recount_from_the_dump(dm_settings, dm_store) -> None:
+    """Plain Python over the exported N-Quads, without SPARQL."""
+    import gzip
+
+    from kg.exports.export import export
+    from kg.views.interconnect import datamodel_interconnections
+
+    vocab = dm_settings.vocab
+    dumps = export(dm_settings, dm_store, dm_settings.project / "var" / "dumps")
+    nq = next(f for f in dumps.files if f.name.endswith((".nq", ".nq.gz")))
+    raw = (dumps.folder / nq.name).read_bytes()
+    text = (gzip.decompress(raw) if nq.name.endswith(".gz") else raw).decode("utf-8")
+    import pyoxigraph
+
+    quads = list(pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_QUADS))
+    triples = {(q.subject.value, q.predicate.value, q.object.value) for q in quads}
+    real = {s for s, p, o in triples if p.endswith("#type") and o == vocab.term("UseCase")}
+    sectors, models, data = defaultdict(set), defaultdict(set), defaultdict(set)
+    model_of = defaultdict(set)
+    for s, p, o in triples:
+        if p == vocab.term("dataModel"):
+            model_of[s].add(o)
+    for s, p, o in triples:
+        if s not in real:
+            continue
+        if p == vocab.term("sector"):
+            sectors[s].add(o)
+        if p in (vocab.term("usesDataset"), vocab.term("producesDataset")):
+            data[s].add(o)
+            models[s] |= model_of[o]
+    expected = {}
+    names = sorted({x for ss in sectors.values() for x in ss})
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            shared = set()
+            for x in real:
+                for y in real:
+                    if x != y and a in sectors[x] and b in sectors[y]:
+                        shared |= models[x] & models[y]
+            if shared:
+                expected[(a, b)] = len(shared)
+    found = {k: c.weight for k, c in datamodel_interconnections(dm_store, vocab).cells.items()}
+    assert found == expected
+    assert found  # the fixture has some

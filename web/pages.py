@@ -18,6 +18,7 @@ from flask import (
     Response,
     current_app,
     jsonify,
+    redirect,
     render_template,
     request,
     url_for,
@@ -25,8 +26,16 @@ from flask import (
 
 from kg.build.pipeline import RULES_DIR
 from kg.errors import NotFound
+from kg.rdf import IRI
 from kg.store import Release, Store
-from kg.views.interconnect import Cell, Interconnections, interconnections, pattern_interconnections
+from kg.views.datamodels import pair_layer
+from kg.views.interconnect import (
+    Cell,
+    Interconnections,
+    datamodel_interconnections,
+    interconnections,
+    pattern_interconnections,
+)
 from kg.views.search import FACETS, SORTS, IndexCache, Query
 from kg.views.searchindex import index_folder
 from kg.views.stats import LABELS, figures
@@ -79,15 +88,21 @@ def matrix() -> Interconnections:
 
 
 def chosen_matrix() -> Interconnections:
-    """The matrix of the real use cases, or with ``?kind=pattern`` that of the patterns."""
+    """The matrix of the real use cases, with ``?kind=pattern`` that of the patterns, with
+    ``?measure=data-model`` the real use cases' matrix by shared data models."""
     if request.args.get("kind") == "pattern":
         return _cached("kg.pattern_interconnections")
+    if request.args.get("measure") == "data-model":
+        return _cached("kg.datamodel_interconnections")
     return matrix()
 
 
 def cell_href(links: Interconnections, cell: Cell) -> str:
     """Where a cell leads: the sector link's page, or for patterns the list of the patterns
     both sectors share."""
+    if links.measure == "data-model":
+        pair = "--".join(sorted(iri.rsplit("/", 1)[-1] for iri in (cell.a, cell.b)))
+        return url_for("pages.datamodel_pair", pair=pair)
     if not links.patterns:
         return view.href(cell.link) or ""
     slugs = {k: iri.rsplit("/", 1)[-1] for k, iri in (("a", cell.a), ("b", cell.b))}
@@ -224,6 +239,7 @@ def suggest() -> Response:
 def interconnection_page() -> Response:
     links = chosen_matrix()
     kind = "pattern" if links.patterns else None
+    measure = links.measure if links.measure != "weight" else None
     body = render_template(
         "interconnections.html",
         links=links,
@@ -231,14 +247,40 @@ def interconnection_page() -> Response:
         sectors=links.ordered(view.lang()),
         cell_href=lambda c: cell_href(links, c),
         kind=kind,
+        measure=measure,
     )
     response = Response(body, mimetype="text/html")
-    json_twin = url_for("pages.interconnection_json", kind=kind)
-    csv_twin = url_for("pages.interconnection_csv", kind=kind)
+    json_twin = url_for("pages.interconnection_json", kind=kind, measure=measure)
+    csv_twin = url_for("pages.interconnection_csv", kind=kind, measure=measure)
     response.headers["Link"] = (
         f'<{json_twin}>; rel="alternate"; type="application/json", '
         f'<{csv_twin}>; rel="alternate"; type="text/csv"'
     )
+    return response
+
+
+@bp.route("/interconnections/data-models/<pair>", defaults={"extension": "html"})
+@bp.route("/interconnections/data-models/<pair>.<extension>")
+def datamodel_pair(pair: str, extension: str) -> Response:
+    """The data-model layer of a sector pair: the dataset types and data models its use cases
+    share, and the use cases that could exchange data in the same model (potential links)."""
+    slugs = pair.split("--")
+    vocab = view.vocab()
+    if len(slugs) != 2 or slugs[0] == slugs[1] or extension not in ("html", "json"):
+        raise NotFound(f"There is no sector pair {pair!r}.")
+    canonical = "--".join(sorted(slugs))
+    if canonical != pair:
+        return redirect(url_for("pages.datamodel_pair", pair=canonical, extension=extension))
+    a, b = (vocab.entity("sector", slug) for slug in sorted(slugs))
+    if not all(app_store().ask("ASK { ?s a ?c }", {"s": IRI(x)}) for x in (a, b)):
+        raise NotFound(f"There is no sector pair {pair!r}.")
+    layer = pair_layer(app_store(), vocab, a, b)
+    if extension == "json":
+        return jsonify(layer.json(view.lang()))
+    json_twin = url_for("pages.datamodel_pair", pair=pair, extension="json")
+    body = render_template("datamodel-pair.html", layer=layer, json_twin=json_twin)
+    response = Response(body, mimetype="text/html")
+    response.headers["Link"] = f'<{json_twin}>; rel="alternate"; type="application/json"'
     return response
 
 
@@ -289,6 +331,9 @@ def register(app: Flask) -> None:
     app.extensions["kg.search"] = IndexCache(store, vocab, index_folder(settings))
     app.extensions["kg.stats"] = ReleaseCache(lambda s: figures(s, vocab))
     app.extensions["kg.interconnections"] = ReleaseCache(lambda s: interconnections(s, vocab))
+    app.extensions["kg.datamodel_interconnections"] = ReleaseCache(
+        lambda s: datamodel_interconnections(s, vocab)
+    )
     app.extensions["kg.pattern_interconnections"] = ReleaseCache(
         lambda s: pattern_interconnections(s, vocab)
     )

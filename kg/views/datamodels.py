@@ -184,3 +184,138 @@ def labels(store: Store, vocab: Vocabulary, iris: set[str]) -> dict[str, dict[st
             lang = term.lang or "" if isinstance(term, Literal) else ""
             found[row["x"].value].setdefault(lang, term.value)
     return dict(found)
+
+
+# -- the data-model layer of the interconnections ----------------------------------------------
+_LAYER = (
+    _PREFIXES
+    + """SELECT DISTINCT ?usecase ?dataset ?model ?type WHERE {
+  ?usecase sckg:usesDataset|sckg:producesDataset ?dataset ; a sckg:UseCase .
+  OPTIONAL { ?dataset sckg:dataModel ?model }
+  OPTIONAL { ?dataset sckg:datasetType ?type }
+}"""
+)
+_SECTORS = (
+    _PREFIXES
+    + "SELECT DISTINCT ?usecase ?sector WHERE { ?usecase a sckg:UseCase ; sckg:sector ?sector }"
+)
+
+
+@dataclass(frozen=True)
+class PotentialLink:
+    """Two use cases of different sectors that use the same data models but share no dataset:
+    they *could* exchange data. Never counted as an actual link."""
+
+    a: str  #: the use case in the pair's first sector
+    b: str  #: the use case in the pair's second sector
+    models: tuple[str, ...]
+
+
+@dataclass
+class PairLayer:
+    """What the use cases of two sectors share below the dataset."""
+
+    a: str
+    b: str
+    models: list[str]  #: data models used by a use case of ``a`` and a different one of ``b``
+    types: list[str]  #: dataset types, likewise
+    potential: list[PotentialLink]
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def label(self, iri: str, lang: str) -> str:
+        found = self.labels.get(iri, {})
+        for wanted in (lang, "en", "de", ""):
+            if found.get(wanted):
+                return found[wanted]
+        return iri.rsplit("/", 1)[-1]
+
+    def json(self, lang: str) -> dict[str, object]:
+        named = lambda iris: [{"iri": i, "label": self.label(i, lang)} for i in iris]  # noqa: E731
+        return {
+            "sectors": named([self.a, self.b]),
+            "sharedDataModels": named(self.models),
+            "sharedDatasetTypes": named(self.types),
+            "potentialLinks": [
+                {
+                    "useCaseA": named([p.a])[0],
+                    "useCaseB": named([p.b])[0],
+                    "dataModels": named(list(p.models)),
+                    "potential": True,
+                }
+                for p in self.potential
+            ],
+        }
+
+
+@dataclass
+class ModelLayer:
+    """Which data models, dataset types, datasets and sectors each real use case has."""
+
+    sectors: dict[str, set[str]]  #: use case → its sectors
+    models: dict[str, set[str]]  #: use case → data models of its datasets
+    types: dict[str, set[str]]  #: use case → dataset types of its datasets
+    datasets: dict[str, set[str]]  #: use case → datasets it uses or produces
+
+    def _members(self, sector: str) -> list[str]:
+        return sorted(u for u, s in self.sectors.items() if sector in s)
+
+    def _shared(self, of: dict[str, set[str]], a: str, b: str) -> list[str]:
+        """Values held by a use case of ``a`` and a different use case of ``b``."""
+        found = set()
+        for x in self._members(a):
+            for y in self._members(b):
+                if x != y:
+                    found |= of.get(x, set()) & of.get(y, set())
+        return sorted(found)
+
+    def pair(self, a: str, b: str) -> PairLayer:
+        potential, seen = [], set()
+        for x in self._members(a):
+            for y in self._members(b):
+                common = self.models.get(x, set()) & self.models.get(y, set())
+                if x == y or not common or frozenset((x, y)) in seen:
+                    continue
+                seen.add(frozenset((x, y)))
+                if self.datasets.get(x, set()) & self.datasets.get(y, set()):
+                    continue  # they share a dataset: an actual connection, not a potential one
+                potential.append(PotentialLink(x, y, tuple(sorted(common))))
+        return PairLayer(
+            a, b, self._shared(self.models, a, b), self._shared(self.types, a, b), potential
+        )
+
+    def measure(self) -> dict[tuple[str, str], int]:
+        """For each pair of different sectors (in IRI order), the number of data models a use
+        case of one and a different use case of the other both use; pairs sharing none are
+        left out."""
+        all_sectors = sorted({s for ss in self.sectors.values() for s in ss})
+        found = {}
+        for i, a in enumerate(all_sectors):
+            for b in all_sectors[i + 1 :]:
+                n = len(self._shared(self.models, a, b))
+                if n:
+                    found[(a, b)] = n
+        return found
+
+
+def model_layer(store: Store, vocab: Vocabulary) -> ModelLayer:
+    """The data-model layer of the whole graph, from two queries."""
+    layer = ModelLayer(defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set))
+    for row in store.select(_LAYER.replace("{ns}", vocab.ns)):
+        u = row["usecase"].value
+        layer.datasets[u].add(row["dataset"].value)
+        if "model" in row:
+            layer.models[u].add(row["model"].value)
+        if "type" in row:
+            layer.types[u].add(row["type"].value)
+    for row in store.select(_SECTORS.replace("{ns}", vocab.ns)):
+        layer.sectors[row["usecase"].value].add(row["sector"].value)
+    return layer
+
+
+def pair_layer(store: Store, vocab: Vocabulary, a: str, b: str) -> PairLayer:
+    """The data-model layer of the sector pair ``a``–``b`` (IRIs), with labels."""
+    found = model_layer(store, vocab).pair(a, b)
+    iris = {a, b, *found.models, *found.types}
+    iris |= {i for p in found.potential for i in (p.a, p.b, *p.models)}
+    found.labels = labels(store, vocab, iris)
+    return found

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, Literal, Term
 from kg.store import Store
+from kg.views.datamodels import model_layer
 from kg.views.describe import LABEL_PREDICATES, Node
 
 _LABELS = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
@@ -80,6 +81,8 @@ class Interconnections:
     usecases: dict[str, int]
     cells: dict[tuple[str, str], Cell]
     patterns: bool = False
+    #: ``weight`` (the sector-link weight) or ``data-model`` (:func:`datamodel_interconnections`)
+    measure: str = "weight"
 
     @property
     def max_weight(self) -> int:
@@ -97,6 +100,7 @@ class Interconnections:
     def as_json(self, lang: str) -> dict[str, object]:
         """The matrix and the network in one JSON document (the pages' machine twin)."""
         return {
+            "measure": self.measure,
             "sectors": [
                 {"id": n.iri, "label": n.label(lang), "usecases": self.usecases.get(n.iri or "", 0)}
                 for n in self.ordered(lang)
@@ -397,3 +401,16 @@ def _apply_labels(item: object, part: str, row: dict[str, Term]) -> None:
         label = row.get(name)
         if isinstance(label, Literal):
             node.labels.setdefault(label.lang or "", label.value)
+
+
+def datamodel_interconnections(store: Store, vocab: Vocabulary) -> Interconnections:
+    """The matrix by the data-model measure: a cell is the number of Smart Data Models entity
+    types that a use case of one sector and a different use case of the other both use (through
+    datasets they use or produce). It says where sectors could exchange data in one model; it
+    is never added to the sector-link weight."""
+    base = interconnections(store, vocab)
+    cells = {
+        (a, b): Cell(link_iri(vocab, a, b), a, b, n, 0, n)
+        for (a, b), n in model_layer(store, vocab).measure().items()
+    }
+    return Interconnections(base.sectors, base.usecases, cells, measure="data-model")
