@@ -443,3 +443,44 @@ def test_the_data_model_measure_equals_a_recount_from_the_dump(dm_settings, dm_s
     found = {k: c.weight for k, c in datamodel_interconnections(dm_store, vocab).cells.items()}
     assert found == expected
     assert found  # the fixture has some
+
+
+# -- what our data makes possible -------------------------------------------------------------
+
+
+def test_what_our_data_makes_possible_for_a_fixed_list(dm_client) -> None:
+    """Hand-computed from the fixture (tests/fixtures/datamodels/README.md)."""
+    data = dm_client.get(f"/what-our-data-makes-possible.json?types={LUFT}").get_json()
+    found = [
+        (
+            _slug(e["useCase"]["iri"]),
+            [_slug(t["iri"]) for t in e["covered"]],
+            [_slug(t["iri"]) for t in e["missing"]],
+            {_slug(t): [_slug(m["iri"]) for m in ms] for t, ms in e["dataModels"].items()},
+        )
+        for e in data["useCases"]
+    ]
+    assert found == [
+        ("ploen-school-transport", [LUFT], [], {LUFT: ["AirQualityObserved"]}),
+        (
+            "munich-traffic-data",
+            [LUFT],
+            ["verkehr--kfz-parkplatz"],
+            {LUFT: ["AirQualityObserved"], "verkehr--kfz-parkplatz": ["OffStreetParking"]},
+        ),
+    ]
+
+
+def test_the_possible_page_in_both_languages(dm_client) -> None:
+    page = dm_client.get(
+        f"/what-our-data-makes-possible?types={LUFT}&types=verkehr--kfz-parkplatz&lang=de"
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "3 Anwendungsfälle nutzen diese Arten von Daten" in text
+    assert "nichts: mit Ihren Daten möglich" in text
+    english = dm_client.get("/what-our-data-makes-possible?lang=en").get_data(as_text=True)
+    assert 'value="verkehr--kfz-parkplatz"' in english  # a type some use case uses
+    assert dm_client.get("/what-our-data-makes-possible?types=x%3E%7D").status_code == 400
+    home = dm_client.get("/?lang=en").get_data(as_text=True)
+    assert 'href="/what-our-data-makes-possible"' in home

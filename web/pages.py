@@ -7,6 +7,7 @@ are computed once per published release; the search index likewise (:mod:`kg.vie
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,11 +25,13 @@ from flask import (
     url_for,
 )
 
+from kg.authoring.yamlld import FOREIGN_CODES
 from kg.build.pipeline import RULES_DIR
-from kg.errors import NotFound
+from kg.errors import NotFound, QueryError
 from kg.rdf import IRI
 from kg.store import Release, Store
-from kg.views.datamodels import pair_layer
+from kg.views.datamodels import labels, pair_layer, used_types
+from kg.views.datamodels import possible as possible_for
 from kg.views.interconnect import (
     Cell,
     Interconnections,
@@ -282,6 +285,37 @@ def datamodel_pair(pair: str, extension: str) -> Response:
     response = Response(body, mimetype="text/html")
     response.headers["Link"] = f'<{json_twin}>; rel="alternate"; type="application/json"'
     return response
+
+
+DATASET_TYPE_CODE = FOREIGN_CODES["dataset-type/"]
+
+
+@bp.route("/what-our-data-makes-possible", defaults={"extension": "html"})
+@bp.route("/what-our-data-makes-possible.<extension>")
+def possible(extension: str) -> Response:
+    """Which use cases the dataset types a municipality publishes feed, and what each lacks:
+    the types as ``?types=`` (repeated or separated by commas or spaces, codes of the
+    Musterdatenkatalog)."""
+    if extension not in ("html", "json"):
+        raise NotFound(f"There is no {extension!r} document of this page.")
+    vocab = view.vocab()
+    codes = [c for raw in request.args.getlist("types") for c in re.split(r"[,\s]+", raw) if c]
+    prefix = vocab.entity("dataset-type", "")
+    if any(not DATASET_TYPE_CODE.match(c) for c in codes):
+        raise QueryError("types: give Musterdatenkatalog codes such as verkehr--kfz-parkplatz")
+    answer = possible_for(app_store(), vocab, [prefix + c for c in codes]) if codes else None
+    if extension == "json":
+        return jsonify(answer.json(view.lang()) if answer else {"datasetTypes": [], "useCases": []})
+    choices = used_types(app_store(), vocab)
+    names = labels(app_store(), vocab, set(choices))
+    body = render_template(
+        "possible.html",
+        answer=answer,
+        chosen=set(codes),
+        choices=[(iri[len(prefix) :], names.get(iri, {})) for iri in choices],
+        json_twin=url_for("pages.possible", extension="json", types=",".join(codes) or None),
+    )
+    return Response(body, mimetype="text/html")
 
 
 @bp.route("/interconnections.json")

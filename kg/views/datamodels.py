@@ -319,3 +319,105 @@ def pair_layer(store: Store, vocab: Vocabulary, a: str, b: str) -> PairLayer:
     iris |= {i for p in found.potential for i in (p.a, p.b, *p.models)}
     found.labels = labels(store, vocab, iris)
     return found
+
+
+# -- what our data makes possible ----------------------------------------------------------------
+_NEEDS = (
+    _PREFIXES
+    + """SELECT DISTINCT ?usecase ?type ?model WHERE {
+  ?usecase a sckg:UseCase ; sckg:usesDataset ?dataset .
+  ?dataset sckg:datasetType ?type .
+  OPTIONAL { ?dataset sckg:dataModel ?model }
+}"""
+)
+
+
+@dataclass
+class Enabled:
+    """One use case a list of dataset types feeds: what it needs, what the list covers."""
+
+    usecase: str
+    needed: list[str]  #: dataset types of the datasets it uses
+    covered: list[str]
+    #: dataset type → the data models the corpus's datasets of that type are classified in
+    models: dict[str, list[str]]
+
+    @property
+    def missing(self) -> list[str]:
+        return [t for t in self.needed if t not in self.covered]
+
+
+@dataclass
+class Possible:
+    """What a municipality's published dataset types make possible (issue 20)."""
+
+    types: list[str]
+    usecases: list[Enabled]
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def label(self, iri: str, lang: str) -> str:
+        found = self.labels.get(iri, {})
+        for wanted in (lang, "en", "de", ""):
+            if found.get(wanted):
+                return found[wanted]
+        return iri.rsplit("/", 1)[-1]
+
+    def json(self, lang: str) -> dict[str, object]:
+        def named(iris: list[str]) -> list[dict[str, str]]:
+            return [{"iri": i, "label": self.label(i, lang)} for i in iris]
+
+        return {
+            "datasetTypes": named(self.types),
+            "useCases": [
+                {
+                    "useCase": named([e.usecase])[0],
+                    "covered": named(e.covered),
+                    "missing": named(e.missing),
+                    "dataModels": {t: named(m) for t, m in e.models.items()},
+                }
+                for e in self.usecases
+            ],
+        }
+
+
+def possible(store: Store, vocab: Vocabulary, types: list[str]) -> Possible:
+    """The real use cases that use datasets of at least one of ``types`` (dataset-type IRIs):
+    per use case the types it uses, those the list covers and those missing, and for each type
+    it uses the data models to publish it in (those the corpus's datasets of the type have).
+    Fully covered use cases first, then by fewest missing."""
+    wanted = set(types)
+    needs: dict[str, set[str]] = defaultdict(set)
+    models: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(_NEEDS.replace("{ns}", vocab.ns)):
+        needs[row["usecase"].value].add(row["type"].value)
+        if "model" in row:
+            models[row["type"].value].add(row["model"].value)
+    found = [
+        Enabled(
+            u,
+            sorted(need),
+            sorted(need & wanted),
+            {t: sorted(models[t]) for t in sorted(need) if models[t]},
+        )
+        for u, need in needs.items()
+        if need & wanted
+    ]
+    found.sort(key=lambda e: (len(e.missing), -len(e.covered), e.usecase))
+    result = Possible(sorted(wanted), found)
+    iris = set(wanted) | {e.usecase for e in found}
+    iris |= {x for e in found for x in (*e.needed, *(m for ms in e.models.values() for m in ms))}
+    result.labels = labels(store, vocab, iris)
+    return result
+
+
+_USED_TYPES = (
+    _PREFIXES
+    + """SELECT DISTINCT ?type WHERE {
+  ?usecase a sckg:UseCase ; sckg:usesDataset/sckg:datasetType ?type .
+}"""
+)
+
+
+def used_types(store: Store, vocab: Vocabulary) -> list[str]:
+    """The dataset types some real use case uses: the choices worth offering."""
+    return sorted(r["type"].value for r in store.select(_USED_TYPES.replace("{ns}", vocab.ns)))
