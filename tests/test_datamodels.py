@@ -440,8 +440,10 @@ def test_the_data_model_measure_equals_a_recount_from_the_dump(dm_settings, dm_s
                         shared |= models[x] & models[y]
             if shared:
                 expected[(a, b)] = len(shared)
-    found = {k: c.weight for k, c in datamodel_interconnections(dm_store, vocab).cells.items()}
-    assert found == expected
+    for live in (False, True):  # the figures the build stores, and the live count
+        matrix = datamodel_interconnections(dm_store, vocab, live=live)
+        found = {k: c.weight for k, c in matrix.cells.items()}
+        assert found == expected, f"live={live}"
     assert found  # the fixture has some
 
 
@@ -484,3 +486,11 @@ def test_the_possible_page_in_both_languages(dm_client) -> None:
     assert dm_client.get("/what-our-data-makes-possible?types=x%3E%7D").status_code == 400
     home = dm_client.get("/?lang=en").get_data(as_text=True)
     assert 'href="/what-our-data-makes-possible"' in home
+
+
+def test_a_pair_sharing_only_data_models_has_a_page_without_strength(dm_client) -> None:
+    page = dm_client.get("/sectorlink/education--environment.html?lang=en")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Strength: <strong>0</strong>" in text
+    assert 'id="potential-links"' in text and "AirQualityObserved" in text

@@ -644,7 +644,8 @@ def _component(store: Store, vocab: Vocabulary, desc: Description, top: int) -> 
 def _pair_layer(store: Store, vocab: Vocabulary, desc: Description) -> dict[str, object]:
     """The data-model layer of a sector link's pair (what its use cases share below the
     dataset, and the potential links)."""
-    sectors = sorted(n.iri for n in desc.values(vocab.term("linkedSector")) if n.iri)
+    # from the name, {a}--{b}: a pair sharing only data models has no sckg:linkedSector
+    sectors = [vocab.entity("sector", slug) for slug in desc.slug.split("--")]
     if len(sectors) != 2:
         return {}
     return {"models": pair_layer(store, vocab, sectors[0], sectors[1])}

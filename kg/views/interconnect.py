@@ -403,14 +403,29 @@ def _apply_labels(item: object, part: str, row: dict[str, Term]) -> None:
             node.labels.setdefault(label.lang or "", label.value)
 
 
-def datamodel_interconnections(store: Store, vocab: Vocabulary) -> Interconnections:
+_DATAMODEL_CELLS = """
+SELECT ?link ?a ?b ?n WHERE {
+  ?link sckg:sharedDataModelCount ?n ; sckg:dataModelSector ?a , ?b .
+  FILTER(STR(?a) < STR(?b))
+}"""
+_HAS_MODELS = "ASK { ?d sckg:dataModel ?m }"
+
+
+def datamodel_interconnections(
+    store: Store, vocab: Vocabulary, *, live: bool = False
+) -> Interconnections:
     """The matrix by the data-model measure: a cell is the number of Smart Data Models entity
     types that a use case of one sector and a different use case of the other both use (through
     datasets they use or produce). It says where sectors could exchange data in one model; it
-    is never added to the sector-link weight."""
+    is never added to the sector-link weight. Read from the figures the build stores
+    (``50-interconnections.ru`` part 4, ``60-aggregates.ru``), or counted live with ``live``
+    or for a release built without them."""
     base = interconnections(store, vocab)
-    cells = {
-        (a, b): Cell(link_iri(vocab, a, b), a, b, n, 0, n)
-        for (a, b), n in model_layer(store, vocab).measure().items()
-    }
+    prefix = _PREFIX.format(ns=vocab.ns)
+    rows = [] if live else store.select(prefix + _DATAMODEL_CELLS)
+    if rows or (not live and not store.ask(prefix + _HAS_MODELS)):
+        found = {(r["a"].value, r["b"].value): int(r["n"].value) for r in rows}
+    else:
+        found = model_layer(store, vocab).measure()
+    cells = {(a, b): Cell(link_iri(vocab, a, b), a, b, n, 0, n) for (a, b), n in found.items()}
     return Interconnections(base.sectors, base.usecases, cells, measure="data-model")
