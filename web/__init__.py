@@ -41,7 +41,7 @@ def create_app(
     app.extensions["kg.settings"] = settings
     app.extensions["kg.store"] = store or open_store(settings)
 
-    from web import catalogue, downloads, errors, headers, health, i18n, named, pages, sparql
+    from web import catalogue, downloads, errors, gaiax, headers, health, i18n, named, pages, sparql
     from web.publicurl import PublicURL
 
     app.wsgi_app = PublicURL(app.wsgi_app, settings.site_url)  # type: ignore[method-assign]
@@ -53,5 +53,6 @@ def create_app(
     named.register(app)
     downloads.register(app)
     catalogue.register(app)
+    gaiax.register(app)
     health.register(app)
     return app
