@@ -173,22 +173,25 @@ class GaiaxShapes:
 # -- what the graph says about a resource --------------------------------------------------------
 #: One hop from the resource to what the draft describes with it: its provider, its terms, its
 #: standards, its distributions; then the provider's sites and their addresses, a document's
-#: checksum. The resource's IRI is bound as a typed term, never pasted into the query.
+#: checksum. The resource's IRI is bound as a typed term, never pasted into the query; each
+#: branch binds ?x before it asks for ?x's statements (after the UNION, the engine scanned the
+#: whole store for them).
 _SOURCE = """PREFIX sckg: <{ns}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX spdx: <http://spdx.org/rdf/terms#>
 CONSTRUCT {{ ?x ?p ?o }} WHERE {{
-  {{ BIND(?s AS ?x) }}
+  {{ ?s ?p ?o BIND(?s AS ?x) }}
   UNION {{
-    ?s sckg:operatedBy|dcterms:publisher|dcterms:rights|dcterms:conformsTo|dcat:distribution ?x
+    ?s sckg:operatedBy|dcterms:publisher|dcterms:rights|dcterms:conformsTo|dcat:distribution ?x .
+    ?x ?p ?o
   }}
   UNION {{
     ?s sckg:operatedBy|dcterms:publisher|dcterms:rights ?y .
-    ?y (org:hasRegisteredSite|org:hasPrimarySite|org:siteAddress|spdx:checksum)+ ?x
+    ?y (org:hasRegisteredSite|org:hasPrimarySite|org:siteAddress|spdx:checksum)+ ?x .
+    ?x ?p ?o
   }}
-  ?x ?p ?o
 }}"""
 
 
