@@ -52,6 +52,7 @@ def create_app(
         i18n,
         named,
         pages,
+        placemap,
         sparql,
     )
     from web.publicurl import PublicURL
@@ -61,6 +62,7 @@ def create_app(
     headers.register(app)
     i18n.init(app)
     pages.register(app)
+    placemap.register(app)
     errors.register(app)
     sparql.register(app)
     named.register(app)
