@@ -46,6 +46,7 @@ def create_app(
         delivery,
         downloads,
         errors,
+        gaiax,
         headers,
         health,
         i18n,
@@ -67,5 +68,6 @@ def create_app(
     named.register(app)
     downloads.register(app)
     catalogue.register(app)
+    gaiax.register(app)
     health.register(app)
     return app
