@@ -293,13 +293,13 @@ def read_profile(asked: Asked, known: Choices, store: Store, vocab: Vocabulary) 
 
 
 _NAMES = {
-    "place": ("Gemeinde oder Kreis", "municipality or district"),
+    "place": ("Gemeinde oder Kreis", "Municipality or district"),
     "land": ("Land", "Land"),
-    "size": ("Größenklasse", "size class"),
-    "sector": ("Sektor", "sector"),
-    "component": ("Softwarekomponente", "software component"),
-    "have": ("Vorhandenes", "what you have"),
-    "population": ("Einwohnerzahl", "population"),
+    "size": ("Größenklasse", "Size class"),
+    "sector": ("Sektor", "Sector"),
+    "component": ("Softwarekomponente", "Software component"),
+    "have": ("Vorhandenes", "What you have"),
+    "population": ("Einwohnerzahl", "Population"),
 }
 
 
@@ -309,7 +309,7 @@ def _unknown(name: str, value: str) -> Problem:
     return Problem(
         name,
         de=f"{de}: „{shown}“ ist im Graphen nicht bekannt. Bitte einen Wert aus der Liste wählen.",
-        en=f"{en}: {shown!r} is not known to the graph. Please choose a value from the list.",
+        en=f"{en}: “{shown}” is not known to the graph. Please choose a value from the list.",
     )
 
 
