@@ -157,3 +157,16 @@ def test_linked_from_home_and_navigation(v2_client):
     assert home.links.count("/orientation") == 2  # navigation and the home page's lead
     other = parse_html(v2_client.get("/usecases?lang=en").text)
     assert "/orientation" in other.links
+
+
+def test_the_shipped_corpus_answers_a_small_town_in_rhineland_palatinate(client):
+    document = client.get(
+        "/orientation.json?land=rhineland-palatinate&population=8000&sector=water"
+    ).get_json()
+    assert document["profile"]["sizeClass"] == "kleinstadt"
+    assert document["results"]
+    for result in document["results"]:
+        assert result["id"].split("/")[-2] == "usecase"  # never a pattern
+        assert result["score"] == sum(f["points"] for f in result["factors"]) > 0
+        assert all(f["de"] and f["en"] for f in result["factors"])
+    assert "sectors" in {f["factor"] for f in document["results"][0]["factors"]}
