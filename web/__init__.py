@@ -43,6 +43,7 @@ def create_app(
 
     from web import (
         catalogue,
+        delivery,
         downloads,
         errors,
         headers,
@@ -56,6 +57,7 @@ def create_app(
     from web.publicurl import PublicURL
 
     app.wsgi_app = PublicURL(app.wsgi_app, settings.site_url)  # type: ignore[method-assign]
+    delivery.register(app)  # first registered, last run: compresses the final answer
     headers.register(app)
     i18n.init(app)
     pages.register(app)
