@@ -13,7 +13,7 @@ import pytest
 
 from kg.config import Settings
 from kg.errors import InvalidRequest
-from kg.store import Store
+from kg.store import Store, open_store
 from kg.views.orientation import FACTORS, Orientation, orientation
 from kg.views.orientation_profile import (
     LAENDER,
@@ -319,3 +319,17 @@ def test_docs_list_every_factor_with_its_weight():
         assert row, factor.code
         assert f"| {factor.weight}" in row.group(0), factor.code
         assert factor.name_en in row.group(0) and factor.name_de in row.group(0)
+
+
+def test_an_oxigraph_server_ranks_the_same(v2_remote_settings):
+    store = open_store(v2_remote_settings)
+    vocab = v2_remote_settings.vocab
+    known = choices(store, vocab)
+    for asked, expected in (
+        (PLANNER_1, EXPECTED_1),
+        (PLANNER_2, EXPECTED_2),
+        (PLANNER_3, EXPECTED_3),
+    ):
+        found = orientation(store, vocab, read_profile(Asked(**asked), known, store, vocab), known)
+        assert ranking(found) == expected
+        assert all(m.needs is not None and m.needs.platforms for m in found.shown)

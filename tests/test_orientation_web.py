@@ -130,6 +130,7 @@ def test_the_printable_view(v2_client):
         ("place=gotham", "Municipality or district: “gotham” is not known to the graph."),
         ("land=bavaria&population=lots", "Population: please give a whole number"),
         ("land=bavaria&sector=space", "Sector: “space” is not known to the graph."),
+        ("sector=water", "Please choose your municipality or district, or a Land."),
     ],
 )
 def test_bad_input_is_a_400_with_a_clear_message(v2_client, query, message):

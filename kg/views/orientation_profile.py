@@ -252,7 +252,11 @@ class Asked:
 
     @property
     def empty(self) -> bool:
-        return not (self.place or self.land)
+        """Nothing asked yet (the form alone)."""
+        return not any(
+            (self.place, self.land, self.size, self.population, self.sectors, self.haves,
+             self.components)
+        )  # fmt: skip
 
 
 def read_profile(asked: Asked, known: Choices, store: Store, vocab: Vocabulary) -> Profile:
@@ -276,6 +280,14 @@ def read_profile(asked: Asked, known: Choices, store: Store, vocab: Vocabulary) 
         place = known.places.get(asked.place.strip())
         if place is None:
             problems.append(_unknown("place", asked.place.strip()))
+    if not asked.place.strip() and not asked.land.strip():
+        problems.append(
+            Problem(
+                "land",
+                de="Bitte wählen Sie Ihre Gemeinde oder Ihren Kreis, oder ein Land.",
+                en="Please choose your municipality or district, or a Land.",
+            )
+        )
     if problems:
         raise InvalidRequest(problems)
     profile = Profile(
