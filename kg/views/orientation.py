@@ -7,8 +7,8 @@ and its printed form show why a use case stands where it does. Patterns are neve
 instances of ``sckg:UseCase`` (real projects in real places).
 
 Two queries find and describe the candidates (the use cases that share a sector of interest,
-the Land or a neighbouring Land, or the size class), one query per shown use case lists what it
-needed (:mod:`kg.views.orientation_needs`). Terms reach the store as ``VALUES`` rows built from
+the Land or a neighbouring Land, or the size class), two per shown use case list what it needed
+(:mod:`kg.views.orientation_needs`). Terms reach the store as ``VALUES`` rows built from
 values checked against the graph (:func:`~kg.views.orientation_profile.read_profile`).
 """
 

@@ -2,9 +2,9 @@
 hosting model, operator and software components, open source or not), standards, the sector
 links it carries, the transfers of its solution, and the organisations behind it.
 
-One query per use case, its IRI a typed binding; every list is as long as the curated relations
-of one use case (no hub fan-out: the transfers and links are those of this use case only, cut at
-:data:`~kg.views.describe.TOP`).
+Two queries per use case: its relations (its IRI a typed binding), then their labels. Every
+list is as long as the curated relations of one use case (no hub fan-out: the transfers and
+links are those of this use case only, cut at :data:`~kg.views.describe.TOP`).
 """
 
 from __future__ import annotations
