@@ -25,7 +25,16 @@ from rdflib.term import Literal as RdfLiteral
 
 from kg.errors import NotFound
 from kg.rdf import Literal
-from kg.sparql.queries import PAGE_SIZE, RESERVED, NamedQuery, Page, Param, QueryCatalogue, page_of
+from kg.sparql.queries import (
+    PAGE_SIZE,
+    RESERVED,
+    NamedQuery,
+    Page,
+    Param,
+    QueryCatalogue,
+    inline,
+    page_of,
+)
 from kg.sparql.sandbox import QueryPool, Task
 from kg.store import QueryKind, ResultFormat
 from web.context import app_release, app_settings, app_store
@@ -96,7 +105,7 @@ def page(name: str) -> Response:
         base=app_settings().vocab.base,
         twins={ext: url_for("named.twin", name=name, ext=ext, **given) for ext in TWINS},
         permalink=url_for("named.page", name=name, _external=True, **given),
-        editor=url_for("sparql.endpoint") + "#query=" + _quote(part.text),
+        editor=url_for("sparql.endpoint") + "#query=" + _quote(inline(part.text, bindings)),
     )
     response = Response(body, mimetype="text/html")
     for ext, (tabular, graph) in TWINS.items():
