@@ -19,6 +19,7 @@ from kg.views.orientation_profile import (
     LAENDER,
     NEIGHBOURS,
     Asked,
+    Choice,
     Choices,
     choices,
     read_profile,
@@ -333,3 +334,33 @@ def test_an_oxigraph_server_ranks_the_same(v2_remote_settings):
         found = orientation(store, vocab, read_profile(Asked(**asked), known, store, vocab), known)
         assert ranking(found) == expected
         assert all(m.needs is not None and m.needs.platforms for m in found.shown)
+
+
+def test_a_place_can_be_named_in_either_language(v2_store, v2_settings, known):
+    for text in ("München", "munich", "Munich", "MÜNCHEN"):
+        found = answer(v2_store, v2_settings, known, place=text)
+        assert found.profile.place.slug == "munich", text
+        assert found.profile.land.slug == "bavaria"
+
+
+def test_a_name_shared_by_several_places_asks_for_the_short_name(v2_settings):
+    vocab = v2_settings.vocab
+    known = Choices(
+        sectors={},
+        sizes={},
+        components={},
+        places={
+            slug: Choice(slug, vocab.entity("place", slug), {"de": "Neustadt"})
+            for slug in ("neustadt-hessen", "neustadt-sachsen")
+        },
+        place_land={"neustadt-hessen": "hesse", "neustadt-sachsen": "saxony"},
+    )
+    with pytest.raises(InvalidRequest) as caught:
+        read_profile(Asked(place="neustadt"), known, None, vocab)  # type: ignore[arg-type]
+    (problem,) = caught.value.problems
+    assert problem.field == "place"
+    assert problem.de == (
+        "Mehrere Orte heißen „neustadt“. Bitte den Kurznamen eingeben: "
+        "Neustadt (Hessen): neustadt-hessen; Neustadt (Sachsen): neustadt-sachsen."
+    )
+    assert "Neustadt (Saxony): neustadt-sachsen" in problem.en

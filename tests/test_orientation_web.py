@@ -171,3 +171,16 @@ def test_the_shipped_corpus_answers_a_small_town_in_rhineland_palatinate(client)
         assert result["score"] == sum(f["points"] for f in result["factors"]) > 0
         assert all(f["de"] and f["en"] for f in result["factors"])
     assert "sectors" in {f["factor"] for f in document["results"][0]["factors"]}
+
+
+def test_a_long_list_of_places_becomes_a_text_field(v2_client, monkeypatch):
+    from web import orientation as page
+
+    monkeypatch.setattr(page, "PLACE_MENU_LIMIT", 3)
+    form = v2_client.get("/orientation?lang=en")
+    assert '<input id="place" name="place" type="text"' in form.text
+    assert '<option value="kreis-ploen"' not in form.text
+    named = v2_client.get("/orientation?place=M%C3%BCnchen&lang=en")
+    assert named.status_code == 200
+    assert 'value="München"' in named.text  # the field keeps what was typed
+    assert '<dt>Municipality</dt><dd><a href="/place/munich">Munich</a>' in named.text

@@ -29,6 +29,9 @@ bp = Blueprint("orientation", __name__)
 
 #: Most values of one repeated parameter read (a form has far fewer).
 MAX_VALUES = 100
+#: Most places offered as a menu; above it (every German municipality, after
+#: ``kg import gv100ad``) the planner types the name into a text field.
+PLACE_MENU_LIMIT = 1000
 
 
 def _asked() -> Asked:
@@ -79,6 +82,7 @@ def page() -> Response:
         kreis_label=KREIS_LABEL[view.lang()],
         size_text=size_label(answer.profile, known, view.lang()) if answer else "",
         printing=request.args.get("print") == "1",
+        place_menu=len(known.places) <= PLACE_MENU_LIMIT,
         twin=twin,
     )
     response = Response(body, status=400 if problems else 200, mimetype="text/html")

@@ -139,6 +139,19 @@ class Choices:
     places: dict[str, Choice]
     place_land: dict[str, str]  #: place slug → Land slug ("" abroad)
 
+    def find_place(self, text: str) -> list[str]:
+        """The slugs of the places whose slug is ``text`` or whose name (in any language) is
+        ``text``, ignoring case: a planner may type the name when the list is too long for a
+        menu (every German municipality, after ``kg import gv100ad``)."""
+        if text in self.places:
+            return [text]
+        wanted = text.casefold()
+        return sorted(
+            slug
+            for slug, choice in self.places.items()
+            if any(name.casefold() == wanted for name in choice.labels.values())
+        )
+
     def ordered(self, name: str, lang: str) -> list[Choice]:
         """The choices of ``name`` (``sectors``, ``components`` …) by their label in ``lang``."""
         found: dict[str, Choice] = getattr(self, name)
@@ -275,11 +288,7 @@ def read_profile(asked: Asked, known: Choices, store: Store, vocab: Vocabulary) 
         land = LAND_BY_SLUG.get(asked.land.strip())
         if land is None:
             problems.append(_unknown("land", asked.land.strip()))
-    place = None
-    if asked.place.strip():
-        place = known.places.get(asked.place.strip())
-        if place is None:
-            problems.append(_unknown("place", asked.place.strip()))
+    place = _place(asked.place.strip(), known, problems) if asked.place.strip() else None
     if not asked.place.strip() and not asked.land.strip():
         problems.append(
             Problem(
@@ -302,6 +311,31 @@ def read_profile(asked: Asked, known: Choices, store: Store, vocab: Vocabulary) 
     if place is not None:
         _from_place(profile, place, known, store, vocab)
     return profile
+
+
+def _place(text: str, known: Choices, problems: list[Problem]) -> Choice | None:
+    found = known.find_place(text)
+    if len(found) == 1:
+        return known.places[found[0]]
+    if not found:
+        problems.append(_unknown("place", text))
+        return None
+    options = [(known.places[s], known.place_land.get(s, "")) for s in found]
+    listed = {
+        lang: "; ".join(
+            f"{c.label(lang)} ({_land_label(land, lang)}): {c.slug}" for c, land in options
+        )
+        for lang in ("de", "en")
+    }
+    problems.append(
+        Problem(
+            "place",
+            de=f"Mehrere Orte heißen „{text[:80]}“. Bitte den Kurznamen eingeben: {listed['de']}.",
+            en=f"Several places are called “{text[:80]}”. Please give the short name: "
+            f"{listed['en']}.",
+        )
+    )
+    return None
 
 
 _NAMES = {
