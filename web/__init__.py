@@ -52,6 +52,7 @@ def create_app(
         named,
         orientation,
         pages,
+        placemap,
         sparql,
     )
     from web.publicurl import PublicURL
@@ -62,6 +63,7 @@ def create_app(
     i18n.init(app)
     pages.register(app)
     orientation.register(app)
+    placemap.register(app)
     errors.register(app)
     sparql.register(app)
     named.register(app)
