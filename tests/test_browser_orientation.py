@@ -1,15 +1,14 @@
 """The page "Für meine Kommune / For my municipality" in headless Chromium: three planners fill
 in the form (the first with JavaScript off) and get a ranked, explained answer whose first
 results are the hand-worked ranking of tests/test_orientation.py; axe-core finds no WCAG 2.1
-A/AA violation in German and English at 1366 and 390 px; nothing scrolls sideways on a phone;
-the printed page drops the form."""
+A/AA violation in German and English at 1366 and 390 px, nothing scrolls sideways on a phone
+and no English interface text shows on a German page (test_browser.check_page); the printed
+page drops the form."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from test_browser import ARTIFACTS, axe_violations, browser  # noqa: F401 - the fixture
+from test_browser import ARTIFACTS, axe_violations, browser, check_page  # noqa: F401
 from test_orientation import EXPECTED_1, EXPECTED_2, EXPECTED_3
 
 pytestmark = pytest.mark.slow
@@ -19,7 +18,7 @@ ANSWER = (
     "&component=fiware-orion"
 )
 VIEWS = {"form": "/orientation", "answer": ANSWER, "municipality": "/orientation?place=herrenberg"}
-WIDTHS = {1366: 900, 390: 844}
+WIDTHS = (1366, 390)
 
 
 def first_results(page, n: int) -> list[str]:
@@ -110,24 +109,9 @@ def test_planner_3_landkreis_in_bavaria(browser, v2_live_server):  # noqa: F811
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 @pytest.mark.parametrize("name", sorted(VIEWS))
 def test_accessible_and_no_sideways_scrolling(browser, v2_live_server, name, width, lang):  # noqa: F811
-    context = browser.new_context(
-        viewport={"width": width, "height": WIDTHS[width]}, is_mobile=width < 500
-    )
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
     joiner = "&" if "?" in VIEWS[name] else "?"
-    page.goto(f"{v2_live_server}{VIEWS[name]}{joiner}lang={lang}")
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(ARTIFACTS / f"orientation-{name}-{lang}-{width}.png"), full_page=True)
-    assert page.get_attribute("html", "lang") == lang
-    assert problems == []
-    violations = axe_violations(page)
-    assert violations == [], json.dumps(violations, indent=1)
-    if width == 390:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    context.close()
+    url = f"{v2_live_server}{VIEWS[name]}{joiner}lang={lang}"
+    check_page(browser, url, f"orientation-{name}", lang, width)
 
 
 def test_bad_input_is_accessible(browser, v2_live_server):  # noqa: F811
