@@ -51,6 +51,7 @@ def create_app(
         health,
         i18n,
         named,
+        orientation,
         pages,
         placemap,
         sparql,
@@ -62,6 +63,7 @@ def create_app(
     headers.register(app)
     i18n.init(app)
     pages.register(app)
+    orientation.register(app)
     placemap.register(app)
     errors.register(app)
     sparql.register(app)
