@@ -18,6 +18,7 @@ from kg.views.interconnect import breakdown, interconnections
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
+ROOT_DIR = Path(__file__).resolve().parent.parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
 ARGS = [
@@ -103,6 +104,40 @@ def page(browser):
     context.close()
 
 
+def _english_ui_strings() -> frozenset[str]:
+    """The English texts of the interface that have a different German translation."""
+    from babel.messages.pofile import read_po
+
+    po = ROOT_DIR / "web" / "translations" / "de" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalogue = read_po(handle)
+    return frozenset(
+        m.id for m in catalogue if isinstance(m.id, str) and m.id and m.string and m.string != m.id
+    )
+
+
+ENGLISH_UI = _english_ui_strings()
+#: Text nodes and labels of a page, leaving out code and what is marked as another language.
+_TEXTS = """() => {
+  const out = [];
+  const skip = 'code, pre, kbd, samp, script, style, [lang]:not([lang="de"])';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const text = node.textContent.trim();
+    if (text && !node.parentElement.closest(skip)) out.push(text);
+  }
+  document.querySelectorAll('[title], [aria-label], [placeholder], [alt]').forEach((el) => {
+    if (el.closest(skip)) return;
+    for (const name of ['title', 'aria-label', 'placeholder', 'alt']) {
+      const value = el.getAttribute(name);
+      if (value) out.push(value.trim());
+    }
+  });
+  return out;
+}"""
+
+
 def check_page(browser, url: str, name: str, lang: str, width: int) -> None:
     """The standing bar for one page: the language it says, no console problem, no WCAG 2.1
     A/AA violation (axe-core), and on a phone nothing wider than the screen."""
@@ -120,6 +155,9 @@ def check_page(browser, url: str, name: str, lang: str, width: int) -> None:
         assert violations == [], json.dumps(violations, indent=1)
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width, f"{name} is {wide}px wide on a {width}px screen"
+        if lang == "de":
+            english = sorted(set(page.evaluate(_TEXTS)) & ENGLISH_UI)
+            assert english == [], f"English interface texts on the German page: {english}"
     finally:
         context.close()
 
