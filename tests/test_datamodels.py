@@ -392,11 +392,11 @@ def test_a_potential_link_is_never_counted_as_an_actual_one(
     )
 
 
-def test_the_sector_link_page_shows_the_data_model_layer(dm_client) -> None:
+def test_the_sector_link_page_leads_to_the_data_model_layer(dm_client) -> None:
+    # a link, not the layer itself: a sector link's page stays within its query budget
     page = dm_client.get("/sectorlink/environment--mobility.html?lang=en")
     text = page.get_data(as_text=True)
-    assert 'id="potential-links"' in text and "Air readings of the school buses" not in text
-    assert "Air-quality network in Stuttgart" in text
+    assert 'href="/interconnections/data-models/environment--mobility"' in text
 
 
 def test_the_data_model_measure_equals_a_recount_from_the_dump(dm_settings, dm_store) -> None:
@@ -484,8 +484,8 @@ def test_the_possible_page_in_both_languages(dm_client) -> None:
     english = dm_client.get("/what-our-data-makes-possible?lang=en").get_data(as_text=True)
     assert 'value="verkehr--kfz-parkplatz"' in english  # a type some use case uses
     assert dm_client.get("/what-our-data-makes-possible?types=x%3E%7D").status_code == 400
-    home = dm_client.get("/?lang=en").get_data(as_text=True)
-    assert 'href="/what-our-data-makes-possible"' in home
+    for start in ("/?lang=en", "/orientation?lang=en"):
+        assert 'href="/what-our-data-makes-possible"' in dm_client.get(start).get_data(as_text=True)
 
 
 def test_a_pair_sharing_only_data_models_has_a_page_without_strength(dm_client) -> None:
@@ -493,4 +493,4 @@ def test_a_pair_sharing_only_data_models_has_a_page_without_strength(dm_client) 
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Strength: <strong>0</strong>" in text
-    assert 'id="potential-links"' in text and "AirQualityObserved" in text
+    assert 'href="/interconnections/data-models/education--environment"' in text

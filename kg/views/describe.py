@@ -33,7 +33,7 @@ from kg.namespaces import (
 )
 from kg.rdf import IRI, BNode, Literal, Term, Triple, label_of
 from kg.store import Store
-from kg.views.datamodels import pair_layer, usage
+from kg.views.datamodels import usage
 
 #: The property (local name in the project's namespace) that puts a place inside another (a
 #: town in its Kreis, a Kreis in its Land); followed to any depth by the pages and the index.
@@ -641,16 +641,6 @@ def _component(store: Store, vocab: Vocabulary, desc: Description, top: int) -> 
     return {"places": sorted(places.values(), key=lambda n: n.iri or ""), "place_count": count}
 
 
-def _pair_layer(store: Store, vocab: Vocabulary, desc: Description) -> dict[str, object]:
-    """The data-model layer of a sector link's pair (what its use cases share below the
-    dataset, and the potential links)."""
-    # from the name, {a}--{b}: a pair sharing only data models has no sckg:linkedSector
-    sectors = [vocab.entity("sector", slug) for slug in desc.slug.split("--")]
-    if len(sectors) != 2:
-        return {}
-    return {"models": pair_layer(store, vocab, sectors[0], sectors[1])}
-
-
 def _usage(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
     """Use cases, sectors, platforms and standards around a dataset type or data model."""
     return {"usage": usage(store, vocab, desc.kind, desc.slug)}
@@ -662,10 +652,7 @@ KIND_QUERIES = {
     "usecase": _flows,
     "pattern": _flows,
     "sector": _sector_links,
-    "sectorlink": lambda store, vocab, desc, top: {
-        **_link_breakdown(store, vocab, desc, top),
-        **_pair_layer(store, vocab, desc),
-    },
+    "sectorlink": _link_breakdown,
     "place": _place,
     "component": _component,
 }
