@@ -185,6 +185,10 @@ V2_PAGES = {
     "v2-org": "/org/kreis-ploen",
     "v2-patterns-search": "/usecases?kind=pattern",
     "v2-region-search": "/usecases?place=baden-wuerttemberg",
+    "v2-all-sectors-search": "/usecases?sector=environment&sector=mobility&sectors=all",
+    "v2-land-size-search": "/usecases?land=baden-wuerttemberg&size=mittelstadt",
+    "v2-standard": "/standard/ogc-sensorthings-api",
+    "v2-platform-small": "/platform/ploen-iot-platform",
     "v2-home": "/",
     "v2-ontology": "/ontology",
 }
@@ -203,12 +207,13 @@ def test_v2_page_is_clean_and_accessible(v2_live_server, page, name, lang):
     assert violations == [], json.dumps(violations, indent=1)
 
 
-def test_v2_pages_fit_a_phone(browser, v2_live_server):
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_v2_pages_fit_a_phone(browser, v2_live_server, lang):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     for name, path in sorted(V2_PAGES.items()):
-        page.goto(v2_live_server + path + ("&" if "?" in path else "?") + "lang=de")
+        page.goto(v2_live_server + path + ("&" if "?" in path else "?") + f"lang={lang}")
         width = page.evaluate("document.documentElement.scrollWidth")
-        page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-phone-{lang}.png"), full_page=True)
         assert width <= 390, f"{name} scrolls sideways on a phone ({width}px)"
     context.close()

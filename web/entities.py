@@ -24,6 +24,7 @@ from kg.rdf import IRI
 from kg.views.describe import KINDS, TOP, Description, describe, serialize
 from kg.views.ontodoc import OntologyDoc, document
 from kg.views.search import Query
+from kg.views.similar import WEIGHTS, similar
 from web import view
 from web.conneg import Format, negotiate
 from web.context import app_release, app_store
@@ -201,6 +202,8 @@ def render_entity(desc: Description) -> str:
     }
     if desc.kind in ("usecase", "pattern"):
         context["graph"] = neighbourhood(desc)
+        context["similar"] = similar(view.index(), desc.iri, lang=view.lang())
+        context["weights"] = WEIGHTS
     facet = LISTED.get(desc.kind)
     if facet is not None:
         context.update(listed_usecases(desc, facet))

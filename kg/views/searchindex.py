@@ -34,9 +34,10 @@ from kg.store.embedded import fsync_path
 from kg.store.oxigraph import select_rows
 from kg.views.describe import KINDS, LABEL_PREDICATES, PART_OF, pick
 from kg.views.search import DIRECT, LANGS, PATTERN_FACET, fold, words
+from kg.views.similar import keys as similar_keys
 
 #: Bump when the tables change: files of another schema are rebuilt, never read.
-SCHEMA = "4"  # 4: facets land, size, solution, platform, org, dataset
+SCHEMA = "4"  # 4: facets land, size, solution, platform, org, dataset; similar_key
 #: Index files of other releases kept beside the served one (workers may still read them).
 KEEP = 3
 #: IRIs per query (VALUES block) when reading the store.
@@ -79,6 +80,12 @@ CREATE TABLE facet(
   PRIMARY KEY(name, value, usecase)
 ) WITHOUT ROWID;
 CREATE INDEX facet_usecase ON facet(usecase, name, value);
+CREATE TABLE similar_key(
+  q TEXT NOT NULL, solution INTEGER NOT NULL, size INTEGER NOT NULL, usecase INTEGER NOT NULL,
+  PRIMARY KEY(q, solution, size, usecase)
+) WITHOUT ROWID;
+CREATE INDEX similar_key_size ON similar_key(q, size, usecase);
+CREATE INDEX similar_key_usecase ON similar_key(usecase);
 CREATE TABLE facet_total(
   name TEXT NOT NULL, value INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(name, value)
 ) WITHOUT ROWID;
@@ -583,7 +590,7 @@ class _Writer:
     def _write_usecases(self, found: dict[str, dict]) -> set[tuple[str, int]]:
         values = {v for entry in found.values() for _, v in entry["facets"]}
         ids = self.ids(set(found) | values)
-        rows, fts, facets = [], [], set()
+        rows, fts, facets, similar = [], [], set(), set()
         for iri, entry in found.items():
             uid = ids[iri]
             titles = entry["titles"]
@@ -603,6 +610,7 @@ class _Writer:
             )
             fts.append((uid, " ".join(sorted(entry["title"])), " ".join(sorted(entry["text"]))))
             facets |= {(name, value, uid) for name, value in pairs}
+            similar |= {(*k, uid) for k in _similar_keys(prefix, pairs)}
         title = DCTERMS + "title"  # a use case's titles are its labels
         labels = {
             iri: {lang: {title: text} for lang, text in entry["titles"].items()}
@@ -612,6 +620,7 @@ class _Writer:
         self.db.executemany("INSERT INTO usecase VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO usecase_fts(rowid, title, text) VALUES (?, ?, ?)", fts)
         self.db.executemany("INSERT INTO facet VALUES (?, ?, ?)", sorted(facets))
+        self.db.executemany("INSERT INTO similar_key VALUES (?, ?, ?, ?)", sorted(similar))
         return {(name, value) for name, value, _ in facets}
 
     # -- forgetting -----------------------------------------------------------------------------
@@ -635,6 +644,7 @@ class _Writer:
             )
             for sql in (
                 f"DELETE FROM facet WHERE usecase IN ({id_marks})",
+                f"DELETE FROM similar_key WHERE usecase IN ({id_marks})",
                 f"DELETE FROM usecase WHERE id IN ({id_marks})",
                 f"DELETE FROM usecase_fts WHERE rowid IN ({id_marks})",
                 f"DELETE FROM resource_fts WHERE rowid IN ({id_marks})",
@@ -643,6 +653,16 @@ class _Writer:
             ):
                 self.db.execute(sql, ids)
         return touched
+
+
+def _similar_keys(prefix: str, pairs: set[tuple[str, int]]) -> set[tuple[str, int, int]]:
+    """The rows of :func:`kg.views.similar.keys` for a use case's facet values."""
+    values: dict[str, list[int]] = {"sector": [], "solution": [], "size": []}
+    for name, value in pairs:
+        short = name.removeprefix(PATTERN_FACET)
+        if short in values:
+            values[short].append(value)
+    return set(similar_keys(prefix, values["sector"], values["solution"], values["size"]))
 
 
 def _preferred(by_predicate: dict[str, str]) -> str:
