@@ -25,7 +25,16 @@ from rdflib.term import Literal as RdfLiteral
 
 from kg.errors import NotFound
 from kg.rdf import Literal
-from kg.sparql.queries import PAGE_SIZE, RESERVED, NamedQuery, Page, Param, QueryCatalogue, page_of
+from kg.sparql.queries import (
+    PAGE_SIZE,
+    RESERVED,
+    NamedQuery,
+    Page,
+    Param,
+    QueryCatalogue,
+    inline,
+    page_of,
+)
 from kg.sparql.sandbox import QueryPool, Task
 from kg.store import QueryKind, ResultFormat
 from web.context import app_release, app_settings, app_store
@@ -96,7 +105,7 @@ def page(name: str) -> Response:
         base=app_settings().vocab.base,
         twins={ext: url_for("named.twin", name=name, ext=ext, **given) for ext in TWINS},
         permalink=url_for("named.page", name=name, _external=True, **given),
-        editor=url_for("sparql.endpoint") + "#query=" + _quote(part.text),
+        editor=url_for("sparql.endpoint") + "#query=" + _quote(inline(part.text, bindings)),
     )
     response = Response(body, mimetype="text/html")
     for ext, (tabular, graph) in TWINS.items():
@@ -131,7 +140,6 @@ def twin(name: str, ext: str) -> Response:
         else:
             body = json.dumps(document, ensure_ascii=False).encode("utf-8")
             response = Response(body, mimetype=tabular.media_type)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     _add_page_headers(response, _page_links(name, given, part, more, ext=ext))
     return response
 
@@ -323,13 +331,11 @@ def _quote(text: str) -> str:
 
 def _json_response(body: str) -> Response:
     response = Response(body, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 def _csv_response(body: str) -> Response:
     response = Response(body, mimetype="text/csv")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

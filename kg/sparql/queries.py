@@ -272,3 +272,49 @@ class QueryCatalogue:
         if path.suffix == ".rq" and path.exists():
             return parse(path.stem, path.read_text(encoding="utf-8"), self.vocab)
         return self.get(name_or_file)
+
+
+def inline(text: str, bindings: dict[str, Term]) -> str:
+    """``text`` with ``bindings`` written into it, for a reader to run elsewhere (the editor,
+    another endpoint): a ``VALUES`` block opens the query's outermost group pattern, so the
+    query reads the same values it reads on the site. The site itself never runs this text; it
+    passes the terms beside the query (:meth:`NamedQuery.bindings`)."""
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    values = (
+        f" VALUES ({' '.join('?' + n for n in names)}) "
+        f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}"
+    )
+    at = _where_group(text)
+    return text[: at + 1] + values + text[at + 1 :]
+
+
+def _where_group(text: str) -> int:
+    """Offset of the ``{`` that opens the query's WHERE pattern (after a CONSTRUCT template)."""
+    items = [t for t in tokens(text)]
+    forms = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+    start = next(
+        (i for i, t in enumerate(items) if t.kind == "word" and t.text.upper() in forms), None
+    )
+    if start is None:
+        raise QueryError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    i = start + 1
+    if items[start].text.upper() == "CONSTRUCT" and i < len(items) and items[i].text == "{":
+        i = _group_end(items, i) + 1  # the template, unless it is CONSTRUCT WHERE { … }
+    for token in items[i:]:
+        if token.kind == "punct" and token.text == "{":
+            return token.offset
+    raise QueryError("the query has no group pattern")
+
+
+def _group_end(items: list[Token], opening: int) -> int:
+    depth = 0
+    for i in range(opening, len(items)):
+        if items[i].kind == "punct" and items[i].text == "{":
+            depth += 1
+        elif items[i].kind == "punct" and items[i].text == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise QueryError("a group is not closed")

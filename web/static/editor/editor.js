@@ -42,5 +42,39 @@
     });
   });
 
+  // YASGUI leaves some controls without an accessible name and puts the "add tab" button
+  // inside the tab list, where only tabs may be. Mend that whenever it redraws its tabs.
+  var labels = config.labels;
+  var root = document.getElementById("yasgui");
+  function mend() {
+    root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", labels.query);
+    });
+    root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", labels.endpoint);
+    });
+    root.querySelectorAll("select.tableSizer:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", labels.rows);
+    });
+    root.querySelectorAll(".tabsList input[type=text]:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", labels.tabName);
+    });
+    // The editor's scroll box: reachable by keyboard, so that its content can be scrolled.
+    root.querySelectorAll(".CodeMirror-scroll[tabindex='-1']").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "region");
+      el.setAttribute("aria-label", labels.query);
+    });
+    root.querySelectorAll(".tabsList").forEach(function (list) {
+      if (!list.getAttribute("aria-label")) { list.setAttribute("aria-label", labels.tabs); }
+      var add = list.querySelector(".addTab");
+      if (add && add.parentElement.parentElement === list) {
+        list.parentElement.insertBefore(add.parentElement, list.nextSibling);
+      }
+    });
+  }
+  mend();
+  new MutationObserver(mend).observe(root, { childList: true, subtree: true });
+
   window.sckgEditor = { yasgui: yasgui, load: load, endpoint: endpoint };
 })();
