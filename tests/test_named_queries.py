@@ -219,3 +219,46 @@ def test_open_in_editor_keeps_the_chosen_parameters(client) -> None:
     assert link, "the named query page links to the editor"
     text = unquote(html.unescape(link.group(1)).split("#query=", 1)[1])
     assert "VALUES (?sector) { (<https://w3id.org/sckg/sector/energy>) }" in text
+
+
+# -- column headings ------------------------------------------------------------------------------
+def test_every_column_of_every_select_query_has_a_heading_in_both_languages() -> None:
+    from rdflib.plugins.sparql import prepareQuery
+
+    catalogue = QueryCatalogue(ROOT / "queries", Settings().vocab)
+    missing = [
+        f"{query.name}: ?{variable} ({lang})"
+        for query in catalogue
+        if query.kind is QueryKind.SELECT
+        for variable in map(str, prepareQuery(query.text).algebra["PV"])
+        for lang in ("de", "en")
+        if not (query.columns.get(variable) or catalogue.columns.get(variable, {})).get(lang)
+    ]
+    assert missing == [], "add them to queries/columns.yaml"
+
+
+def test_a_query_page_heads_its_columns_in_the_page_language(client) -> None:
+    german = client.get("/queries/usecases-per-land?lang=de").text
+    english = client.get("/queries/usecases-per-land?lang=en").text
+    assert '<th scope="col" title="?landName">Name des Landes</th>' in german
+    assert '<th scope="col" title="?landName">Name of the Land</th>' in english
+    assert client.get("/queries/usecases-per-land.csv").text.startswith("land,landName,")
+
+
+def test_a_query_may_head_its_own_columns(tmp_path) -> None:
+    (tmp_path / "q.rq").write_text(
+        "#+ columns:\n#+   title: {de: Bezeichnung, en: Label}\n"
+        "SELECT ?title ?x WHERE { ?s ?p ?title }\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "columns.yaml").write_text("title: {de: Titel, en: Title}\n", encoding="utf-8")
+    catalogue = QueryCatalogue(tmp_path, Settings().vocab)
+    query = catalogue.get("q")
+    assert catalogue.heading(query, "title", "de") == "Bezeichnung"
+    assert catalogue.heading(query, "x", "de") is None
+
+
+def test_malformed_headings_are_refused(tmp_path) -> None:
+    (tmp_path / "q.rq").write_text("#+ columns: [title]\nSELECT ?title {}\n", encoding="utf-8")
+    with pytest.raises(QueryError, match="columns must map"):
+        QueryCatalogue(tmp_path, Settings().vocab)

@@ -99,6 +99,7 @@ def page(name: str) -> Response:
         given=given,
         choices={p.name: _choices(p, lang) for p in query.params if p.vocab},
         columns=columns,
+        headings={c: catalogue().heading(query, c, lang) for c in columns},
         rows=rows,
         part=part,
         pages=links,

@@ -29,6 +29,7 @@ from kg.store import ResultFormat
 from kg.store.base import Dataset
 from web.conneg import Format, negotiate
 from web.context import app_settings
+from web.editor_texts import texts
 from web.named import catalogue, ui_lang
 
 bp = Blueprint("sparql", __name__)
@@ -114,6 +115,10 @@ def editor(initial: str = "") -> Response:
             q.name: {"title": q.in_lang("title", lang), "text": _example(q)} for q in queries
         },
         "labels": EDITOR_LABELS[lang],
+        "texts": texts(lang),
+        "base": app_settings().vocab.base,
+        "site": url_for("pages.home"),
+        "lang": lang,
     }
     page = render_template("sparql/editor.html", queries=queries, lang=lang, config=config)
     return Response(page, mimetype="text/html")
