@@ -35,6 +35,7 @@ PAGES = {
     "interconnections": "/interconnections",
     "search": "/usecases?q=daten&sector=mobility",
     "dataset": "/dataset/hamburg-traffic-light-states",
+    "platform": "/platform/hamburg-urban-data-platform",
     "sectorlink": "/sectorlink/environment--mobility",
     "ontology": "/ontology",
     "catalogue": "/catalogue.html",
@@ -169,6 +170,19 @@ def test_phone_and_print(browser, live_server):
     page.goto(live_server + PAGES["usecase"])
     assert page.locator(".main-nav").is_hidden()
     page.pdf(path=str(ARTIFACTS / "usecase-print.pdf"))
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_pages_with_metadata_quality_fit_a_phone(browser, live_server, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    for name in ("dataset", "platform", "catalogue"):
+        page.goto(f"{live_server}{PAGES[name]}?lang={lang}")
+        assert page.locator("#quality-h").count() == (name != "catalogue")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-phone-{lang}.png"), full_page=True)
+        assert width <= 390, f"{name} scrolls sideways on a phone ({width}px)"
     context.close()
 
 

@@ -18,13 +18,15 @@ from jinja2 import TemplateNotFound
 
 from kg.authoring.ontology import OntologyFiles
 from kg.errors import NotFound
+from kg.exports.catalogue import assessment, concepts
+from kg.exports.quality import Quality
 from kg.rdf import IRI
 from kg.views.describe import KINDS, TOP, Description, describe, serialize
 from kg.views.ontodoc import OntologyDoc, document
 from kg.views.search import Query
 from web import view
 from web.conneg import Format, negotiate
-from web.context import app_release, app_store
+from web.context import app_release, app_settings, app_store
 from web.graphs import neighbourhood
 from web.schemaorg import schema_org
 
@@ -178,6 +180,8 @@ def render_entity(desc: Description) -> str:
     }
     if desc.kind in ("usecase", "pattern"):
         context["graph"] = neighbourhood(desc)
+    if desc.kind in ("dataset", "platform"):
+        context["quality"] = quality(desc.iri)
     if desc.kind == "place":  # the real use cases here and in every place inside
         query = Query(selected={"place": (desc.slug,)}, lang=view.lang())
         context["placed"] = view.search(query, page_size=TOP)
@@ -185,6 +189,12 @@ def render_entity(desc: Description) -> str:
         return render_template(f"entity/{TEMPLATES.get(desc.kind, desc.kind)}.html", **context)
     except TemplateNotFound:
         return render_template("entity/resource.html", **context)
+
+
+def quality(iri: str) -> Quality | None:
+    """The metadata quality of a dataset or data service (the catalogue page's figure)."""
+    settings = app_settings()
+    return assessment(app_store(), settings.vocab, concepts(settings.ontology_dir), iri)
 
 
 # -- ontology and shapes ------------------------------------------------------------------------
