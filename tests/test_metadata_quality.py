@@ -216,3 +216,28 @@ def test_a_platform_with_endpoint_is_a_data_service_published_by_its_operator(
     assert quality.present("endpoint-url")
     missing = {i.iri: i.missing for i in incomplete(store, settings.vocab)}
     assert missing == {BASE + "platform/q": ("title", "description", "publisher", "endpointURL")}
+
+
+def test_validate_warns_only_platforms_without_operator_of_the_publisher(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.cli import main
+
+    path = project_copy / "usecases" / "shared" / "platforms-a.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: platform/hamburg-urban-data-platform\n")
+    operator = text.index("    operator: lgv-hamburg\n", start)
+    assert main(["--project", str(project_copy), "validate", "--lang", "en"]) == 0
+    before = capsys.readouterr().out
+    path.write_text(text[:operator] + text[operator + len("    operator: lgv-hamburg\n") :])
+    assert main(["--project", str(project_copy), "validate", "--lang", "en"]) == 0
+    after = capsys.readouterr().out
+
+    def warned(out: str) -> bool:
+        return any(
+            line.startswith("usecases/shared/platforms-a.yaml:4:") and "field 'publisher'" in line
+            for line in out.splitlines()
+        )
+
+    assert not warned(before) and warned(after)
+    assert "operator will do" in after
