@@ -131,7 +131,6 @@ def twin(name: str, ext: str) -> Response:
         else:
             body = json.dumps(document, ensure_ascii=False).encode("utf-8")
             response = Response(body, mimetype=tabular.media_type)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     _add_page_headers(response, _page_links(name, given, part, more, ext=ext))
     return response
 
@@ -323,13 +322,11 @@ def _quote(text: str) -> str:
 
 def _json_response(body: str) -> Response:
     response = Response(body, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 def _csv_response(body: str) -> Response:
     response = Response(body, mimetype="text/csv")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -127,12 +127,8 @@ LIMIT 20
 
 
 @bp.after_request
-def _cors(response: Response) -> Response:
-    """Researchers' tools run on other origins: results are public, read-only data."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+def _vary(response: Response) -> Response:
+    """The answer depends on ``Accept`` (cross-origin headers: :mod:`web.delivery`)."""
     response.vary.add("Accept")
     return response
 
