@@ -13,6 +13,7 @@ import pytest
 import rdflib
 
 from kg import config
+from tests.pages_support import CountingStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -38,18 +39,27 @@ def large(tmp_path_factory: pytest.TempPathFactory):
 
     folder = tmp_path_factory.mktemp("large-catalogue")
     settings = config.load({}, project=ROOT, store=str(folder / "store"))
-    store = bench_catalogue().fabricate(settings, DATASETS)
+    store = RecordingStore(bench_catalogue().fabricate(settings, DATASETS))
     app = create_app(
         {"TESTING": True, "CATALOGUE_PAGE_SIZE": PAGE_SIZE}, settings=settings, store=store
     )
-    return settings, app.test_client()
+    return settings, app.test_client(), store
+
+
+class RecordingStore(CountingStore):
+    """Counts the queries that look for the catalogue's members."""
+
+    def select(self, query, bindings=None):
+        if "SELECT DISTINCT ?r ?kind" in query:
+            self.calls["members"] += 1
+        return super().select(query, bindings)
 
 
 @pytest.mark.parametrize(("extension", "parser"), [("ttl", "turtle"), ("rdf", "xml")])
 def test_following_next_from_the_first_page_visits_every_dataset_once(
     large, extension: str, parser: str
 ) -> None:
-    settings, client = large
+    settings, client, _ = large
     seen: Counter[str] = Counter()
     path, pages = f"/catalogue.{extension}", 0
     while path:
@@ -73,3 +83,16 @@ def test_following_next_from_the_first_page_visits_every_dataset_once(
     expected = {f"{settings.vocab.base}dataset/bench-{n:06d}" for n in range(DATASETS)}
     assert set(seen) == expected and max(seen.values()) == 1
     assert pages == DATASETS // PAGE_SIZE
+
+
+def test_the_members_are_found_once_per_release(large, tmp_path: Path) -> None:
+    settings, client, store = large
+    for number in (1, 2, 24, 3):
+        assert client.get(f"/catalogue.ttl?page={number}").status_code == 200
+    assert store.calls["members"] == 1  # once for the module's release, whoever asked first
+    for number in (5, 6):
+        assert client.get(f"/catalogue.rdf?page={number}").status_code == 200
+    assert store.calls["members"] == 1
+    bench_catalogue().fabricate(settings, DATASETS + 1)  # a new release
+    answer = client.get(f"/catalogue.ttl?page={DATASETS // PAGE_SIZE + 1}")
+    assert answer.status_code == 200 and store.calls["members"] == 2

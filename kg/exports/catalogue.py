@@ -174,23 +174,27 @@ def catalogue_page(
     page: int = 1,
     size: int = PAGE_SIZE,
     extension: str = "ttl",
+    every: Sequence[tuple[str, str]] | None = None,
 ) -> CataloguePage:
     """Page ``page`` (from 1) of the catalogue; the graph itself is listed on the first page.
-    The paging links point at documents of the same format (``extension``).
+    The paging links point at documents of the same format (``extension``). ``every`` is the
+    result of :func:`members` for the store's release, where the caller keeps it (a release
+    never changes, and at 100,000 datasets finding the members costs more than a page).
 
     Raises ``ValueError`` for a page that does not exist (the caller answers 404).
     """
-    total = _count(store, vocab)
+    every = members(store, vocab) if every is None else every
+    total = len(every)
     pages = max(1, math.ceil(total / size))
     if page < 1 or page > pages:
         raise ValueError(f"page {page} of {pages}")
-    members = _member_page(store, vocab, page, size)
+    members_here = list(every[(page - 1) * size : page * size])
     writer = _Writer(vocabularies)
     catalogue = IRI(catalogue_iri(vocab))
     _describe_catalogue(writer, catalogue, vocab, site)
-    resources = read_resources(store, vocab, [m for m, _ in members])
+    resources = read_resources(store, vocab, [m for m, _ in members_here])
     quality = {}
-    for iri, kind in members:
+    for iri, kind in members_here:
         props = resources.get(iri, {})
         _describe_resource(writer, catalogue, IRI(iri), kind, props)
         quality[iri] = assess(iri, kind, props, vocabularies)
@@ -200,7 +204,7 @@ def catalogue_page(
     _paging(writer, site, page, pages, total, size, extension)
     writer.add_concepts()
     return CataloguePage(
-        catalogue.value, page, pages, total, writer.triples, [m for m, _ in members], quality
+        catalogue.value, page, pages, total, writer.triples, [m for m, _ in members_here], quality
     )
 
 
@@ -304,21 +308,12 @@ def _member_pattern(vocab: Vocabulary) -> str:
     )
 
 
-def _count(store: Store, vocab: Vocabulary) -> int:
-    query = (
-        _prefixes(vocab) + f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ {_member_pattern(vocab)} }}"
-    )
-    rows = store.select(query)
-    return int(str(rows[0].get("n", 0))) if rows else 0
-
-
-def _member_page(store: Store, vocab: Vocabulary, page: int, size: int) -> list[tuple[str, str]]:
-    query = (
-        _prefixes(vocab)
-        + f"SELECT DISTINCT ?r ?kind WHERE {{ {_member_pattern(vocab)} }} ORDER BY ?r "
-        + f"LIMIT {int(size)} OFFSET {int((page - 1) * size)}"
-    )
-    return [(str(row["r"]), str(row["kind"])) for row in store.select(query)]
+def members(store: Store, vocab: Vocabulary) -> list[tuple[str, str]]:
+    """(IRI, kind) of every dataset and data service in the catalogue, ordered by IRI (in
+    Python: one query without ``ORDER BY``, which costs the store a sort of every member on
+    every page)."""
+    query = _prefixes(vocab) + f"SELECT DISTINCT ?r ?kind WHERE {{ {_member_pattern(vocab)} }}"
+    return sorted((str(row["r"]), str(row["kind"])) for row in store.select(query))
 
 
 #: Properties read for each resource of a page (one query for all of them).
