@@ -164,3 +164,57 @@ def test_site_pages_need_no_query_once_caches_are_warm(built_settings, store, na
     counting.reset()
     assert client.get(PAGE_TYPES[name]).status_code == 200
     assert counting.total == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/sectorlink/mobility--environment", "/sectorlink/environment--mobility"),
+        ("/sectorlink/mobility--environment.ttl", "/sectorlink/environment--mobility.ttl"),
+        ("/sectorlink/mobility--environment?lang=de", "/sectorlink/environment--mobility?lang=de"),
+    ],
+)
+def test_a_sector_pair_answers_in_either_order(client, path: str, target: str) -> None:
+    moved = client.get(path)
+    assert moved.status_code == 301 and moved.headers["Location"] == target
+    final = client.get(target, follow_redirects=True)
+    assert final.status_code == 200
+
+
+def test_a_pair_in_order_is_not_redirected_and_an_unknown_pair_is_404(client) -> None:
+    assert client.get("/sectorlink/environment--mobility").status_code == 303
+    assert client.get("/sectorlink/nothing--zzz").status_code == 404
+    assert client.get("/sectorlink/zzz--nothing").status_code == 301
+
+
+# -- incoming links: headed by what they are to this resource, each list once, sorted ---------
+def _incoming_headings(html: str) -> list[str]:
+    import re
+
+    return [h.strip() for h in re.findall(r'<h3 id="in-\d+">([^<]*)<span class="count">', html)]
+
+
+def test_incoming_links_are_headed_by_the_inverse_of_their_property(client) -> None:
+    german = client.get("/standard/ogc-sensorthings-api.html?lang=de").text
+    english = client.get("/standard/ogc-sensorthings-api.html?lang=en").text
+    assert "folgen diesem Standard" in _incoming_headings(german)
+    assert "following this standard" in _incoming_headings(english)
+    assert "entspricht Standard" not in _incoming_headings(german), "the forward label"
+
+
+def test_a_property_and_its_super_property_list_their_resources_once(client) -> None:
+    """producesDataset refines prov:generated, maturity refines adms:status: one list each."""
+    for path in ("/dataset/hamburg-traffic-light-states.html", "/maturity/pilot.html"):
+        headings = _incoming_headings(client.get(path + "?lang=en").text)
+        assert len(headings) == len(set(headings)), (path, headings)
+        assert headings, path
+
+
+def test_incoming_lists_are_sorted_by_label(client) -> None:
+    import re
+
+    page = client.get("/org/stadt-leipzig.html?lang=en").text
+    section = page[page.index('<h3 id="in-2">') :]
+    section = section[: section.index("</ul>")]
+    titles = re.findall(r'">([^<]+)</a>', section)
+    assert len(titles) > 2 and titles == sorted(titles, key=str.casefold)

@@ -51,6 +51,7 @@ def create_app(
         i18n,
         named,
         pages,
+        placemap,
         sparql,
     )
     from web.publicurl import PublicURL
@@ -60,6 +61,7 @@ def create_app(
     headers.register(app)
     i18n.init(app)
     pages.register(app)
+    placemap.register(app)
     errors.register(app)
     sparql.register(app)
     named.register(app)
