@@ -139,8 +139,8 @@ def test_the_dataset_page_shows_the_catalogue_figure_and_the_fixes(
     page = catalogue_page(store, vocab, found, SITE, 1, size=1000)
     iri = BASE + "dataset/hamburg-traffic-light-states"
     entry = next(e for e in entries(page) if e.iri == iri)
-    quality = assessment(store, vocab, found, iri)
-    assert quality is not None and entry.score == quality.percent == page.quality[iri].percent
+    quality = assessment(store, vocab, found, iri, "dataset")
+    assert entry.score == quality.percent == page.quality[iri].percent
     html = client.get(f"/dataset/hamburg-traffic-light-states.html?lang={lang}").get_data(
         as_text=True
     )

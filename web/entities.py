@@ -194,7 +194,7 @@ def render_entity(desc: Description) -> str:
     if desc.kind in ("usecase", "pattern"):
         context["graph"] = neighbourhood(desc)
     if desc.kind in ("dataset", "platform"):
-        context["quality"] = quality(desc.iri)
+        context["quality"] = quality(desc)
     if desc.kind == "place":  # the real use cases here and in every place inside
         query = Query(selected={"place": (desc.slug,)}, lang=view.lang())
         context["placed"] = view.search(query, page_size=TOP)
@@ -204,10 +204,23 @@ def render_entity(desc: Description) -> str:
         return render_template("entity/resource.html", **context)
 
 
-def quality(iri: str) -> Quality | None:
-    """The metadata quality of a dataset or data service (the catalogue page's figure)."""
+#: The types that make a resource a dataset or a data service of the catalogue.
+_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+_SERVICES = ("http://www.w3.org/ns/dcat#DataService", "DataPlatform")
+
+
+def quality(desc: Description) -> Quality | None:
+    """The metadata quality of a dataset or data service (the catalogue page's figure), its
+    kind told by the types the description already holds."""
     settings = app_settings()
-    return assessment(app_store(), settings.vocab, concepts(settings.ontology_dir), iri)
+    if _DATASET in desc.types:
+        kind = "dataset"
+    elif _SERVICES[0] in desc.types or settings.vocab.ns + _SERVICES[1] in desc.types:
+        kind = "service"
+    else:
+        return None
+    vocabularies = concepts(settings.ontology_dir)
+    return assessment(app_store(), settings.vocab, vocabularies, desc.iri, kind)
 
 
 # -- ontology and shapes ------------------------------------------------------------------------

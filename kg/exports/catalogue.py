@@ -733,19 +733,11 @@ def _entry(by_subject: Mapping[str, Mapping[str, list[Term]]], iri: str, quality
 
 # -- the metadata quality of one resource --------------------------------------------------------
 
-_KIND_QUERY = """
-SELECT ?kind WHERE { VALUES ?r { $IRI } $KINDS } ORDER BY ?kind
-"""
 
-
-def assessment(store: Store, vocab: Vocabulary, vocabularies: Concepts, iri: str) -> Quality | None:
-    """The metadata quality of the dataset or data service ``iri`` (as the catalogue page
-    rates it), or None when ``iri`` is neither."""
-    query = _KIND_QUERY.replace("$IRI", IRI(iri).n3()).replace(
-        "$KINDS", _KINDS.replace("$BASE", vocab.base)
-    )
-    rows = store.select(_prefixes(vocab) + query)
-    if not rows:
-        return None
+def assessment(
+    store: Store, vocab: Vocabulary, vocabularies: Concepts, iri: str, kind: str
+) -> Quality:
+    """The metadata quality of the dataset or data service ``iri`` of ``kind`` (``dataset``
+    or ``service``), as the catalogue page rates it: one query."""
     props = read_resources(store, vocab, [iri]).get(iri, {})
-    return assess(iri, str(rows[0]["kind"]), props, vocabularies)
+    return assess(iri, kind, props, vocabularies)
