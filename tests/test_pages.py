@@ -218,3 +218,21 @@ def test_incoming_lists_are_sorted_by_label(client) -> None:
     section = section[: section.index("</ul>")]
     titles = re.findall(r'">([^<]+)</a>', section)
     assert len(titles) > 2 and titles == sorted(titles, key=str.casefold)
+
+
+def test_a_place_names_its_country_not_only_its_code(client) -> None:
+    assert "Deutschland (DEU)</a>" in client.get("/place/herrenberg.html?lang=de").text
+    assert "Germany (DEU)</a>" in client.get("/place/herrenberg.html?lang=en").text
+
+
+def test_every_country_of_a_place_has_a_name_in_both_languages(store) -> None:
+    rows = store.select(
+        """PREFIX sckg: <https://w3id.org/sckg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?country WHERE {
+          GRAPH ?g { ?place sckg:country ?country }
+          FILTER NOT EXISTS { GRAPH ?o { ?country skos:prefLabel ?de FILTER(LANG(?de) = "de") } }
+        }"""
+    )
+    missing = [str(r["country"]) for r in rows]
+    assert missing == [], "add them to ontology/schemes.ttl (Countries)"
