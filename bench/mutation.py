@@ -69,7 +69,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "yamlld",
         "kg/authoring/yamlld.py",
-        ("tests/test_yamlld.py", "tests/test_bad_input.py"),
+        ("tests/test_line_map.py", "tests/test_yamlld.py", "tests/test_bad_input.py"),
         cap=50,
     ),
     Target(

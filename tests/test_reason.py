@@ -262,6 +262,27 @@ def test_a_range_makes_a_use_case_a_dataset(project_copy, shipped_axioms: Axioms
     assert "sckg:UseCase" in message and "dcat:Dataset" in message
 
 
+def test_an_inverse_property_carries_the_range_of_its_inverse(
+    project_copy, shipped_axioms: Axioms
+) -> None:
+    """Issue 19: ``x sckg:usedBy y`` makes ``x`` a dataset (the range of ``sckg:usesDataset``,
+    its inverse), which a use case cannot be; ignoring inverses lost this contradiction."""
+    findings = _check(
+        project_copy,
+        shipped_axioms,
+        "odd.ttl",
+        """\
+        <https://w3id.org/sckg/usecase/lemgo-smart-parking>
+            <https://w3id.org/sckg/ontology#usedBy>
+            <https://w3id.org/sckg/usecase/lemgo-retail-footfall> .
+        """.replace("        ", ""),
+    )
+    assert [f.focus for f in findings] == ["https://w3id.org/sckg/usecase/lemgo-smart-parking"]
+    message = findings[0].message["en"]
+    assert "sckg:UseCase" in message and "dcat:Dataset" in message
+    assert "usecases/odd.ttl:1 gives it the field 'sckg:usedBy'" in message
+
+
 def test_two_different_maturity_levels_contradict(project_copy, shipped_axioms: Axioms) -> None:
     findings = _check(
         project_copy,
