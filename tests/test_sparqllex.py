@@ -22,6 +22,7 @@ def lexed(text: str) -> list[tuple[str, str, int]]:
         # an IRI is its text between the brackets
         ("<http://a/b>", [("iri", "http://a/b", 0)]),
         ("?s <p> ?o", [("var", "?s", 0), ("iri", "p", 3), ("var", "?o", 7)]),
+        ("<> ?x", [("iri", "", 0), ("var", "?x", 3)]),
         # a `<` that opens no IRI is a comparison; `<<` opens a quoted triple
         ("?a<?b", [("var", "?a", 0), ("punct", "<", 2), ("var", "?b", 3)]),
         ("?a < 3", [("var", "?a", 0), ("punct", "<", 3), ("word", "3", 5)]),
@@ -51,6 +52,7 @@ def lexed(text: str) -> list[tuple[str, str, int]]:
         ("# c\nASK", [("word", "ASK", 4)]),
         # words: prefixed names, escapes inside, non-ASCII letters; DEL and controls are not
         ("ex:a\\.b", [("word", "ex:a\\.b", 0)]),
+        ("a\\", [("word", "a", 0), ("punct", "\\", 1)]),  # a backslash that escapes nothing
         ("straße", [("word", "straße", 0)]),
         ("a\x7fb", [("word", "a", 0), ("punct", "\x7f", 1), ("word", "b", 2)]),
         ("a\x80b", [("word", "a\x80b", 0)]),
