@@ -115,6 +115,21 @@ def _parser() -> argparse.ArgumentParser:
     p = command("audit", cmd_audit, "what the corpus still lacks: sources, places, texts")
     p.add_argument("--format", choices=["text", "json"], default="text")
 
+    p = command("import", cmd_import, "import official reference data into a curated file")
+    p.add_argument("kind", choices=["gv100ad"], help="gv100ad: the municipalities of Destatis")
+    p.add_argument("file", type=Path, help="the GV100AD text file (GV100AD_DDMMYYYY.txt)")
+    p.add_argument(
+        "--population-year",
+        type=int,
+        required=True,
+        help="year the population figures refer to (stated in Destatis's description)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="curated file to write (default usecases/shared/places-gv100ad.yaml)",
+    )
+
     p = command("export", cmd_export, "write dumps (N-Quads, Turtle, JSON-LD) with SHA-256")
     p.add_argument("--out", type=Path, help="folder for the dumps (default: in the store folder)")
     return parser
@@ -323,6 +338,26 @@ def cmd_audit(args: argparse.Namespace, settings: config.Settings) -> int:
     result = audit(settings.project, settings.vocab)
     print(result.json(settings.lang) if args.format == "json" else result.text(settings.lang))
     return EXIT_INVALID if result.blocking else EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.authoring.gv100ad import GENERATED, Known, convert, decode, write
+    from kg.authoring.sources import discover, read_corpus
+
+    out = args.out or settings.project / "usecases" / "shared" / GENERATED
+    others = [p for p in discover(settings.project / "usecases") if p.resolve() != out.resolve()]
+    corpus = read_corpus(settings.project, settings.vocab, others)
+    known = Known.from_triples(corpus.triples(), settings.vocab)
+    lines = decode(args.file.read_bytes()).splitlines()
+    imported = convert(lines, known, args.population_year)
+    write(imported, out)
+    towns = sum(1 for p in imported.places if p["type"] == "Municipality")
+    print(
+        f"{out}: {towns:,} municipalities and {imported.kreise:,} Kreise written "
+        f"(reference date {imported.date}); {imported.skipped:,} municipalities the corpus "
+        "already has were left to the curators"
+    )
+    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:

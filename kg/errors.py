@@ -80,3 +80,9 @@ class InconsistentGraph(ValidationFailed):
     def __init__(self, report: Report) -> None:
         super().__init__(report)
         self.args = (f"{report.count('Violation')} contradiction(s) with the ontology",)
+
+
+class ImportFailed(KGError):
+    """A file to import does not have the layout it should (``kg import``)."""
+
+    status = 422

@@ -18,6 +18,7 @@ from kg.views.interconnect import breakdown, interconnections
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
+ROOT_DIR = Path(__file__).resolve().parent.parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
 ARGS = [
@@ -28,17 +29,36 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: Every page type of the site, on the shipped corpus (the v2 fixture's types: V2_PAGES).
 PAGES = {
     "home": "/",
     "usecase": "/usecase/hamburg-traffic-signal-data",
+    "pattern": "/pattern/air-quality-sensor-network",
     "sector": "/sector/mobility",
     "interconnections": "/interconnections",
     "search": "/usecases?q=daten&sector=mobility",
     "dataset": "/dataset/hamburg-traffic-light-states",
+    "datasets": "/datasets",
+    "places": "/places",
+    "map": "/map",
+    "place": "/place/hamburg",
+    "land": "/place/baden-wuerttemberg",
+    "org": "/org/lgv-hamburg",
+    "standard": "/standard/ogc-sensorthings-api",
+    "platform": "/platform/hamburg-urban-data-platform",
+    "concept": "/maturity/pilot",
     "sectorlink": "/sectorlink/environment--mobility",
     "ontology": "/ontology",
+    "shapes": "/shapes",
     "catalogue": "/catalogue.html",
+    "queries": "/queries",
+    "named-query": "/queries/usecases-per-land",
+    "downloads": "/downloads",
+    "sparql-editor": "/sparql",
+    "not-found": "/usecase/no-such-use-case",
 }
+#: The standing bar: a desktop and a phone.
+WIDTHS = (1366, 390)
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +71,13 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def open_page(browser, width: int = 1280):
+    """A page in a fresh context ``width`` pixels wide (a phone below 600), recording console
+    errors and warnings in ``page.console_problems``."""
+    phone = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 900}, is_mobile=phone
+    )
     page = context.new_page()
     page.console_problems = []
     page.on(
@@ -63,8 +87,72 @@ def page(browser):
         ),
     )
     page.on("pageerror", lambda e: page.console_problems.append(f"pageerror: {e}"))
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = open_page(browser)
     yield page
     context.close()
+
+
+def _english_ui_strings() -> frozenset[str]:
+    """The English texts of the interface that have a different German translation."""
+    from babel.messages.pofile import read_po
+
+    po = ROOT_DIR / "web" / "translations" / "de" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalogue = read_po(handle)
+    return frozenset(
+        m.id for m in catalogue if isinstance(m.id, str) and m.id and m.string and m.string != m.id
+    )
+
+
+ENGLISH_UI = _english_ui_strings()
+#: Text nodes and labels of a page, leaving out code and what is marked as another language.
+_TEXTS = """() => {
+  const out = [];
+  const skip = 'code, pre, kbd, samp, script, style, [lang]:not([lang="de"])';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const text = node.textContent.trim();
+    if (text && !node.parentElement.closest(skip)) out.push(text);
+  }
+  document.querySelectorAll('[title], [aria-label], [placeholder], [alt]').forEach((el) => {
+    if (el.closest(skip)) return;
+    for (const name of ['title', 'aria-label', 'placeholder', 'alt']) {
+      const value = el.getAttribute(name);
+      if (value) out.push(value.trim());
+    }
+  });
+  return out;
+}"""
+
+
+def check_page(browser, url: str, name: str, lang: str, width: int) -> None:
+    """The standing bar for one page: the language it says, no console problem, no WCAG 2.1
+    A/AA violation (axe-core), and on a phone nothing wider than the screen."""
+    context, page = open_page(browser, width)
+    try:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}.png"), full_page=True)
+        assert page.get_attribute("html", "lang") == lang
+        problems = page.console_problems
+        if name == "not-found":  # the browser reports the page's own status as an error
+            problems = [p for p in problems if "status of 404" not in p]
+        assert problems == [], problems
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=1)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{name} is {wide}px wide on a {width}px screen"
+        if lang == "de":
+            english = sorted(set(page.evaluate(_TEXTS)) & ENGLISH_UI)
+            assert english == [], f"English interface texts on the German page: {english}"
+    finally:
+        context.close()
 
 
 def axe_violations(page) -> list[dict]:
@@ -80,17 +168,12 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", ["en", "de"])
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_is_clean_and_accessible(live_server, page, name, lang):
+def test_page_is_clean_and_accessible(browser, live_server, name, lang, width):
     joiner = "&" if "?" in PAGES[name] else "?"
-    page.goto(f"{live_server}{PAGES[name]}{joiner}lang={lang}")
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
-    assert page.get_attribute("html", "lang") == lang
-    assert page.console_problems == []
-    violations = axe_violations(page)
-    assert violations == [], json.dumps(violations, indent=1)
+    check_page(browser, f"{live_server}{PAGES[name]}{joiner}lang={lang}", name, lang, width)
 
 
 @pytest.mark.parametrize(
@@ -157,14 +240,9 @@ def test_works_without_javascript(browser, live_server):
     context.close()
 
 
-def test_phone_and_print(browser, live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    for name in ("home", "usecase", "search"):
-        page.goto(live_server + PAGES[name])
-        width = page.evaluate("document.documentElement.scrollWidth")
-        page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
-        assert width <= 390, f"{name} scrolls sideways on a phone ({width}px)"
+def test_print(browser, live_server):
+    """Printed, a page drops the navigation (phones: test_page_is_clean_and_accessible)."""
+    context, page = open_page(browser)
     page.emulate_media(media="print")
     page.goto(live_server + PAGES["usecase"])
     assert page.locator(".main-nav").is_hidden()
@@ -187,28 +265,109 @@ V2_PAGES = {
     "v2-region-search": "/usecases?place=baden-wuerttemberg",
     "v2-home": "/",
     "v2-ontology": "/ontology",
+    "v2-map": "/map?sector=mobility",
 }
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", ["en", "de"])
 @pytest.mark.parametrize("name", sorted(V2_PAGES))
-def test_v2_page_is_clean_and_accessible(v2_live_server, page, name, lang):
+def test_v2_page_is_clean_and_accessible(browser, v2_live_server, name, lang, width):
     joiner = "&" if "?" in V2_PAGES[name] else "?"
-    page.goto(f"{v2_live_server}{V2_PAGES[name]}{joiner}lang={lang}")
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
-    assert page.get_attribute("html", "lang") == lang
-    assert page.console_problems == []
-    violations = axe_violations(page)
-    assert violations == [], json.dumps(violations, indent=1)
+    check_page(browser, f"{v2_live_server}{V2_PAGES[name]}{joiner}lang={lang}", name, lang, width)
 
 
-def test_v2_pages_fit_a_phone(browser, v2_live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_editor_with_results_meets_the_bar(browser, live_server, lang, width):
+    """The editor after running an example: the result table scrolls in its box and every
+    control YASGUI draws has a name."""
+    context, page = open_page(browser, width)
+    try:
+        page.goto(f"{live_server}/sparql?lang={lang}")
+        page.click("[data-example=usecases-per-land]")
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr table tbody tr", timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / f"editor-results-{lang}-{width}.png"), full_page=True)
+        assert page.console_problems == []
+        # results link to this site's pages, in the page's language, and show plain values
+        first = page.locator(".yasr tbody a.iri").first
+        assert first.get_attribute("href").startswith("/place/")
+        assert first.get_attribute("href").endswith(f"?lang={lang}")
+        assert "^^" not in page.locator(".yasr tbody").inner_text()
+        controls = page.locator(".yasr .tableControls").inner_text()
+        chip = page.locator(".yasr_response_chip").inner_text()
+        if lang == "de":
+            assert "Einfache Ansicht" in controls and "Zeilen je Seite" in controls
+            assert "Ergebnisse in" in chip and "Simple view" not in controls
+        else:
+            assert "Simple view" in controls and "results in" in chip
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=1)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"the editor with results is {wide}px wide on a {width}px screen"
+    finally:
+        context.close()
+
+
+# -- the map of the places (issue 13), on the v2 fixture project -----------------------------------
+#: With ?sector=mobility the v2 fixture has 4 places: Herrenberg, Sindelfingen and München drawn
+#: on the map, Kreis Plön (no coordinates) in the table only (tests/test_map.py counts them from
+#: the fixture's YAML).
+MAP = "/map?sector=mobility"
+MAP_ROWS, MAP_POINTS = 4, 3
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_map_with_javascript_is_a_map(browser, v2_live_server, lang, width):
+    """The map itself; axe, console and overflow for this page are V2_PAGES["v2-map"]."""
+    context, page = open_page(browser, width)
+    try:
+        page.goto(f"{v2_live_server}{MAP}&lang={lang}")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("figure.geo-map").is_visible()
+        assert page.locator("figure.geo-map svg a.point").count() == MAP_POINTS
+        assert page.locator("figure.geo-map svg path.land").count() == 16
+        box = page.locator("figure.geo-map svg").bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 400
+        assert page.locator("table.places tbody tr").count() == MAP_ROWS  # the table stays
+        assert page.console_problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_map_without_javascript_is_a_table(browser, v2_live_server, lang):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = context.new_page()
-    for name, path in sorted(V2_PAGES.items()):
-        page.goto(v2_live_server + path + ("&" if "?" in path else "?") + "lang=de")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
-        assert width <= 390, f"{name} scrolls sideways on a phone ({width}px)"
+    page.goto(f"{v2_live_server}{MAP}&lang={lang}")
+    page.screenshot(path=str(ARTIFACTS / f"map-{lang}-nojs.png"), full_page=True)
+    assert page.locator("figure.geo-map").is_hidden()
+    rows = page.locator("table.places tbody tr")
+    assert rows.count() == MAP_ROWS
+    assert rows.first.locator("th").inner_text() == "Herrenberg"  # most use cases first
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the filter is a plain GET form
+    page.select_option("#map-sector", "water")
+    page.locator("form.map-filter button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "sector=water" in page.url
+    assert page.locator("table.places tbody tr").count() == 1
     context.close()
+
+
+def test_map_points_are_links_reached_by_keyboard(v2_live_server, page):
+    page.goto(f"{v2_live_server}{MAP}&lang=en")
+    page.locator("form.map-filter button[type=submit]").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('point')"):
+            break
+    name = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert name == "Herrenberg: 2 use cases"  # the largest point comes first
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/place/herrenberg" in page.url

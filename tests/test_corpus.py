@@ -40,7 +40,7 @@ def test_figures(store: Store, built_settings) -> None:
     assert figures["programmes"] == 21
     assert figures["places"] == 182
     assert figures["standards"] == 22
-    assert figures["organisations"] == 286
+    assert figures["organisations"] == 287
 
 
 def test_every_sector_is_used_by_two_use_cases(store: Store) -> None:

@@ -4,16 +4,19 @@ twin; parameters are bound as terms, never pasted into the query text."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
+from urllib.parse import unquote
 
 import pytest
 
 from kg.cli import main
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.rdf import Literal
-from kg.sparql.queries import QueryCatalogue
+from kg.rdf import IRI, Literal
+from kg.sparql.queries import QueryCatalogue, inline
 from kg.store import QueryKind, Store
 from tests.conftest import ROOT
 from tests.test_v2_queries import V2_QUERIES
@@ -136,3 +139,126 @@ def test_a_string_parameter_stays_an_inert_literal(store: Store) -> None:
 def test_unknown_query_and_twin_are_404(client) -> None:
     assert client.get("/queries/no-such-query").status_code == 404
     assert client.get("/queries/sectors-overview.xlsx").status_code == 404
+
+
+# -- parameters written into the text, for the editor and other endpoints ----------------------
+def _with_defaults(bound: bool = True) -> list[str]:
+    """Queries with parameters whose defaults bind something (or, ``bound=False``, nothing)."""
+    catalogue = QueryCatalogue(ROOT / "queries", Settings().vocab)
+    return [
+        q.name for q in catalogue if q.params and bool(q.bindings({}, catalogue.vocab)) == bound
+    ]
+
+
+@pytest.mark.parametrize("name", _with_defaults(bound=False))
+def test_optional_parameters_left_open_leave_the_text_alone(name: str) -> None:
+    query = QueryCatalogue(ROOT / "queries", Settings().vocab).get(name)
+    assert inline(query.text, {}) == query.text
+
+
+@pytest.mark.parametrize("name", _with_defaults())
+def test_inlined_parameters_give_the_rows_the_site_shows(store, name: str) -> None:
+    """The text the editor receives (defaults written in as VALUES) answers exactly what the
+    site answers with the same parameters passed as terms."""
+    catalogue = QueryCatalogue(ROOT / "queries", Settings().vocab)
+    query = catalogue.get(name)
+    bindings = query.bindings({}, catalogue.vocab)
+    written = inline(query.text, bindings)
+    assert "VALUES" in written and all(term.n3() in written for term in bindings.values())
+    if query.kind.is_graph:
+        assert set(store.construct(written)) == set(store.construct(query.text, bindings))
+    else:
+        site = store.select(query.text, bindings)
+        assert site, f"{name}: the default parameters find nothing, so this proves nothing"
+        assert sorted(map(repr, store.select(written))) == sorted(map(repr, site))
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", "WHERE { VALUES"),
+        ("SELECT ?s { ?s ?p ?o }", "?s { VALUES"),
+        ("SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?s { ?s ?p ?o } } }", "WHERE { VALUES"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "WHERE { VALUES"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "WHERE { VALUES"),
+        ("ASK { ?s ?p ?o }", "ASK { VALUES"),
+        (
+            "PREFIX x: <http://x/> # SELECT { in a comment\nDESCRIBE ?s WHERE { ?s ?p ?o }",
+            "WHERE { VALUES",
+        ),
+    ],
+)
+def test_values_open_the_where_pattern(text: str, where: str) -> None:
+    written = inline(text, {"s": IRI("http://example.org/a")})
+    assert where in written
+    assert "VALUES (?s) { (<http://example.org/a>) }" in written
+    assert written.count("VALUES") == 1
+
+
+def test_the_editor_examples_carry_their_parameters(client, store) -> None:
+    """An example of the editor, run at the endpoint, gives the named query page's rows
+    (it used to drop the sector and return every use case)."""
+    page = client.get("/sparql?lang=en", headers={"Accept": "text/html"})
+    config = json.loads(
+        re.search(r'id="sckg-editor-config">(.*?)</script>', page.text, re.S).group(1)
+    )
+    text = config["examples"]["usecases-by-sector"]["text"]
+    assert "VALUES (?sector) { (<https://w3id.org/sckg/sector/mobility>) }" in text
+    ran = client.post(
+        "/sparql",
+        data={"query": text},
+        headers={"Accept": "application/sparql-results+json"},
+    ).get_json()
+    named = client.get("/queries/usecases-by-sector.json").get_json()
+    assert len(ran["results"]["bindings"]) == len(named["results"]["bindings"]) > 0
+
+
+def test_open_in_editor_keeps_the_chosen_parameters(client) -> None:
+    page = client.get("/queries/usecases-by-sector?sector=energy")
+    link = re.search(r'href="(/sparql#query=[^"]+)"', page.text)
+    assert link, "the named query page links to the editor"
+    text = unquote(html.unescape(link.group(1)).split("#query=", 1)[1])
+    assert "VALUES (?sector) { (<https://w3id.org/sckg/sector/energy>) }" in text
+
+
+# -- column headings ------------------------------------------------------------------------------
+def test_every_column_of_every_select_query_has_a_heading_in_both_languages() -> None:
+    from rdflib.plugins.sparql import prepareQuery
+
+    catalogue = QueryCatalogue(ROOT / "queries", Settings().vocab)
+    missing = [
+        f"{query.name}: ?{variable} ({lang})"
+        for query in catalogue
+        if query.kind is QueryKind.SELECT
+        for variable in map(str, prepareQuery(query.text).algebra["PV"])
+        for lang in ("de", "en")
+        if not (query.columns.get(variable) or catalogue.columns.get(variable, {})).get(lang)
+    ]
+    assert missing == [], "add them to queries/columns.yaml"
+
+
+def test_a_query_page_heads_its_columns_in_the_page_language(client) -> None:
+    german = client.get("/queries/usecases-per-land?lang=de").text
+    english = client.get("/queries/usecases-per-land?lang=en").text
+    assert '<th scope="col" title="?landName">Name des Landes</th>' in german
+    assert '<th scope="col" title="?landName">Name of the Land</th>' in english
+    assert client.get("/queries/usecases-per-land.csv").text.startswith("land,landName,")
+
+
+def test_a_query_may_head_its_own_columns(tmp_path) -> None:
+    (tmp_path / "q.rq").write_text(
+        "#+ columns:\n#+   title: {de: Bezeichnung, en: Label}\n"
+        "SELECT ?title ?x WHERE { ?s ?p ?title }\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "columns.yaml").write_text("title: {de: Titel, en: Title}\n", encoding="utf-8")
+    catalogue = QueryCatalogue(tmp_path, Settings().vocab)
+    query = catalogue.get("q")
+    assert catalogue.heading(query, "title", "de") == "Bezeichnung"
+    assert catalogue.heading(query, "x", "de") is None
+
+
+def test_malformed_headings_are_refused(tmp_path) -> None:
+    (tmp_path / "q.rq").write_text("#+ columns: [title]\nSELECT ?title {}\n", encoding="utf-8")
+    with pytest.raises(QueryError, match="columns must map"):
+        QueryCatalogue(tmp_path, Settings().vocab)

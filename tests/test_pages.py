@@ -164,3 +164,24 @@ def test_site_pages_need_no_query_once_caches_are_warm(built_settings, store, na
     counting.reset()
     assert client.get(PAGE_TYPES[name]).status_code == 200
     assert counting.total == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/sectorlink/mobility--environment", "/sectorlink/environment--mobility"),
+        ("/sectorlink/mobility--environment.ttl", "/sectorlink/environment--mobility.ttl"),
+        ("/sectorlink/mobility--environment?lang=de", "/sectorlink/environment--mobility?lang=de"),
+    ],
+)
+def test_a_sector_pair_answers_in_either_order(client, path: str, target: str) -> None:
+    moved = client.get(path)
+    assert moved.status_code == 301 and moved.headers["Location"] == target
+    final = client.get(target, follow_redirects=True)
+    assert final.status_code == 200
+
+
+def test_a_pair_in_order_is_not_redirected_and_an_unknown_pair_is_404(client) -> None:
+    assert client.get("/sectorlink/environment--mobility").status_code == 303
+    assert client.get("/sectorlink/nothing--zzz").status_code == 404
+    assert client.get("/sectorlink/zzz--nothing").status_code == 301

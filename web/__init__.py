@@ -41,13 +41,27 @@ def create_app(
     app.extensions["kg.settings"] = settings
     app.extensions["kg.store"] = store or open_store(settings)
 
-    from web import catalogue, downloads, errors, headers, health, i18n, named, pages, sparql
+    from web import (
+        catalogue,
+        delivery,
+        downloads,
+        errors,
+        headers,
+        health,
+        i18n,
+        named,
+        pages,
+        placemap,
+        sparql,
+    )
     from web.publicurl import PublicURL
 
     app.wsgi_app = PublicURL(app.wsgi_app, settings.site_url)  # type: ignore[method-assign]
+    delivery.register(app)  # first registered, last run: compresses the final answer
     headers.register(app)
     i18n.init(app)
     pages.register(app)
+    placemap.register(app)
     errors.register(app)
     sparql.register(app)
     named.register(app)

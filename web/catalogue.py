@@ -82,7 +82,6 @@ def document(extension: str) -> Response:
         response = Response(body, mimetype=fmt.media_type)
         if fmt.media_type.startswith("text/"):
             response.headers["Content-Type"] = f"{fmt.media_type}; charset=utf-8"
-        response.headers["Access-Control-Allow-Origin"] = "*"
     response = with_links(response, request.path)
     _page_links(response, extension, page.page, page.pages)
     return response

@@ -66,7 +66,6 @@ def manifest() -> Response:
     ]
     body = json.dumps({"release": dumps.release, "created": dumps.created, "files": files})
     response = Response(body, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -80,7 +79,6 @@ def file(name: str) -> Response:
     response = send_from_directory(
         dumps.folder, found.name, mimetype=found.media_type, etag=found.sha256
     )
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Digest"] = digest_header(found.sha256)
     return response
 
@@ -95,7 +93,6 @@ def void() -> Response:
     """The VoID description of the dataset, in the RDF format the client asks for."""
     chosen = negotiate_rdf_document()
     response = rdf_document(_void_graph(), chosen)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.vary.add("Accept")
     return response
 

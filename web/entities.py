@@ -62,6 +62,11 @@ def resource(kind: str, name: str) -> Response:
     slug, dot, extension = name.partition(".")
     if not is_slug(slug):  # a space, a line break or a bracket: no IRI, so nothing is there
         raise NotFound(f"The knowledge graph has no resource named {slug!r}.")
+    canonical = _canonical_pair(kind, slug)
+    if canonical != slug:  # a sector pair has one page, named in alphabetical order
+        target = f"/{kind}/{canonical}" + (dot + extension if dot else "")
+        query = request.query_string.decode("latin-1")
+        return redirect(target + ("?" + query if query else ""), code=301)
     iri = view.vocab().entity(kind, slug)
     if not dot:
         if not app_store().ask(_EXISTS, {"s": IRI(iri)}):
@@ -83,6 +88,14 @@ def resource(kind: str, name: str) -> Response:
     if etag is not None:
         response.set_etag(etag)
     return response
+
+
+def _canonical_pair(kind: str, slug: str) -> str:
+    """``environment--mobility`` for ``mobility--environment``: a link between two sectors is
+    one resource, whichever sector one starts from (the build names it in alphabetical order)."""
+    if kind != "sectorlink" or slug.count("--") != 1:
+        return slug
+    return "--".join(sorted(slug.split("--")))
 
 
 def release_etag() -> str | None:

@@ -25,7 +25,16 @@ from rdflib.term import Literal as RdfLiteral
 
 from kg.errors import NotFound
 from kg.rdf import Literal
-from kg.sparql.queries import PAGE_SIZE, RESERVED, NamedQuery, Page, Param, QueryCatalogue, page_of
+from kg.sparql.queries import (
+    PAGE_SIZE,
+    RESERVED,
+    NamedQuery,
+    Page,
+    Param,
+    QueryCatalogue,
+    inline,
+    page_of,
+)
 from kg.sparql.sandbox import QueryPool, Task
 from kg.store import QueryKind, ResultFormat
 from web.context import app_release, app_settings, app_store
@@ -90,13 +99,14 @@ def page(name: str) -> Response:
         given=given,
         choices={p.name: _choices(p, lang) for p in query.params if p.vocab},
         columns=columns,
+        headings={c: catalogue().heading(query, c, lang) for c in columns},
         rows=rows,
         part=part,
         pages=links,
         base=app_settings().vocab.base,
         twins={ext: url_for("named.twin", name=name, ext=ext, **given) for ext in TWINS},
         permalink=url_for("named.page", name=name, _external=True, **given),
-        editor=url_for("sparql.endpoint") + "#query=" + _quote(part.text),
+        editor=url_for("sparql.endpoint") + "#query=" + _quote(inline(part.text, bindings)),
     )
     response = Response(body, mimetype="text/html")
     for ext, (tabular, graph) in TWINS.items():
@@ -131,7 +141,6 @@ def twin(name: str, ext: str) -> Response:
         else:
             body = json.dumps(document, ensure_ascii=False).encode("utf-8")
             response = Response(body, mimetype=tabular.media_type)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     _add_page_headers(response, _page_links(name, given, part, more, ext=ext))
     return response
 
@@ -323,13 +332,11 @@ def _quote(text: str) -> str:
 
 def _json_response(body: str) -> Response:
     response = Response(body, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 def _csv_response(body: str) -> Response:
     response = Response(body, mimetype="text/csv")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

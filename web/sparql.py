@@ -22,12 +22,14 @@ from werkzeug.exceptions import UnsupportedMediaType
 from kg.errors import QueryError, QueryRefused
 from kg.rdf import is_valid_iri
 from kg.sparql import guard
+from kg.sparql.queries import NamedQuery, inline
 from kg.sparql.sandbox import QueryPool, Task
 from kg.sparql.service import service_description
 from kg.store import ResultFormat
 from kg.store.base import Dataset
 from web.conneg import Format, negotiate
 from web.context import app_settings
+from web.editor_texts import texts
 from web.named import catalogue, ui_lang
 
 bp = Blueprint("sparql", __name__)
@@ -109,11 +111,43 @@ def editor(initial: str = "") -> Response:
         "prefixes": app_settings().vocab.editor_prefixes,
         "initial": initial,
         "starter": STARTER.replace("$LANG", lang),
-        "examples": {q.name: {"title": q.in_lang("title", lang), "text": q.text} for q in queries},
+        "examples": {
+            q.name: {"title": q.in_lang("title", lang), "text": _example(q)} for q in queries
+        },
+        "labels": EDITOR_LABELS[lang],
+        "texts": texts(lang),
+        "base": app_settings().vocab.base,
+        "site": url_for("pages.home"),
+        "lang": lang,
     }
     page = render_template("sparql/editor.html", queries=queries, lang=lang, config=config)
     return Response(page, mimetype="text/html")
 
+
+def _example(query: NamedQuery) -> str:
+    """A named query as the editor shows it: with its default parameters written in."""
+    try:
+        return inline(query.text, query.bindings({}, app_settings().vocab))
+    except QueryError:  # a required parameter without default: the reader fills it in
+        return query.text
+
+
+#: Accessible names for the editor's unlabelled controls (YASGUI leaves them without).
+EDITOR_LABELS = {
+    "de": {
+        "query": "SPARQL-Abfrage",
+        "endpoint": "Endpunkt",
+        "tabName": "Name des Reiters",
+        "tabs": "Abfragen",
+        "rows": "Zeilen je Seite",
+    },
+    "en": {
+        "query": "SPARQL query",
+        "endpoint": "Endpoint",
+        "tabName": "Tab name",
+        "tabs": "Queries",
+    },
+}
 
 #: The query a new editor tab starts with (after the prefixes).
 STARTER = """SELECT ?useCase ?title WHERE {
@@ -127,12 +161,8 @@ LIMIT 20
 
 
 @bp.after_request
-def _cors(response: Response) -> Response:
-    """Researchers' tools run on other origins: results are public, read-only data."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+def _vary(response: Response) -> Response:
+    """The answer depends on ``Accept`` (cross-origin headers: :mod:`web.delivery`)."""
     response.vary.add("Accept")
     return response
 

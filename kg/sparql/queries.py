@@ -40,6 +40,8 @@ from kg.store import QueryKind
 
 #: Rows per page of a named query on the site and in its JSON and CSV twins.
 PAGE_SIZE = 500
+#: The file in the queries folder with the column headings the queries share.
+COLUMNS = "columns.yaml"
 #: URL parameters of a query page that are not parameters of the query.
 RESERVED = frozenset({"lang", "format", "page"})
 
@@ -92,6 +94,8 @@ class NamedQuery:
     description: dict[str, str]
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
+    #: Column headings of its own, by variable name (else the catalogue's, see COLUMNS).
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def kind(self) -> QueryKind:
@@ -143,7 +147,17 @@ def parse(name: str, text: str, vocab: Vocabulary) -> NamedQuery:
         description=_texts(meta.get("description"), ""),
         text=vocab.rebase(text),
         params=params,
+        columns=_headings(meta.get("columns"), name),
     )
+
+
+def _headings(value: object, where: str) -> dict[str, dict[str, str]]:
+    """Column headings by variable name, ``{var: {de: …, en: …}}``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise QueryError(f"{where}: columns must map variable names to {{de: …, en: …}}")
+    return {str(var): {str(k): str(t) for k, t in texts.items()} for var, texts in value.items()}
 
 
 def _texts(value: object, default: str) -> dict[str, str]:
@@ -244,7 +258,7 @@ def _with_window(text: str, offset: int, limit: int) -> str:
 
 
 class QueryCatalogue:
-    """The named queries of a project folder."""
+    """The named queries of a project folder, and the column headings they share."""
 
     def __init__(self, folder: Path, vocab: Vocabulary) -> None:
         self.folder = folder
@@ -253,6 +267,16 @@ class QueryCatalogue:
             path.stem: parse(path.stem, path.read_text(encoding="utf-8"), vocab)
             for path in sorted(folder.glob("*.rq"))
         }
+        shared = folder / COLUMNS
+        text = shared.read_text(encoding="utf-8") if shared.is_file() else ""
+        self.columns = _headings(yaml.safe_load(text) if text else None, COLUMNS)
+
+    def heading(self, query: NamedQuery, variable: str, lang: str) -> str | None:
+        """The heading of ``variable``'s column in ``lang`` (or English), if one is given."""
+        texts = query.columns.get(variable) or self.columns.get(variable)
+        if not texts:
+            return None
+        return texts.get(lang) or texts.get("en")
 
     def __iter__(self):
         return iter(self._queries.values())
@@ -272,3 +296,49 @@ class QueryCatalogue:
         if path.suffix == ".rq" and path.exists():
             return parse(path.stem, path.read_text(encoding="utf-8"), self.vocab)
         return self.get(name_or_file)
+
+
+def inline(text: str, bindings: dict[str, Term]) -> str:
+    """``text`` with ``bindings`` written into it, for a reader to run elsewhere (the editor,
+    another endpoint): a ``VALUES`` block opens the query's outermost group pattern, so the
+    query reads the same values it reads on the site. The site itself never runs this text; it
+    passes the terms beside the query (:meth:`NamedQuery.bindings`)."""
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    values = (
+        f" VALUES ({' '.join('?' + n for n in names)}) "
+        f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}"
+    )
+    at = _where_group(text)
+    return text[: at + 1] + values + text[at + 1 :]
+
+
+def _where_group(text: str) -> int:
+    """Offset of the ``{`` that opens the query's WHERE pattern (after a CONSTRUCT template)."""
+    items = [t for t in tokens(text)]
+    forms = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+    start = next(
+        (i for i, t in enumerate(items) if t.kind == "word" and t.text.upper() in forms), None
+    )
+    if start is None:
+        raise QueryError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    i = start + 1
+    if items[start].text.upper() == "CONSTRUCT" and i < len(items) and items[i].text == "{":
+        i = _group_end(items, i) + 1  # the template, unless it is CONSTRUCT WHERE { … }
+    for token in items[i:]:
+        if token.kind == "punct" and token.text == "{":
+            return token.offset
+    raise QueryError("the query has no group pattern")
+
+
+def _group_end(items: list[Token], opening: int) -> int:
+    depth = 0
+    for i in range(opening, len(items)):
+        if items[i].kind == "punct" and items[i].text == "{":
+            depth += 1
+        elif items[i].kind == "punct" and items[i].text == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise QueryError("a group is not closed")
