@@ -362,6 +362,30 @@ def test_closing_brackets_never_make_room_for_deeper_nesting() -> None:
     with pytest.raises(QueryRefused, match="nested deeper than 3"):
         screen("( ( ) " + "( " * 3, max_depth=3)
     assert screen("ASK { " + "{ } " * 50 + "}", max_depth=2).depth == 2
+    # balanced brackets before leave the whole depth for what follows
+    assert screen("ASK ( ) " + "( " * 3, max_depth=3).depth == 3
+
+
+def test_the_limits_are_keyword_arguments() -> None:
+    """``screen(text, 10)`` could be read as any of three limits: it is refused."""
+    with pytest.raises(TypeError):
+        screen("ASK {}", 10)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        check("ASK {}", 10)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("guard", [check, decide])
+def test_by_default_no_graph_may_be_named(guard) -> None:
+    """Without ``allowed_graph`` nothing passes as a FROM graph, not even the store's own."""
+    for iri in ("https://w3id.org/sckg/graph/ontology", "http://127.0.0.1:9/"):
+        with pytest.raises(QueryRefused, match="FROM"):
+            guard(f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}")
+
+
+def test_an_unknown_prefix_is_a_query_error() -> None:
+    """rdflib raises a bare Exception for it; the guard answers with a QueryError."""
+    with pytest.raises(QueryError, match="cannot be read"):
+        check("SELECT * WHERE { nope:a ?p ?o }")
 
 
 def test_a_query_at_the_depth_limit_parses_in_a_fresh_interpreter() -> None:

@@ -53,6 +53,7 @@ def lexed(text: str) -> list[tuple[str, str, int]]:
         # words: prefixed names, escapes inside, non-ASCII letters; DEL and controls are not
         ("ex:a\\.b", [("word", "ex:a\\.b", 0)]),
         ("a\\", [("word", "a", 0), ("punct", "\\", 1)]),  # a backslash that escapes nothing
+        ("ex:a\\-", [("word", "ex:a\\-", 0)]),  # ... and one that escapes the last character
         ("straße", [("word", "straße", 0)]),
         ("a\x7fb", [("word", "a", 0), ("punct", "\x7f", 1), ("word", "b", 2)]),
         ("a\x80b", [("word", "a\x80b", 0)]),
