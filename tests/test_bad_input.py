@@ -257,3 +257,14 @@ def test_validating_one_file_reports_that_file_only(project_copy: Path, capsys) 
     assert other not in out
     code, out = run(project_copy, capsys, "--lang", "en")
     assert code == 1 and other in out and CASE in out
+
+
+def test_the_pyshacl_cross_check_names_file_line_and_field_too(project_copy: Path, capsys) -> None:
+    """``kg validate --engine pyshacl`` (the cross-check of the compiled shapes) reports where
+    the problem is as the default engine does (its file and field were untested, issue 19)."""
+    path = edit(project_copy, "sectors: [environment, water, society]\n", "sectors: [nowhere]\n")
+    line = line_of(path, "sectors: [nowhere]")
+    for engine in ("sparql", "pyshacl"):
+        code, out = run(project_copy, capsys, "--lang", "en", "--engine", engine, str(path))
+        assert code == 1
+        assert f"{CASE}:{line}: Violation – field 'sectors'" in out, engine
