@@ -6,6 +6,7 @@ each kind into one HTTP answer in a single handler, and the command line into on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -51,6 +52,29 @@ class QueryTimeout(QueryError):
     """A query ran past its deadline and was stopped."""
 
     status = 503
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad value of a request: the field it came in, and what to do, in German and English."""
+
+    field: str
+    de: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.de if lang == "de" else self.en
+
+
+class InvalidRequest(KGError):
+    """The values of a request (a form of the site) are not what the graph knows; every
+    :class:`Problem` is named, so a page can show each next to its field."""
+
+    status = 400
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(p.en for p in problems))
 
 
 class NotFound(KGError):

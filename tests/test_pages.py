@@ -185,3 +185,57 @@ def test_a_pair_in_order_is_not_redirected_and_an_unknown_pair_is_404(client) ->
     assert client.get("/sectorlink/environment--mobility").status_code == 303
     assert client.get("/sectorlink/nothing--zzz").status_code == 404
     assert client.get("/sectorlink/zzz--nothing").status_code == 301
+
+
+# -- incoming links: headed by what they are to this resource, each list once, sorted ---------
+def _incoming_headings(html: str) -> list[str]:
+    import re
+
+    return [h.strip() for h in re.findall(r'<h3 id="in-\d+">([^<]*)<span class="count">', html)]
+
+
+def test_incoming_links_are_headed_by_the_inverse_of_their_property(client) -> None:
+    german = client.get("/standard/ogc-sensorthings-api.html?lang=de").text
+    english = client.get("/standard/ogc-sensorthings-api.html?lang=en").text
+    assert "folgen diesem Standard" in _incoming_headings(german)
+    assert "following this standard" in _incoming_headings(english)
+    assert "entspricht Standard" not in _incoming_headings(german), "the forward label"
+
+
+def test_a_property_and_its_super_property_list_their_resources_once(client) -> None:
+    """producesDataset refines prov:generated, maturity refines adms:status: one list each."""
+    for path in ("/dataset/hamburg-traffic-light-states.html", "/maturity/pilot.html"):
+        headings = _incoming_headings(client.get(path + "?lang=en").text)
+        assert len(headings) == len(set(headings)), (path, headings)
+        assert headings, path
+
+
+def test_incoming_lists_are_sorted_by_label(client) -> None:
+    import re
+
+    from kg.views.search import fold
+
+    # an organisation's use cases (with their roles) are listed in their own section, by title
+    page = client.get("/org/stadt-leipzig.html?lang=en").text
+    section = page[page.index('<h2 id="uc-h">') :]
+    section = section[: section.index("</ul>")]
+    titles = re.findall(r'">([^<]+)</a>', section)
+    assert len(titles) > 2 and titles == sorted(titles, key=fold)
+
+
+def test_a_place_names_its_country_not_only_its_code(client) -> None:
+    assert "Deutschland (DEU)</a>" in client.get("/place/herrenberg.html?lang=de").text
+    assert "Germany (DEU)</a>" in client.get("/place/herrenberg.html?lang=en").text
+
+
+def test_every_country_of_a_place_has_a_name_in_both_languages(store) -> None:
+    rows = store.select(
+        """PREFIX sckg: <https://w3id.org/sckg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?country WHERE {
+          GRAPH ?g { ?place sckg:country ?country }
+          FILTER NOT EXISTS { GRAPH ?o { ?country skos:prefLabel ?de FILTER(LANG(?de) = "de") } }
+        }"""
+    )
+    missing = [str(r["country"]) for r in rows]
+    assert missing == [], "add them to ontology/schemes.ttl (Countries)"

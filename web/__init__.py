@@ -46,10 +46,12 @@ def create_app(
         delivery,
         downloads,
         errors,
+        gaiax,
         headers,
         health,
         i18n,
         named,
+        orientation,
         pages,
         placemap,
         sparql,
@@ -61,11 +63,13 @@ def create_app(
     headers.register(app)
     i18n.init(app)
     pages.register(app)
+    orientation.register(app)
     placemap.register(app)
     errors.register(app)
     sparql.register(app)
     named.register(app)
     downloads.register(app)
     catalogue.register(app)
+    gaiax.register(app)
     health.register(app)
     return app

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -18,10 +19,12 @@ from jinja2 import TemplateNotFound
 
 from kg.authoring.ontology import OntologyFiles
 from kg.errors import NotFound
+from kg.namespaces import PROV
 from kg.rdf import IRI
 from kg.views.describe import KINDS, TOP, Description, describe, serialize
 from kg.views.ontodoc import OntologyDoc, document
 from kg.views.search import Query
+from kg.views.similar import WEIGHTS, similar
 from web import view
 from web.conneg import Format, negotiate
 from web.context import app_release, app_store
@@ -181,6 +184,27 @@ def rdf_response(triples: list, fmt: Format, path: str) -> Response:
 TEMPLATES = {"pattern": "usecase"}
 
 
+#: Kinds whose pages list their real use cases, read from the search index: kind → facet (a
+#: place's include those of every place inside it).
+LISTED = {"place": "place", "org": "org", "standard": "standard", "platform": "platform"}
+
+
+def listed_usecases(desc: Description, facet: str) -> dict[str, object]:
+    """The first :data:`TOP` real use cases of the resource (its facet value selected), how
+    many patterns the same filter finds, and the role of each use case an organisation's page
+    knows from its incoming stakeholder links."""
+    query = Query(selected={facet: (desc.slug,)}, lang=view.lang())
+    roles = {}
+    for node in getattr(desc.into(PROV + "qualifiedAttribution", PROV + "agent"), "nodes", ()):
+        if node.iri and node.extra.get("role"):
+            roles[node.iri] = node.extra["role"]
+    return {
+        "listed": view.search(query, page_size=TOP),
+        "listed_patterns": view.search(replace(query, patterns=True), page_size=1).total,
+        "roles": roles,
+    }
+
+
 def render_entity(desc: Description) -> str:
     context = {
         "desc": desc,
@@ -191,9 +215,11 @@ def render_entity(desc: Description) -> str:
     }
     if desc.kind in ("usecase", "pattern"):
         context["graph"] = neighbourhood(desc)
-    if desc.kind == "place":  # the real use cases here and in every place inside
-        query = Query(selected={"place": (desc.slug,)}, lang=view.lang())
-        context["placed"] = view.search(query, page_size=TOP)
+        context["similar"] = similar(view.index(), desc.iri, lang=view.lang())
+        context["weights"] = WEIGHTS
+    facet = LISTED.get(desc.kind)
+    if facet is not None:
+        context.update(listed_usecases(desc, facet))
     try:
         return render_template(f"entity/{TEMPLATES.get(desc.kind, desc.kind)}.html", **context)
     except TemplateNotFound:

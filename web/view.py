@@ -4,6 +4,7 @@ resources under the base, and schema.org JSON-LD that cannot break out of its sc
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -11,6 +12,7 @@ from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 from kg.namespaces import (
+    ADMS,
     DCAT,
     DCTERMS,
     FOAF,
@@ -146,6 +148,93 @@ def href(term: Term | Node | str | None) -> str | None:
     return local_path(term) or (term if is_web_iri(term) else None)
 
 
+#: Headings of incoming links, by property: what the resources listed under it are to this one
+#: ("part of" read backwards is "includes"). ``sckg:`` stands for the project's own namespace.
+INVERSE_LABELS: dict[str, dict[str, str]] = {
+    DCTERMS + "spatial": {"en": "located here", "de": "an diesem Ort"},
+    DCTERMS + "isPartOf": {"en": "includes", "de": "umfasst"},
+    DCTERMS + "hasPart": {"en": "part of", "de": "Teil von"},
+    DCTERMS + "conformsTo": {"en": "following this standard", "de": "folgen diesem Standard"},
+    DCTERMS + "publisher": {"en": "publishes", "de": "veröffentlicht"},
+    DCAT + "theme": {"en": "with this theme", "de": "mit diesem Thema"},
+    DCAT + "accessService": {"en": "gives access to", "de": "bietet Zugang zu"},
+    ORG + "classification": {"en": "organisations of this type", "de": "Organisationen dieser Art"},
+    PROV + "agent": {"en": "involved in", "de": "beteiligt an"},
+    PROV + "wasAttributedTo": {"en": "involved in", "de": "beteiligt an"},
+    PROV + "used": {"en": "used by", "de": "genutzt von"},
+    PROV + "generated": {"en": "produced by", "de": "erzeugt von"},
+    PROV + "wasDerivedFrom": {"en": "reused by", "de": "nachgenutzt von"},
+    PROV + "wasInformedBy": {"en": "supplies data to", "de": "liefert Daten an"},
+    SCHEMA + "funder": {"en": "funds", "de": "fördert"},
+    SKOS + "related": {"en": "connected sectors", "de": "verbundene Sektoren"},
+    SKOS + "hasTopConcept": {"en": "top concept of", "de": "Oberbegriff in"},
+    SKOS + "broader": {"en": "narrower concepts", "de": "Unterbegriffe"},
+    # adms:status carries the maturity here (sckg:maturity refines it): the same heading, so the
+    # list is shown once.
+    ADMS + "status": {"en": "at this maturity", "de": "mit diesem Reifegrad"},
+    "sckg:partOf": {"en": "includes", "de": "umfasst"},
+    "sckg:within": {"en": "contains", "de": "enthält"},
+    "sckg:sector": {"en": "in this sector", "de": "in diesem Sektor"},
+    "sckg:linkedSector": {"en": "sector links", "de": "Sektorverbindungen"},
+    "sckg:connectsTo": {"en": "connected sectors", "de": "verbundene Sektoren"},
+    "sckg:assessedFederationService": {
+        "en": "assessed as relevant for",
+        "de": "eingeschätzt als relevant für",
+    },
+    "sckg:maturity": {"en": "at this maturity", "de": "mit diesem Reifegrad"},
+    "sckg:curationStatus": {"en": "with this review status", "de": "mit diesem Prüfstatus"},
+    "sckg:solutionType": {"en": "of this solution type", "de": "mit diesem Lösungstyp"},
+    "sckg:spatialScale": {"en": "at this spatial scale", "de": "auf dieser räumlichen Ebene"},
+    "sckg:sizeClass": {"en": "of this size class", "de": "dieser Größenklasse"},
+    "sckg:municipalityType": {"en": "of this type", "de": "dieser Art"},
+    "sckg:lifecycleStatus": {"en": "in this phase", "de": "in dieser Phase"},
+    "sckg:hostingModel": {"en": "with this hosting model", "de": "mit diesem Hosting-Modell"},
+    "sckg:capability": {"en": "with this capability", "de": "mit dieser Fähigkeit"},
+    "sckg:runsOn": {"en": "use cases running on it", "de": "Anwendungsfälle darauf"},
+    "sckg:fundedBy": {"en": "funds", "de": "fördert"},
+    "sckg:operatedBy": {"en": "operates", "de": "betreibt"},
+    "sckg:hasComponent": {"en": "used in", "de": "eingesetzt in"},
+    "sckg:transferredFrom": {"en": "reused by", "de": "nachgenutzt von"},
+    "sckg:usesDataset": {"en": "used by", "de": "genutzt von"},
+    "sckg:producesDataset": {"en": "produced by", "de": "erzeugt von"},
+    "sckg:assessedUsesDataset": {
+        "en": "probably used by (assessment)",
+        "de": "vermutlich genutzt von (Einschätzung)",
+    },
+    "sckg:feeds": {"en": "fed by", "de": "gespeist von"},
+    "sckg:isFedBy": {"en": "feeds", "de": "speist"},
+    "sckg:potentiallyFeeds": {
+        "en": "possibly fed by (assessment)",
+        "de": "möglicherweise gespeist von (Einschätzung)",
+    },
+    "sckg:viaUseCase": {"en": "sector links through it", "de": "Sektorverbindungen darüber"},
+    "sckg:viaDataset": {"en": "sector links through it", "de": "Sektorverbindungen darüber"},
+    "sckg:sharedDataset": {"en": "shared in sector links", "de": "gemeinsam genutzt in"},
+    "sckg:flowDataset": {"en": "carries the flows of", "de": "trägt die Datenflüsse von"},
+}
+
+
+_SORT_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e"})
+
+
+def by_label(nodes: Iterable[Any]) -> list[Any]:
+    """``nodes`` in the alphabetical order of their labels in the page's language, as a reader
+    looks for them (umlauts sorted with their base letter, case ignored)."""
+    return sorted(nodes, key=lambda n: label(n).casefold().translate(_SORT_FOLD))
+
+
+def inverse_label(predicate: Any) -> str:
+    """The heading of the resources linking here through ``predicate`` (see INVERSE_LABELS);
+    a property without one reads "← label"."""
+    iri = predicate.value if isinstance(predicate, IRI) else str(predicate)
+    own = vocab().ns
+    key = "sckg:" + iri[len(own) :] if iri.startswith(own) else iri
+    known = INVERSE_LABELS.get(key)
+    if known:
+        return known.get(lang()) or known["en"]
+    return "← " + label(iri)
+
+
 def label(thing: Any) -> str:
     """A label in the chosen language for a node, a term or an IRI string."""
     if isinstance(thing, Node):
@@ -223,6 +312,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         href=href,
         label=label,
+        inverse_label=inverse_label,
+        by_label=by_label,
         url_with=url_with,
         jsonld_script=jsonld_script,
         json_script=json_script,

@@ -147,3 +147,10 @@ def memory_store(nquads: Path | None = None, lines: Iterable[str] = ()) -> ox.St
 def extend_nquads(store: ox.Store, nquads: Path) -> None:
     """Add the quads of a (small) file, keeping its blank node labels (see memory_store)."""
     store.extend(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+
+
+def parse_turtle(path: Path) -> Iterator[tuple[Term, Term, Term]]:
+    """The triples of a Turtle file as plain terms, parsed by pyoxigraph (many times faster than
+    rdflib on large files such as the Gaia-X shapes). Nothing remote is read."""
+    for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+        yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
