@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.authoring.yamlld import convert, load_context
+from kg.authoring.yamlld import Limits, convert, load_context
 from kg.cli import main
 from kg.namespaces import DEFAULT_BASE, RDF_TYPE
 
@@ -119,3 +119,18 @@ def test_lines_follow_the_text_whatever_comes_between(before, items, flow) -> No
     assert typed == at[1]
     assert lines_of(parsed, SCKG + "maturity") == {"pilot": at[2]}
     assert lines_of(parsed, SCKG + "usesDataset") == uses
+
+
+def test_a_value_past_a_limit_is_reported_at_its_own_line_and_column() -> None:
+    text = (
+        '"@context": https://w3id.org/sckg/context.jsonld\n'  # 1
+        "id: usecase/demo\n"  # 2
+        "type: UseCase\n"  # 3
+        "title:\n"  # 4
+        "  de: " + "x" * 50 + "\n"  # 5, the value from column 7
+    )
+    [problem] = convert(text, CONTEXT, stem="demo", limits=Limits(literal=40)).problems
+    assert (problem.line, problem.column) == (5, 7)
+    nested = text.replace("  de: " + "x" * 50, "  de:\n    - [[deep]]")  # the list on line 6
+    [problem] = convert(nested, CONTEXT, stem="demo", limits=Limits(depth=3)).problems
+    assert (problem.code, problem.line) == ("too-deep", 6)
