@@ -19,6 +19,8 @@ from jinja2 import TemplateNotFound
 
 from kg.authoring.ontology import OntologyFiles
 from kg.errors import NotFound
+from kg.exports.catalogue import assessment, concepts
+from kg.exports.quality import Quality
 from kg.namespaces import PROV
 from kg.rdf import IRI
 from kg.views.describe import KINDS, TOP, Description, describe, serialize
@@ -27,7 +29,7 @@ from kg.views.search import Query
 from kg.views.similar import WEIGHTS, similar
 from web import view
 from web.conneg import Format, negotiate
-from web.context import app_release, app_store
+from web.context import app_release, app_settings, app_store
 from web.graphs import neighbourhood
 from web.schemaorg import schema_org
 
@@ -217,6 +219,8 @@ def render_entity(desc: Description) -> str:
         context["graph"] = neighbourhood(desc)
         context["similar"] = similar(view.index(), desc.iri, lang=view.lang())
         context["weights"] = WEIGHTS
+    if desc.kind in ("dataset", "platform"):
+        context["quality"] = quality(desc)
     facet = LISTED.get(desc.kind)
     if facet is not None:
         context.update(listed_usecases(desc, facet))
@@ -224,6 +228,25 @@ def render_entity(desc: Description) -> str:
         return render_template(f"entity/{TEMPLATES.get(desc.kind, desc.kind)}.html", **context)
     except TemplateNotFound:
         return render_template("entity/resource.html", **context)
+
+
+#: The types that make a resource a dataset or a data service of the catalogue.
+_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+_SERVICES = ("http://www.w3.org/ns/dcat#DataService", "DataPlatform")
+
+
+def quality(desc: Description) -> Quality | None:
+    """The metadata quality of a dataset or data service (the catalogue page's figure), its
+    kind told by the types the description already holds."""
+    settings = app_settings()
+    if _DATASET in desc.types:
+        kind = "dataset"
+    elif _SERVICES[0] in desc.types or settings.vocab.ns + _SERVICES[1] in desc.types:
+        kind = "service"
+    else:
+        return None
+    vocabularies = concepts(settings.ontology_dir)
+    return assessment(app_store(), settings.vocab, vocabularies, desc.iri, kind)
 
 
 # -- ontology and shapes ------------------------------------------------------------------------
