@@ -322,6 +322,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Als Einschätzung gekennzeichnete Datenflüsse: {count}",
         "en": "Data flows marked as assessment: {count}",
     },
+    "audit-coverage": {
+        "de": "Katalogabdeckung: {covered} von {total} Datensätzen ({percent} %) haben eine "
+        "Lizenz aus der DCAT-AP.de-Liste, einen Herausgeber, ein Datenthema und eine "
+        "Distribution mit Format.",
+        "en": "Catalogue coverage: {covered} of {total} datasets ({percent} %) carry a licence "
+        "from the DCAT-AP.de list, a publisher, a data theme and a distribution with format.",
+    },
+    "audit-coverage-generic": {
+        "de": "Allgemeine Datensätze, die nur Anwendungsfallmuster nutzen oder erzeugen (ohne "
+        "Herausgeber, da kein reales Projekt), gesondert gezählt: {covered} von {total} "
+        "vollständig.",
+        "en": "Generic datasets that only use-case patterns use or produce (no publisher, as "
+        "there is no real project), counted apart: {covered} of {total} complete.",
+    },
+    "audit-coverage-missing": {
+        "de": "es fehlt {fields}",
+        "en": "missing {fields}",
+    },
     "audit-summary": {
         "de": "{unsourced} ohne Quelle, {place} unvollständige Orte, {short-text} zu kurze "
         "Texte, {assessed-flow} eingeschätzte Datenflüsse.",

@@ -241,3 +241,30 @@ def test_machine_readable_reports(project_copy: Path, capsys, fmt: str) -> None:
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == CASE
         assert location["region"]["startLine"] == line_of(path, "modified:")
+
+
+def test_validating_one_file_reports_that_file_only(project_copy: Path, capsys) -> None:
+    """Two broken files, one named: the other one's violation is not reported (issue 19: the
+    check of only the named file's entities was untested)."""
+    path = edit(project_copy, "maturity: scaled\n", "")
+    other = "usecases/hamburg-traffic-signal-data.yaml"
+    text = (project_copy / other).read_text(encoding="utf-8")
+    maturity = next(line for line in text.splitlines() if line.startswith("maturity: "))
+    edit(project_copy, maturity + "\n", "", name=other)
+    code, out = run(project_copy, capsys, "--lang", "en", str(path))
+    assert code == 1
+    assert f"{CASE}:" in out and "field 'maturity'" in out
+    assert other not in out
+    code, out = run(project_copy, capsys, "--lang", "en")
+    assert code == 1 and other in out and CASE in out
+
+
+def test_the_pyshacl_cross_check_names_file_line_and_field_too(project_copy: Path, capsys) -> None:
+    """``kg validate --engine pyshacl`` (the cross-check of the compiled shapes) reports where
+    the problem is as the default engine does (its file and field were untested, issue 19)."""
+    path = edit(project_copy, "sectors: [environment, water, society]\n", "sectors: [nowhere]\n")
+    line = line_of(path, "sectors: [nowhere]")
+    for engine in ("sparql", "pyshacl"):
+        code, out = run(project_copy, capsys, "--lang", "en", "--engine", engine, str(path))
+        assert code == 1
+        assert f"{CASE}:{line}: Violation – field 'sectors'" in out, engine

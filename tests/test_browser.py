@@ -257,6 +257,19 @@ def test_print(browser, live_server):
     context.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_pages_with_metadata_quality_fit_a_phone(browser, live_server, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    for name in ("dataset", "platform", "catalogue"):
+        page.goto(f"{live_server}{PAGES[name]}?lang={lang}")
+        assert page.locator("#quality-h").count() == (name != "catalogue")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-phone-{lang}.png"), full_page=True)
+        assert width <= 390, f"{name} scrolls sideways on a phone ({width}px)"
+    context.close()
+
+
 # -- the page types of model v2, on the v2 fixture project -----------------------------------------
 V2_PAGES = {
     "v2-usecase": "/usecase/herrenberg-parking-guidance",
@@ -270,6 +283,10 @@ V2_PAGES = {
     "v2-org": "/org/kreis-ploen",
     "v2-patterns-search": "/usecases?kind=pattern",
     "v2-region-search": "/usecases?place=baden-wuerttemberg",
+    "v2-all-sectors-search": "/usecases?sector=environment&sector=mobility&sectors=all",
+    "v2-land-size-search": "/usecases?land=baden-wuerttemberg&size=mittelstadt",
+    "v2-standard": "/standard/ogc-sensorthings-api",
+    "v2-platform-small": "/platform/ploen-iot-platform",
     "v2-home": "/",
     "v2-ontology": "/ontology",
     "v2-map": "/map?sector=mobility",

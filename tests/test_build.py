@@ -3,6 +3,7 @@ it was, and a reader never sees a half-built graph."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -273,3 +274,80 @@ def test_failed_build_says_which_release_is_still_served(
     assert main([*args, "build", "--no-reason", "--lang", "de"]) == 1
     err = capsys.readouterr().err
     assert f"Nichts veröffentlicht; ausgeliefert wird weiterhin Release {served.id}." in err
+
+
+def graph_folders(settings: Settings) -> set[str]:
+    """The build state's store folders (``graph-*``): one per successful build, none left by a
+    failed one."""
+    return {p.name for p in (settings.store_path / "state").glob("graph-*")}
+
+
+def drop_maturity(settings: Settings) -> None:
+    """One violation: a use case without its required maturity."""
+    case = settings.usecases_dir / "berlin-giess-den-kiez.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert "maturity: scaled\n" in text
+    case.write_text(text.replace("maturity: scaled\n", ""), encoding="utf-8")
+
+
+def test_a_first_build_of_an_invalid_corpus_publishes_nothing(project_settings: Settings) -> None:
+    """Issue 19: a full build that published first and failed afterwards went unnoticed,
+    because every "failed build keeps the store" test failed an incremental build."""
+    drop_maturity(project_settings)
+    with pytest.raises(ValidationFailed):
+        build(project_settings, no_reason=True)
+    assert open_store(project_settings).release() is None
+    assert not (project_settings.store_path / "current").exists()
+    releases = project_settings.store_path / "releases"
+    assert not releases.exists() or list(releases.iterdir()) == []
+    assert graph_folders(project_settings) == set()
+
+
+def test_a_full_build_of_an_invalid_corpus_keeps_the_release_and_the_state(
+    project_settings: Settings,
+) -> None:
+    build(project_settings, no_reason=True)
+    before, served = quads(project_settings), current(project_settings)
+    release = open_store(project_settings).release()
+    state = graph_folders(project_settings)
+    assert len(state) == 1
+    drop_maturity(project_settings)
+    with pytest.raises(ValidationFailed):
+        build(project_settings, no_reason=True, full=True)
+    assert current(project_settings) == served
+    assert open_store(project_settings).release() == release
+    assert quads(project_settings) == before
+    assert graph_folders(project_settings) == state, "the failed build left its graph-* folder"
+
+
+def test_a_failed_incremental_build_removes_its_graph_folder(project_settings: Settings) -> None:
+    build(project_settings, no_reason=True)
+    state = graph_folders(project_settings)
+    drop_maturity(project_settings)
+    with pytest.raises(ValidationFailed):
+        build(project_settings, no_reason=True)
+    assert graph_folders(project_settings) == state
+
+
+def test_current_switches_only_to_a_release_whose_metadata_is_written(
+    project_settings: Settings, monkeypatch
+) -> None:
+    """Observed at the switch itself (the rename of the ``current`` link), not by replacing the
+    publishing code: when ``current`` moves, the release's metadata file is complete."""
+    link = project_settings.store_path / "current"
+    seen: list[dict] = []
+    replace = os.replace
+
+    def watched(source, target, *args, **kwargs):
+        if Path(target) == link:
+            release = project_settings.store_path / os.readlink(source)
+            meta = release.with_suffix(".json")
+            assert release.is_dir() and meta.exists(), "current switched before the metadata"
+            seen.append(json.loads(meta.read_text(encoding="utf-8")))
+        return replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", watched)
+    build(project_settings, no_reason=True)
+    build(project_settings, no_reason=True, full=True)
+    assert len(seen) == 2 and seen[-1]["id"] == Path(os.readlink(link)).name
+    assert seen[-1]["quads"] == len(quads(project_settings))

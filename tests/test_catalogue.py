@@ -188,12 +188,15 @@ COMPLETE = """
     themes: [TRAN]
     accessRights: PUBLIC
     landingPage: https://iot.example.org/
+    modified: 2026-11-30
     contactPoint:
       email: mailto:opendata@example.org
     distributions:
       - title: {de: "SensorThings-Schnittstelle", en: "SensorThings API"}
         accessURL: https://iot.example.org/v1.1
+        downloadURL: https://iot.example.org/v1.1/Datastreams
         format: JSON
+        mediaType: application/json
         status: COMPLETED
 """
 
@@ -260,6 +263,7 @@ def test_codes_with_underscores_and_media_types_are_accepted(
     fields = (
         COMPLETE.replace("accrualPeriodicity: CONT", "accrualPeriodicity: UPDATE_CONT")
         .replace("accessRights: PUBLIC", "accessRights: NON_PUBLIC")
+        .replace("        mediaType: application/json\n", "")
         .replace("format: JSON", "format: RDF_TURTLE\n        mediaType: text/turtle")
     )
     add_fields(project_copy, "hamburg-traffic-light-states", fields)

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 import rdflib
 from pages_support import fetch
+from werkzeug.exceptions import NotAcceptable
 
 from web.conneg import negotiate
-from web.entities import FORMATS
+from web.entities import FORMATS, HTML
 
 USECASE = "/usecase/hamburg-traffic-signal-data"
 
@@ -144,3 +146,49 @@ def test_negotiate_is_pure():
     html, ttl = FORMATS[0], FORMATS[1]
     assert negotiate("text/turtle;q=0.2, text/html;q=0.1", None, FORMATS, html) is ttl
     assert negotiate(None, None, FORMATS, html) is html
+
+
+@pytest.mark.parametrize(
+    ("client", "accept", "extension"), ACCEPT_TABLE, ids=[row[0] for row in ACCEPT_TABLE]
+)
+def test_negotiate_answers_the_accept_table(client, accept, extension):
+    """The same table as the live server's, on the pure function (what the routes call)."""
+    assert negotiate(accept, None, FORMATS, HTML).extension == extension, client
+
+
+@pytest.mark.parametrize(
+    ("name", "extension"),
+    [("ttl", "ttl"), ("Turtle", "ttl"), (" text/turtle ", "ttl"), ("json-ld", "jsonld")],
+)
+def test_negotiate_format_parameter_wins_and_is_matched_loosely(name, extension):
+    assert negotiate("text/html", name, FORMATS, HTML).extension == extension
+
+
+@pytest.mark.parametrize(("accept", "param"), [("image/png", None), (None, "docx"), ("", "pdf")])
+def test_negotiate_refuses_what_is_not_offered(accept, param):
+    with pytest.raises(NotAcceptable):
+        negotiate(accept, param, FORMATS, HTML)
+
+
+def test_negotiate_without_a_default_prefers_the_first_offered_format():
+    turtle, jsonld = FORMATS[1], FORMATS[2]
+    assert negotiate(None, None, [turtle, jsonld]) is turtle
+    assert negotiate("   ", None, [jsonld, turtle]) is jsonld
+    assert negotiate("*/*", None, [jsonld, turtle]) is jsonld
+
+
+def test_an_alias_media_type_ranks_after_the_formats_own():
+    """``application/json`` names JSON-LD only as an alias: a format whose own media type is
+    equally acceptable wins, and the alias alone still finds JSON-LD."""
+    turtle, jsonld = FORMATS[1], FORMATS[2]
+    assert negotiate("application/json, text/turtle", None, [jsonld, turtle], jsonld) is turtle
+    assert negotiate("application/json", None, [turtle, jsonld], turtle) is jsonld
+
+
+def test_formats_are_immutable_values():
+    """The formats are module-level constants shared by every request: none may be changed
+    in place, and each can be a key or a set member."""
+    html = FORMATS[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        html.extension = "txt"
+    assert len({*FORMATS, *FORMATS}) == len(FORMATS)

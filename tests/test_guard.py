@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import subprocess
 import sys
 
 import pytest
 
 from kg.errors import QueryError, QueryRefused
-from kg.sparql.guard import check, decide, screen
+from kg.sparql.guard import MAX_DEPTH, MAX_TERMS, check, decide, screen
 from kg.store import QueryKind
 
 STORE_GRAPH = "https://w3id.org/sckg/graph/ontology"
@@ -288,3 +290,116 @@ def test_a_cached_parse_does_not_cache_which_graphs_are_allowed() -> None:
     assert decide(query, allowed_graph=allowed).default_graphs == (STORE_GRAPH,)
     with pytest.raises(QueryRefused, match="FROM"):
         decide(query)  # the same text, parsed once, and a store that holds no such graph
+
+
+# -- issue 19: mutation survivors ------------------------------------------------------------
+
+
+def _operators(count: int) -> str:
+    """An ASK whose FILTER chain holds ``count`` operators (FILTER itself is one)."""
+    return "ASK { FILTER(" + "+".join(["1"] * count) + ") }"
+
+
+@pytest.mark.parametrize("max_terms", [3, MAX_TERMS])
+def test_the_operator_cap_is_exactly_twice_max_terms(max_terms: int) -> None:
+    assert screen(_operators(2 * max_terms), max_terms=max_terms).kind is QueryKind.ASK
+    with pytest.raises(QueryRefused, match=f"{2 * max_terms + 1} operators; at most"):
+        screen(_operators(2 * max_terms + 1), max_terms=max_terms)
+
+
+def test_the_default_operator_cap_is_two_thousand() -> None:
+    """The default cap of the module documentation (1,000 terms, twice as many operators)."""
+    assert screen(_operators(2000)).kind is QueryKind.ASK
+    with pytest.raises(QueryRefused, match="2001 operators; at most 2000"):
+        screen(_operators(2001))
+
+
+@pytest.mark.parametrize(
+    ("escape", "valid"),
+    [
+        ("\\uD7FF", True),
+        ("\\uD800", False),
+        ("\\uDFFF", False),
+        ("\\uE000", True),
+        ("\\U0010FFFF", True),
+        ("\\U00110000", False),
+    ],
+)
+def test_escapes_of_surrogates_and_beyond_unicode_are_refused(escape: str, valid: bool) -> None:
+    query = f'ASK {{ FILTER("{escape}" != "") }}'
+    if valid:
+        assert check(query).kind is QueryKind.ASK
+    else:
+        with pytest.raises(QueryError, match=re.escape(f"{escape} is not a valid character")):
+            check(query)
+
+
+def test_what_the_guard_returns_cannot_be_changed() -> None:
+    checked = check("ASK {}")
+    screened = screen("ASK {}")
+    for value in (checked, screened):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.text = "ASK { SERVICE <http://127.0.0.1:9/> {} }"
+        assert hash(value) == hash(dataclasses.replace(value))
+
+
+def test_a_syntax_error_names_line_and_column_with_a_caret() -> None:
+    with pytest.raises(QueryError) as error:
+        check("SELECT * WHERE {\n  ?s ?p }")
+    message = str(error.value)
+    assert message.startswith("syntax error at line 2, column ")
+    column = int(message.split("column ")[1].split(":")[0])
+    source, caret = message.splitlines()[-2:]
+    assert source == "  ?s ?p }"
+    assert caret == " " * (column - 1) + "^"
+
+
+def test_closing_brackets_never_make_room_for_deeper_nesting() -> None:
+    """Unbalanced closers at the start count as nothing (the depth never goes below zero)."""
+    with pytest.raises(QueryRefused, match="nested deeper than 3"):
+        screen(") ) " + "( " * 4, max_depth=3)
+    # a closer takes off exactly one level
+    with pytest.raises(QueryRefused, match="nested deeper than 3"):
+        screen("( ( ) " + "( " * 3, max_depth=3)
+    assert screen("ASK { " + "{ } " * 50 + "}", max_depth=2).depth == 2
+    # balanced brackets before leave the whole depth for what follows
+    assert screen("ASK ( ) " + "( " * 3, max_depth=3).depth == 3
+
+
+def test_the_limits_are_keyword_arguments() -> None:
+    """``screen(text, 10)`` could be read as any of three limits: it is refused."""
+    with pytest.raises(TypeError):
+        screen("ASK {}", 10)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        check("ASK {}", 10)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("guard", [check, decide])
+def test_by_default_no_graph_may_be_named(guard) -> None:
+    """Without ``allowed_graph`` nothing passes as a FROM graph, not even the store's own."""
+    for iri in ("https://w3id.org/sckg/graph/ontology", "http://127.0.0.1:9/"):
+        with pytest.raises(QueryRefused, match="FROM"):
+            guard(f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}")
+
+
+def test_an_unknown_prefix_is_a_query_error() -> None:
+    """rdflib raises a bare Exception for it; the guard answers with a QueryError."""
+    with pytest.raises(QueryError, match="cannot be read"):
+        check("SELECT * WHERE { nope:a ?p ?o }")
+
+
+def test_a_query_at_the_depth_limit_parses_in_a_fresh_interpreter() -> None:
+    """The guard raises the recursion limit enough for rdflib's parser at ``MAX_DEPTH``
+    levels of parentheses (the costliest nesting), from the interpreter's default."""
+    query = "ASK { FILTER(" + "(" * (MAX_DEPTH - 2) + "1" + ")" * (MAX_DEPTH - 2) + ") }"
+    program = (
+        "import sys\n"
+        "from kg.sparql.guard import check\n"
+        f"assert sys.getrecursionlimit() == 1000\n"
+        f"print(check({query!r}).depth)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(MAX_DEPTH)

@@ -107,6 +107,26 @@ def test_edits_additions_renames_and_deletions_equal_a_full_build(twin: Twin) ->
     twin.build()
 
 
+def test_an_entity_reached_through_an_inverse_path_is_validated_again(twin: Twin) -> None:
+    """Issue 19: the shapes read a dataset's users backwards (``sh:inversePath``), so a use
+    case that stops using a dataset changes the dataset's result, in another, unchanged file."""
+    dataset = "https://w3id.org/sckg/dataset/berlin-street-tree-register"
+
+    def about_it(result: BuildResult) -> set[tuple]:
+        found = result.report.findings
+        return {(f.severity, f.file, f.line, f.field) for f in found if f.focus == dataset}
+
+    before = about_it(twin.build(mode="full"))
+    case = twin.project / "usecases" / "berlin-giess-den-kiez.yaml"
+    _edit(case, "uses: [berlin-street-tree-register, ", "uses: [")
+    datasets = (twin.project / "usecases" / "shared" / "datasets.yaml").read_text("utf-8")
+    line = datasets.splitlines().index("  - id: dataset/berlin-street-tree-register") + 1
+    unused = about_it(twin.build())
+    assert unused - before == {("Warning", "usecases/shared/datasets.yaml", line, "id")}
+    _edit(case, "uses: [", "uses: [berlin-street-tree-register, ")
+    assert about_it(twin.build()) == before
+
+
 def test_a_retyped_entity_revalidates_the_files_that_reference_it(twin: Twin) -> None:
     twin.build(mode="full")
     datasets = twin.project / "usecases" / "shared" / "places-a.yaml"

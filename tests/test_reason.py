@@ -259,7 +259,28 @@ def test_a_range_makes_a_use_case_a_dataset(project_copy, shipped_axioms: Axioms
     assert [f.focus for f in findings] == ["https://w3id.org/sckg/usecase/lemgo-smart-parking"]
     message = findings[0].message["en"]
     assert "usecase:lemgo-retail-footfall refers to it" in message
-    assert "sckg:UseCase" in message and "dcat:Dataset" in message
+    assert "cannot be both a dcat:Dataset and a sckg:UseCase:" in message
+
+
+def test_an_inverse_property_carries_the_range_of_its_inverse(
+    project_copy, shipped_axioms: Axioms
+) -> None:
+    """Issue 19: ``x sckg:usedBy y`` makes ``x`` a dataset (the range of ``sckg:usesDataset``,
+    its inverse), which a use case cannot be; ignoring inverses lost this contradiction."""
+    findings = _check(
+        project_copy,
+        shipped_axioms,
+        "odd.ttl",
+        """\
+        <https://w3id.org/sckg/usecase/lemgo-smart-parking>
+            <https://w3id.org/sckg/ontology#usedBy>
+            <https://w3id.org/sckg/usecase/lemgo-retail-footfall> .
+        """.replace("        ", ""),
+    )
+    assert [f.focus for f in findings] == ["https://w3id.org/sckg/usecase/lemgo-smart-parking"]
+    message = findings[0].message["en"]
+    assert "cannot be both a dcat:Dataset and a sckg:UseCase:" in message
+    assert "usecases/odd.ttl:1 gives it the field 'sckg:usedBy'" in message
 
 
 def test_two_different_maturity_levels_contradict(project_copy, shipped_axioms: Axioms) -> None:
@@ -274,6 +295,12 @@ def test_two_different_maturity_levels_contradict(project_copy, shipped_axioms: 
     )
     assert [f.code for f in findings] == ["owl-functional"]
     assert "FunctionalObjectProperty(sckg:maturity)" in findings[0].message["de"]
+    # the finding sits on the second statement, under the field the curator wrote
+    assert (findings[0].file, findings[0].line, findings[0].field) == (
+        "usecases/odd.ttl",
+        1,
+        "maturity",
+    )
 
 
 def test_axioms_the_rules_do_not_cover_are_detected(project_copy) -> None:

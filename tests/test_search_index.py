@@ -122,6 +122,10 @@ def _content(path: Path) -> dict[str, object]:
         texts = {iri[r]: (t, x) for r, t, x in db.execute("SELECT rowid, * FROM usecase_fts")}
         words = {iri[r]: w for r, w in db.execute("SELECT rowid, * FROM resource_fts")}
         meta = dict(db.execute("SELECT * FROM meta WHERE key NOT IN ('built', 'release')"))
+        similar = sorted(
+            (_sectors(q, iri), iri.get(s, ""), iri.get(z, ""), iri[u])
+            for q, s, z, u in db.execute("SELECT * FROM similar_key")
+        )
     finally:
         db.close()
     return {
@@ -132,7 +136,15 @@ def _content(path: Path) -> dict[str, object]:
         "texts": texts,
         "words": words,
         "meta": meta,
+        "similar": similar,
     }
+
+
+def _sectors(q: str, iri: dict[int, str]) -> tuple[str, ...]:
+    """The key of a combination of sectors (kg.views.similar.key) by IRI."""
+    prefix = "pattern:" if q.startswith("pattern:") else ""
+    ids = q.removeprefix(prefix)
+    return (prefix, *sorted(iri[int(i)] for i in ids.split(",") if i))
 
 
 def _subjects(settings: Settings, paths: list[str]) -> set[str]:

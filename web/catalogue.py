@@ -8,6 +8,7 @@ the request's Host header.
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
@@ -20,6 +21,7 @@ from kg.exports.catalogue import (
     concepts,
     entries,
     incomplete,
+    members,
 )
 from kg.views.describe import serialize
 from web import downloads
@@ -62,6 +64,7 @@ def document(extension: str) -> Response:
             int(number),
             size,
             "ttl" if fmt is HTML else fmt.extension,
+            release_members(),
         )
     except ValueError as exc:
         raise NotFound(f"There is no page {number} of the catalogue.") from exc
@@ -85,6 +88,26 @@ def document(extension: str) -> Response:
     response = with_links(response, request.path)
     _page_links(response, extension, page.page, page.pages)
     return response
+
+
+def release_members() -> list[tuple[str, str]]:
+    """The catalogue's members in the served release, found once per release and worker (at
+    100,000 datasets finding them costs more than a page); every time for a store that cannot
+    tell its release."""
+    release = app_release()
+    settings = app_settings()
+    if release is None:
+        return members(app_store(), settings.vocab)
+    with _lock:
+        kept = current_app.extensions.get("kg.catalogue_members")
+        if kept is not None and kept[0] == release.id:
+            return kept[1]
+        found = members(app_store(), settings.vocab)  # under the lock: found once, not per request
+        current_app.extensions["kg.catalogue_members"] = (release.id, found)
+        return found
+
+
+_lock = threading.Lock()
 
 
 def _url(extension: str, page: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import (
@@ -26,14 +27,18 @@ from jinja2 import TemplateNotFound
 
 from kg.authoring.ontology import OntologyFiles
 from kg.errors import NotFound
+from kg.exports.catalogue import assessment, concepts
+from kg.exports.quality import Quality
+from kg.namespaces import PROV
 from kg.rdf import IRI
 from kg.views.datamodels import PROPERTY
 from kg.views.describe import KINDS, TOP, Description, describe, serialize
 from kg.views.ontodoc import OntologyDoc, document
 from kg.views.search import Query
+from kg.views.similar import WEIGHTS, similar
 from web import view
 from web.conneg import Format, negotiate
-from web.context import app_release, app_store
+from web.context import app_release, app_settings, app_store
 from web.graphs import neighbourhood
 from web.schemaorg import schema_org
 
@@ -212,6 +217,27 @@ def usage_alternates(path: str) -> list[tuple[str, str, str]]:
     return [("JSON", "application/json", stem + ".json"), ("CSV", "text/csv", stem + ".csv")]
 
 
+#: Kinds whose pages list their real use cases, read from the search index: kind → facet (a
+#: place's include those of every place inside it).
+LISTED = {"place": "place", "org": "org", "standard": "standard", "platform": "platform"}
+
+
+def listed_usecases(desc: Description, facet: str) -> dict[str, object]:
+    """The first :data:`TOP` real use cases of the resource (its facet value selected), how
+    many patterns the same filter finds, and the role of each use case an organisation's page
+    knows from its incoming stakeholder links."""
+    query = Query(selected={facet: (desc.slug,)}, lang=view.lang())
+    roles = {}
+    for node in getattr(desc.into(PROV + "qualifiedAttribution", PROV + "agent"), "nodes", ()):
+        if node.iri and node.extra.get("role"):
+            roles[node.iri] = node.extra["role"]
+    return {
+        "listed": view.search(query, page_size=TOP),
+        "listed_patterns": view.search(replace(query, patterns=True), page_size=1).total,
+        "roles": roles,
+    }
+
+
 def render_entity(desc: Description) -> str:
     context = {
         "desc": desc,
@@ -222,15 +248,38 @@ def render_entity(desc: Description) -> str:
     }
     if desc.kind in ("usecase", "pattern"):
         context["graph"] = neighbourhood(desc)
+        context["similar"] = similar(view.index(), desc.iri, lang=view.lang())
+        context["weights"] = WEIGHTS
     if desc.kind in USAGE_KINDS:
         context["usage_twins"] = usage_alternates(request.path)
-    if desc.kind == "place":  # the real use cases here and in every place inside
-        query = Query(selected={"place": (desc.slug,)}, lang=view.lang())
-        context["placed"] = view.search(query, page_size=TOP)
+    if desc.kind in ("dataset", "platform"):
+        context["quality"] = quality(desc)
+    facet = LISTED.get(desc.kind)
+    if facet is not None:
+        context.update(listed_usecases(desc, facet))
     try:
         return render_template(f"entity/{TEMPLATES.get(desc.kind, desc.kind)}.html", **context)
     except TemplateNotFound:
         return render_template("entity/resource.html", **context)
+
+
+#: The types that make a resource a dataset or a data service of the catalogue.
+_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+_SERVICES = ("http://www.w3.org/ns/dcat#DataService", "DataPlatform")
+
+
+def quality(desc: Description) -> Quality | None:
+    """The metadata quality of a dataset or data service (the catalogue page's figure), its
+    kind told by the types the description already holds."""
+    settings = app_settings()
+    if _DATASET in desc.types:
+        kind = "dataset"
+    elif _SERVICES[0] in desc.types or settings.vocab.ns + _SERVICES[1] in desc.types:
+        kind = "service"
+    else:
+        return None
+    vocabularies = concepts(settings.ontology_dir)
+    return assessment(app_store(), settings.vocab, vocabularies, desc.iri, kind)
 
 
 # -- ontology and shapes ------------------------------------------------------------------------

@@ -148,10 +148,22 @@ def _page() -> int:
         return 1
 
 
+#: Facet → the URL parameter choosing how its selected values combine (``any`` or ``all``).
+MODE_PARAMS = {"sector": "sectors"}
+
+
+def _all_of() -> frozenset[str]:
+    """The facets whose selected values must all hold (``sectors=all``)."""
+    return frozenset(
+        name for name, param in MODE_PARAMS.items() if request.args.get(param) == "all"
+    )
+
+
 def _query() -> Query:
     selected = {name: tuple(sorted(set(request.args.getlist(name)))) for name in FACETS}
     page = _page()
     return Query(
+        all_of=_all_of(),
         text=request.args.get("q", "").strip()[:200],
         selected=selected,
         sort=request.args.get("sort", ""),
@@ -172,6 +184,7 @@ def usecases() -> Response:
         facets=FACETS,
         sorts=SORTS,
         kinds=_kind_counts(query),
+        mode_params=MODE_PARAMS,
     )
     response = Response(body, mimetype="text/html")
     twin = view.url_with(page=None).replace("/usecases", "/usecases.json", 1)
@@ -197,6 +210,7 @@ def usecases_json() -> Response:
                 "sort": query.effective_sort,
                 "page": result.page,
                 "kind": "pattern" if query.patterns else "usecase",
+                **{param: query.mode(name) for name, param in MODE_PARAMS.items()},
                 **{k: list(v) for k, v in query.selected.items() if v},
             },
             "total": result.total,

@@ -20,6 +20,12 @@ questions, each a kind of finding:
     Flows marked as assessment: a real use case produces a data set another real use case only
     ``assessedUses``. Not a defect: the list shows what is judgement, not evidence.
 
+Besides the findings, the audit prints the catalogue coverage (issue 16): how many datasets
+carry what an open-data portal needs (a licence from the DCAT-AP.de list, a publisher, a data
+theme and a distribution with format; :data:`kg.exports.quality.COVERAGE`), and the rest with
+the fields they lack. Generic datasets that only use-case patterns use or produce are counted
+apart: a pattern describes no real project, so its datasets have no publisher by nature.
+
 The first two kinds block (``kg audit`` exits 1 when there is one); CI runs the audit on the
 shipped corpus through the test suite.
 """
@@ -32,6 +38,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.authoring.sources import Corpus, read_corpus
+from kg.exports.catalogue import concepts, read_resources
+from kg.exports.quality import assess, coverage_missing
 from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, Term, nquad
@@ -139,11 +147,52 @@ class AuditFinding:
         return f"{self.file}:{self.line}: {self.entity}: {self.message[lang]}"
 
 
+@dataclass(frozen=True)
+class CoverageGap:
+    """A dataset that lacks a field of the catalogue coverage, where it is written."""
+
+    entity: str
+    file: str
+    line: int
+    generic: bool
+    missing: tuple[str, ...]
+
+    def text(self, lang: str) -> str:
+        said = message("audit-coverage-missing", fields=", ".join(self.missing))[lang]
+        return f"{self.file}:{self.line}: {self.entity}: {said}"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many datasets carry licence, publisher, theme and a distribution with format;
+    ``generic_*`` count the datasets only patterns use or produce."""
+
+    total: int = 0
+    covered: int = 0
+    generic_total: int = 0
+    generic_covered: int = 0
+    gaps: tuple[CoverageGap, ...] = ()
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.covered / self.total) if self.total else 0
+
+    def lines(self, lang: str) -> list[str]:
+        params = {"covered": self.covered, "total": self.total, "percent": self.percent}
+        lines = [message("audit-coverage", **params)[lang]]
+        lines.extend(f"  {g.text(lang)}" for g in self.gaps if not g.generic)
+        generic = {"covered": self.generic_covered, "total": self.generic_total}
+        lines.append(message("audit-coverage-generic", **generic)[lang])
+        lines.extend(f"  {g.text(lang)}" for g in self.gaps if g.generic)
+        return lines
+
+
 @dataclass
 class Audit:
     """All findings of one audit, grouped by kind in :data:`KINDS` order."""
 
     findings: list[AuditFinding]
+    coverage: Coverage = Coverage()
 
     def of(self, kind: str) -> list[AuditFinding]:
         return [f for f in self.findings if f.kind == kind]
@@ -163,6 +212,7 @@ class Audit:
             title = message(f"audit-kind-{kind}", count=len(found))[lang]
             lines.append(title)
             lines.extend(f"  {f.text(lang)}" for f in found)
+        lines.extend(self.coverage.lines(lang))
         lines.append(message("audit-summary", **self.counts())[lang])
         return "\n".join(lines)
 
@@ -172,6 +222,10 @@ class Audit:
                 "counts": self.counts(),
                 "blocking": self.blocking,
                 "findings": [{**asdict(f), "text": f.message[lang]} for f in self.findings],
+                "coverage": {
+                    **{k: v for k, v in asdict(self.coverage).items() if k != "gaps"},
+                    "gaps": [asdict(g) for g in self.coverage.gaps],
+                },
             },
             ensure_ascii=False,
             indent=2,
@@ -181,7 +235,7 @@ class Audit:
 def audit(project: Path, vocab: Vocabulary) -> Audit:
     """Audit the curated files of ``project``."""
     corpus = read_corpus(project, vocab)
-    store = _load(corpus)
+    store = _load(corpus, project / "ontology" / "schemes.ttl")
     findings: list[AuditFinding] = []
     for kind, code, query, local in _CHECKS:
         field = IRI(vocab.term(local)) if local else None
@@ -191,7 +245,7 @@ def audit(project: Path, vocab: Vocabulary) -> Audit:
     findings.extend(_assessed_flows(corpus, store, vocab))
     order = {kind: i for i, kind in enumerate(KINDS)}
     findings.sort(key=lambda f: (order[f.kind], f.file, f.line, f.code, f.entity))
-    return Audit(findings)
+    return Audit(findings, coverage(corpus, store, vocab, project / "ontology"))
 
 
 def word_count(text: str) -> int:
@@ -203,7 +257,12 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def _load(corpus: Corpus):
+def _load(corpus: Corpus, schemes: Path):
+    """The curated files in memory, with the sector scheme (its ``skos:closeMatch`` to the
+    EU data themes gives datasets their derived themes)."""
+    from rdflib import Graph
+
+    from kg.bridge import from_rdflib
     from kg.store.oxigraph import memory_store
 
     def lines() -> Iterator[str]:
@@ -211,8 +270,60 @@ def _load(corpus: Corpus):
             graph = IRI(source.graph)
             for s, p, o in source.parsed.triples:
                 yield nquad(s, p, o, graph)
+        ontology = Graph().parse(schemes, format="turtle")
+        for s, p, o in ontology:
+            yield nquad(from_rdflib(s), from_rdflib(p), from_rdflib(o), IRI(schemes.as_uri()))  # type: ignore[arg-type]
 
     return memory_store(lines=lines())
+
+
+_DATASETS = """
+SELECT ?entity ?generic WHERE {{
+  ?entity a dcat:Dataset .
+  FILTER(isIRI(?entity) && STRSTARTS(STR(?entity), "{base}dataset/"))
+  BIND(EXISTS {{ ?pattern a sckg:UseCasePattern ; ?flow ?entity . VALUES ?flow {{ {flows} }} }}
+       && NOT EXISTS {{ ?usecase a sckg:UseCase ; ?flow ?entity . VALUES ?flow {{ {flows} }} }}
+       AS ?generic)
+}} ORDER BY ?entity
+"""
+_FLOWS = "sckg:usesDataset sckg:producesDataset sckg:assessedUsesDataset"
+
+
+class _Rows:
+    """The in-memory store as the catalogue's reader asks it (``select``)."""
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+
+    def select(self, query: str, bindings=None) -> list[dict[str, Term]]:
+        from kg.store.oxigraph import select_rows
+
+        return select_rows(self.raw, query)
+
+
+def coverage(corpus: Corpus, store, vocab: Vocabulary, ontology: Path) -> Coverage:
+    """The catalogue coverage of the datasets under ``dataset/``, rated by the catalogue's
+    own metadata-quality items (:mod:`kg.exports.quality`)."""
+    reader = _Rows(store)
+    prefixes = _PREFIXES.format(ns=vocab.ns) + "PREFIX dcat: <http://www.w3.org/ns/dcat#>\n"
+    rows = reader.select(prefixes + _DATASETS.format(base=vocab.base, flows=_FLOWS))
+    generic = {r["entity"].value: r["generic"].value == "true" for r in rows}
+    props = read_resources(reader, vocab, list(generic))  # type: ignore[arg-type]
+    vocabularies = concepts(ontology)
+    counts = {True: [0, 0], False: [0, 0]}
+    gaps = []
+    for iri, is_generic in generic.items():
+        missing = coverage_missing(assess(iri, "dataset", props.get(iri, {}), vocabularies))
+        counts[is_generic][0] += 1
+        if not missing:
+            counts[is_generic][1] += 1
+            continue
+        source = corpus.file_describing(IRI(iri))
+        line = source.line_of(IRI(iri)) if source else 1
+        file = source.path if source else "?"
+        gaps.append(CoverageGap(_short(IRI(iri), vocab), file, line, is_generic, missing))
+    return Coverage(counts[False][0], counts[False][1], counts[True][0], counts[True][1],
+                    tuple(gaps))  # fmt: skip
 
 
 def _select(store, vocab: Vocabulary, query: str) -> list[dict[str, Term]]:

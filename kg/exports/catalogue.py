@@ -32,6 +32,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from kg.exports.quality import (
+    ADMS_STATUS,
+    DERIVED_THEME,
+    MUNICIPALITY_KEY,
+    OPERATOR,
+    THEME_SCHEME,
+    Quality,
+    accessible,
+    assess,
+)
 from kg.namespaces import DCAT, DCTERMS, FOAF, RDF_TYPE, SKOS, XSD, Vocabulary
 from kg.rdf import IRI, BNode, Literal, Term, Triple
 from kg.store import Store
@@ -40,18 +50,12 @@ HYDRA = "http://www.w3.org/ns/hydra/core#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SPDX = "http://spdx.org/rdf/terms#"
 DCATDE = "http://dcat-ap.de/def/dcatde/"
-ADMS_STATUS = "http://www.w3.org/ns/adms#status"
 EU = "http://publications.europa.eu/resource/authority/"
-THEME_SCHEME = EU + "data-theme"
 LICENCES = "http://dcat-ap.de/def/licenses/"
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 GEOCODING_MUNICIPALITY = "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/"
 GEOCODING_LEVEL = "http://dcat-ap.de/def/politicalGeocoding/Level/"
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
-
-#: Keys of what the resource query derives (not properties of the graph).
-DERIVED_THEME = "derived-theme"
-MUNICIPALITY_KEY = "municipality-key"
 
 #: Datasets and services per catalogue page.
 PAGE_SIZE = 500
@@ -105,6 +109,7 @@ class CataloguePage:
     total: int
     triples: list[Triple] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
+    quality: Mapping[str, Quality] = field(default_factory=dict)
 
 
 def catalogue_iri(vocab: Vocabulary) -> str:
@@ -129,6 +134,15 @@ class Concepts:
 
     def known(self, iri: str) -> bool:
         return iri in self.scheme_of
+
+    def in_scheme(self, iri: str, scheme: str) -> bool:
+        return self.scheme_of.get(iri) == scheme
+
+    def licence(self, iri: str) -> str | None:
+        """The entry of the DCAT-AP.de licence list that ``iri`` is or matches, if any."""
+        if iri.startswith(LICENCES) and self.known(iri):
+            return iri
+        return self.exact_match.get(iri) or self.exact_match.get(iri.rstrip("/") + "/")
 
 
 @cache
@@ -160,30 +174,37 @@ def catalogue_page(
     page: int = 1,
     size: int = PAGE_SIZE,
     extension: str = "ttl",
+    every: Sequence[tuple[str, str]] | None = None,
 ) -> CataloguePage:
     """Page ``page`` (from 1) of the catalogue; the graph itself is listed on the first page.
-    The paging links point at documents of the same format (``extension``).
+    The paging links point at documents of the same format (``extension``). ``every`` is the
+    result of :func:`members` for the store's release, where the caller keeps it (a release
+    never changes, and at 100,000 datasets finding the members costs more than a page).
 
     Raises ``ValueError`` for a page that does not exist (the caller answers 404).
     """
-    total = _count(store, vocab)
+    every = members(store, vocab) if every is None else every
+    total = len(every)
     pages = max(1, math.ceil(total / size))
     if page < 1 or page > pages:
         raise ValueError(f"page {page} of {pages}")
-    members = _member_page(store, vocab, page, size)
+    members_here = list(every[(page - 1) * size : page * size])
     writer = _Writer(vocabularies)
     catalogue = IRI(catalogue_iri(vocab))
     _describe_catalogue(writer, catalogue, vocab, site)
-    resources = _read_resources(store, vocab, [m for m, _ in members])
-    for iri, kind in members:
-        _describe_resource(writer, catalogue, IRI(iri), kind, resources.get(iri, {}))
+    resources = read_resources(store, vocab, [m for m, _ in members_here])
+    quality = {}
+    for iri, kind in members_here:
+        props = resources.get(iri, {})
+        _describe_resource(writer, catalogue, IRI(iri), kind, props)
+        quality[iri] = assess(iri, kind, props, vocabularies)
     if page == 1:
         _describe_graph(writer, catalogue, vocab, site)
     _describe_agents(writer, store, vocab, writer.agents)
     _paging(writer, site, page, pages, total, size, extension)
     writer.add_concepts()
     return CataloguePage(
-        catalogue.value, page, pages, total, writer.triples, [m for m, _ in members]
+        catalogue.value, page, pages, total, writer.triples, [m for m, _ in members_here], quality
     )
 
 
@@ -261,35 +282,38 @@ def _prefixes(vocab: Vocabulary) -> str:
     )
 
 
+#: The datasets (under ``dataset/``) and data services (under ``dataset/`` or ``platform/``:
+#: the data platforms of model v2 are data services) the catalogue considers, with their kind.
+_KINDS = """
+{ ?r a dcat:Dataset BIND("dataset" AS ?kind)
+  FILTER(isIRI(?r) && STRSTARTS(STR(?r), "$BASEdataset/")) }
+UNION
+{ { ?r a dcat:DataService } UNION { ?r a sckg:DataPlatform }
+  FILTER NOT EXISTS { ?r a dcat:Dataset }
+  BIND("service" AS ?kind)
+  FILTER(isIRI(?r)
+         && (STRSTARTS(STR(?r), "$BASEdataset/") || STRSTARTS(STR(?r), "$BASEplatform/"))) }
+"""
+
+
 def _member_pattern(vocab: Vocabulary) -> str:
     """Datasets and services that carry what the profiles make mandatory; the others are
     listed by :func:`incomplete` (and by ``kg validate``) with what they lack."""
     return (
-        '{ ?r a dcat:Dataset BIND("dataset" AS ?kind) } UNION '
-        '{ ?r a dcat:DataService BIND("service" AS ?kind) '
-        "  FILTER EXISTS { ?r dcat:endpointURL ?endpoint } } "
+        _KINDS.replace("$BASE", vocab.base)
+        + 'FILTER(?kind = "dataset" || EXISTS { ?r dcat:endpointURL ?endpoint }) '
         "FILTER EXISTS { ?r dcterms:title ?title } "
         "FILTER EXISTS { ?r dcterms:description ?description } "
-        "FILTER EXISTS { ?r dcterms:publisher ?publisher } "
-        f'FILTER(isIRI(?r) && STRSTARTS(STR(?r), "{vocab.base}dataset/"))'
+        "FILTER EXISTS { { ?r dcterms:publisher ?publisher } UNION { ?r sckg:operatedBy ?o } } "
     )
 
 
-def _count(store: Store, vocab: Vocabulary) -> int:
-    query = (
-        _prefixes(vocab) + f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ {_member_pattern(vocab)} }}"
-    )
-    rows = store.select(query)
-    return int(str(rows[0].get("n", 0))) if rows else 0
-
-
-def _member_page(store: Store, vocab: Vocabulary, page: int, size: int) -> list[tuple[str, str]]:
-    query = (
-        _prefixes(vocab)
-        + f"SELECT DISTINCT ?r ?kind WHERE {{ {_member_pattern(vocab)} }} ORDER BY ?r "
-        + f"LIMIT {int(size)} OFFSET {int((page - 1) * size)}"
-    )
-    return [(str(row["r"]), str(row["kind"])) for row in store.select(query)]
+def members(store: Store, vocab: Vocabulary) -> list[tuple[str, str]]:
+    """(IRI, kind) of every dataset and data service in the catalogue, ordered by IRI (in
+    Python: one query without ``ORDER BY``, which costs the store a sort of every member on
+    every page)."""
+    query = _prefixes(vocab) + f"SELECT DISTINCT ?r ?kind WHERE {{ {_member_pattern(vocab)} }}"
+    return sorted((str(row["r"]), str(row["kind"])) for row in store.select(query))
 
 
 #: Properties read for each resource of a page (one query for all of them).
@@ -301,7 +325,9 @@ SELECT ?r ?p ?o ?dp ?do WHERE {
     VALUES ?p { dcterms:title dcterms:description dcterms:publisher dcat:landingPage
                 dcterms:conformsTo dcterms:spatial dcterms:license dcat:accessService
                 dcterms:accrualPeriodicity dcat:theme dcterms:accessRights dcat:endpointURL
-                dcat:endpointDescription dcat:keyword }
+                dcat:endpointDescription dcat:keyword dcterms:modified }
+  } UNION {
+    ?r sckg:operatedBy ?o BIND("operator" AS ?p)
   } UNION {
     ?r dcat:distribution ?o BIND(dcat:distribution AS ?p)
     OPTIONAL { ?o ?dp ?do }
@@ -322,11 +348,11 @@ SELECT ?r ?p ?o ?dp ?do WHERE {
 """
 
 
-def _read_resources(
+def read_resources(
     store: Store, vocab: Vocabulary, iris: Sequence[str]
 ) -> dict[str, dict[str, list]]:
-    """``{resource: {property: [values]}}``; distributions and contact points as
-    ``(node, {property: [values]})`` pairs."""
+    """``{resource: {property: [values]}}`` of what the catalogue reads of each resource;
+    distributions and contact points as ``{property: [values]}`` mappings."""
     if not iris:
         return {}
     values = " ".join(IRI(i).n3() for i in iris)
@@ -375,9 +401,11 @@ def _describe_resource(
     for standard in props.get(DCTERMS + "conformsTo", ()):
         w.add(r, DCTERMS + "conformsTo", standard)
         w.add(standard, RDF_TYPE, IRI(DCTERMS + "Standard"))
-    for publisher in props.get(DCTERMS + "publisher", ()):
+    for publisher in props.get(DCTERMS + "publisher") or props.get(OPERATOR, ()):
         w.add(r, DCTERMS + "publisher", publisher)
         w.agents.add(str(publisher))
+    for modified in props.get(DCTERMS + "modified", ()):
+        w.add(r, DCTERMS + "modified", modified)
     _themes(w, r, props)
     _spatial(w, r, props)
     _coded(w, r, props, DCTERMS + "accrualPeriodicity")
@@ -424,14 +452,9 @@ def _coded(w: _Writer, r: IRI, props: Mapping[str, list], p: str) -> None:
 def _licence(w: _Writer, values: Iterable[Term]) -> IRI | None:
     """The first licence that is (or matches) an entry of the DCAT-AP.de licence list."""
     for value in values:
-        iri = str(value)
-        if iri.startswith(LICENCES) and w.vocabularies.known(iri):
-            return IRI(iri)
-        mapped = w.vocabularies.exact_match.get(iri) or w.vocabularies.exact_match.get(
-            iri.rstrip("/") + "/"
-        )
-        if mapped:
-            return IRI(mapped)
+        found = w.vocabularies.licence(str(value))
+        if found:
+            return IRI(found)
     return None
 
 
@@ -447,18 +470,21 @@ def _contact_points(w: _Writer, r: IRI, props: Mapping[str, list]) -> None:
 
 
 def _distribution(w: _Writer, r: IRI, node: Mapping[str, list], licence: IRI | None) -> None:
-    access = node.get(DCAT + "accessURL") or node.get(DCAT + "downloadURL")
-    if not access:
+    if not accessible(node):
         return
+    access = node.get(DCAT + "accessURL") or node.get(DCAT + "downloadURL")
     dist = w.blank()
     w.add(r, DCAT + "distribution", dist)
     w.add(dist, RDF_TYPE, IRI(DCAT + "Distribution"))
     w.add(dist, DCAT + "accessURL", access[0])
     for value in node.get(DCAT + "downloadURL", ()):
         w.add(dist, DCAT + "downloadURL", value)
-    for p in (DCTERMS + "title", DCTERMS + "description", DCAT + "mediaType"):
+    for p in (DCTERMS + "title", DCTERMS + "description"):
         for value in node.get(p, ()):
             w.add(dist, p, value)
+    for value in node.get(DCAT + "mediaType", ()):
+        w.add(dist, DCAT + "mediaType", value)
+        w.add(value, RDF_TYPE, IRI(DCTERMS + "MediaType"))  # DCAT-AP's range, checked by class
     _coded(w, dist, node, DCTERMS + "format")
     _coded(w, dist, node, ADMS_STATUS)
     own = _licence(w, node.get(DCTERMS + "license", ()))
@@ -609,13 +635,11 @@ class Incomplete:
 _REQUIRED = {"title": "title", "description": "description", "publisher": "publisher"}
 
 _INCOMPLETE_QUERY = """
-SELECT ?r ?kind ?title ?description ?publisher ?endpoint WHERE {
-  { ?r a dcat:Dataset BIND("dataset" AS ?kind) }
-  UNION { ?r a dcat:DataService BIND("service" AS ?kind) }
-  FILTER(isIRI(?r) && STRSTARTS(STR(?r), $DATASETS))
+SELECT DISTINCT ?r ?kind ?title ?description ?publisher ?endpoint WHERE {
+  $KINDS
   BIND(EXISTS { ?r dcterms:title ?t } AS ?title)
   BIND(EXISTS { ?r dcterms:description ?d } AS ?description)
-  BIND(EXISTS { ?r dcterms:publisher ?p } AS ?publisher)
+  BIND(EXISTS { { ?r dcterms:publisher ?p } UNION { ?r sckg:operatedBy ?p } } AS ?publisher)
   BIND(EXISTS { ?r dcat:endpointURL ?e } AS ?endpoint)
   FILTER(!?title || !?description || !?publisher || (?kind = "service" && !?endpoint))
 } ORDER BY ?r LIMIT $LIMIT
@@ -625,9 +649,10 @@ SELECT ?r ?kind ?title ?description ?publisher ?endpoint WHERE {
 def incomplete(store: Store, vocab: Vocabulary, limit: int = 1000) -> list[Incomplete]:
     """Datasets and services left out of the catalogue, each with the authoring fields it
     lacks (the same rule as the catalogue's membership)."""
-    query = _prefixes(vocab) + _INCOMPLETE_QUERY.replace(
-        "$DATASETS", Literal(vocab.base + "dataset/").n3()
-    ).replace("$LIMIT", str(int(limit)))
+    kinds = _KINDS.replace("$BASE", vocab.base)
+    query = _prefixes(vocab) + _INCOMPLETE_QUERY.replace("$KINDS", kinds).replace(
+        "$LIMIT", str(int(limit))
+    )
     found = []
     for row in store.select(query):
         kind = str(row["kind"])
@@ -657,11 +682,12 @@ class Entry:
 
 
 def entries(page: CataloguePage) -> list[Entry]:
-    """The members of ``page`` with their labels (per language) and a completeness score."""
+    """The members of ``page`` with their labels (per language) and their metadata quality
+    (:mod:`kg.exports.quality`, the figure the entity page shows)."""
     by_subject: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in page.triples:
         by_subject[_node_key(s) if isinstance(s, BNode) else s.value][p.value].append(o)
-    return [_entry(by_subject, iri) for iri in page.members]
+    return [_entry(by_subject, iri, page.quality[iri]) for iri in page.members]
 
 
 def _labels(by_subject: Mapping[str, Mapping[str, list[Term]]], iri: str, *props: str) -> dict:
@@ -673,7 +699,7 @@ def _labels(by_subject: Mapping[str, Mapping[str, list[Term]]], iri: str, *props
     return found
 
 
-def _entry(by_subject: Mapping[str, Mapping[str, list[Term]]], iri: str) -> Entry:
+def _entry(by_subject: Mapping[str, Mapping[str, list[Term]]], iri: str, quality: Quality) -> Entry:
     props = by_subject.get(iri, {})
     kind = "service" if IRI(DCAT + "DataService") in props.get(RDF_TYPE, ()) else "dataset"
     publisher = next(iter(props.get(DCTERMS + "publisher", ())), None)
@@ -692,16 +718,6 @@ def _entry(by_subject: Mapping[str, Mapping[str, list[Term]]], iri: str) -> Entr
         _labels(by_subject, str(t), SKOS + "prefLabel") for t in props.get(DCAT + "theme", ())
     )
     licences = tuple(_labels(by_subject, i, SKOS + "prefLabel") for i in sorted(licence_iris))
-    checks = (
-        bool(themes),
-        bool(dists),
-        bool(formats),
-        bool(licences),
-        DCTERMS + "accrualPeriodicity" in props,
-        DCAT + "contactPoint" in props,
-        DCTERMS + "spatial" in props,
-        DCAT + "landingPage" in props or DCAT + "endpointURL" in props,
-    )
     return Entry(
         iri=iri,
         kind=kind,
@@ -711,5 +727,17 @@ def _entry(by_subject: Mapping[str, Mapping[str, list[Term]]], iri: str) -> Entr
         formats=tuple(formats),
         licences=licences,
         distributions=len(dists),
-        score=round(100 * sum(checks) / len(checks)),
+        score=quality.percent,
     )
+
+
+# -- the metadata quality of one resource --------------------------------------------------------
+
+
+def assessment(
+    store: Store, vocab: Vocabulary, vocabularies: Concepts, iri: str, kind: str
+) -> Quality:
+    """The metadata quality of the dataset or data service ``iri`` of ``kind`` (``dataset``
+    or ``service``), as the catalogue page rates it: one query."""
+    props = read_resources(store, vocab, [iri]).get(iri, {})
+    return assess(iri, kind, props, vocabularies)

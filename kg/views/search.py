@@ -30,24 +30,56 @@ from pathlib import Path
 from kg.namespaces import Vocabulary
 from kg.views.describe import KINDS, pick
 
-#: URL parameter → property of the use case, in the order facets are shown.
-FACETS: dict[str, str] = {
-    "sector": "sckg:sector",
-    "place": "dcterms:spatial",
-    "maturity": "sckg:maturity",
-    "gaiax": "sckg:assessedFederationService",  # the curators' assessment, marked as one
-    "standard": "dcterms:conformsTo",
-    "status": "sckg:curationStatus",
+#: Facets read from the use case's own statements: URL parameter → its properties.
+DIRECT: dict[str, tuple[str, ...]] = {
+    "sector": ("sckg:sector",),
+    "place": ("dcterms:spatial",),  # and every place it lies in (a Land holds its towns)
+    "solution": ("sckg:solutionType",),
+    "maturity": ("sckg:maturity",),
+    "gaiax": ("sckg:assessedFederationService",),  # the curators' assessment, marked as one
+    "standard": ("dcterms:conformsTo",),
+    "platform": ("sckg:runsOn",),
+    "dataset": ("sckg:usesDataset", "sckg:producesDataset"),
+    "status": ("sckg:curationStatus",),
 }
+#: Facets the index derives from the places and stakeholders of a use case: the Land
+#: (``sckg:State``) its places are or lie in, the BBSR size class of its places, and the
+#: organisations named in its stakeholder roles.
+DERIVED = ("land", "size", "org")
+#: Every facet (URL parameter), in the order the list shows them.
+FACETS: tuple[str, ...] = (
+    "sector",
+    "land",
+    "size",
+    "place",
+    "solution",
+    "maturity",
+    "gaiax",
+    "standard",
+    "platform",
+    "org",
+    "dataset",
+    "status",
+)
 #: URL parameter of a facet → kind of its values under the base (``{base}{kind}/{slug}``).
 FACET_KINDS = {
     "sector": "sector",
+    "land": "place",
+    "size": "size-class",
     "place": "place",
+    "solution": "solution-type",
     "maturity": "maturity",
     "gaiax": "gaiax",
     "standard": "standard",
+    "platform": "platform",
+    "org": "org",
+    "dataset": "dataset",
     "status": "curation",
 }
+#: Facets whose values are many and each rare: fewer of them are listed.
+FACET_LIMITS = {"org": 10, "platform": 10, "dataset": 10}
+#: How the selected values of one facet combine: ``any`` (one of them) or ``all`` (every one).
+MODES = ("any", "all")
 SORTS = ("relevance", "title", "modified", "maturity")
 #: Facet rows of generic patterns (``sckg:UseCasePattern``) carry this prefix: patterns are
 #: searched, listed and counted apart from real use cases, never together with them.
@@ -121,6 +153,8 @@ class Query:
     page: int = 1
     lang: str = "en"
     patterns: bool = False
+    #: Facets whose selected values must all hold (``sectors=all``); the others need one.
+    all_of: frozenset[str] = frozenset()
 
     @property
     def effective_sort(self) -> str:
@@ -138,11 +172,21 @@ class Query:
             self.page,
             sort_lang(self.lang),
             self.patterns,
+            tuple(sorted(n for n in self.all_of if self.selected.get(n))),
         )
 
     def facet(self, name: str) -> str:
         """The name under which the index keeps facet ``name`` of this search's kind."""
         return (PATTERN_FACET if self.patterns else "") + name
+
+    def mode(self, name: str) -> str:
+        """``all`` when every selected value of facet ``name`` must hold, else ``any``."""
+        return "all" if name in self.all_of else "any"
+
+    @property
+    def every(self) -> set[str]:
+        """The index's names of the facets in ``all`` mode."""
+        return {self.facet(name) for name in self.all_of}
 
 
 @dataclass
@@ -338,7 +382,7 @@ class SearchIndex:
             self._fill_hits(query_words(query.text), query.patterns)
         narrowed = texty or bool(selected)
         if narrowed:
-            self._fill("matches", *_candidates(texty, selected))
+            self._fill("matches", *_candidates(texty, selected, query.every))
             total = self._scalar("SELECT COUNT(*) FROM temp.matches")
         else:
             total = self.count_of(query.patterns)
@@ -474,7 +518,7 @@ class SearchIndex:
         facets: dict[str, list[FacetValue]] = {}
         more: dict[str, int] = {}
         for name in FACETS:
-            counts = self._counts(query.facet(name), texty, selected, query.patterns)
+            counts = self._counts(query.facet(name), texty, selected, query)
             chosen = {
                 self.vocab.entity(FACET_KINDS[name], slug) for slug in query.selected.get(name, ())
             }
@@ -482,19 +526,20 @@ class SearchIndex:
             facets[name], more[name] = values, left_out
         return facets, more
 
-    def _counts(
-        self, name: str, texty: bool, selected: dict[str, list[int]], patterns: bool
-    ) -> str:
-        """A SELECT of (value, n) for facet ``name`` under the other facets' selection: the
-        stored totals when nothing else narrows the list, else the values of each match (one
-        index lookup per match, never a scan of the whole facet)."""
-        others = {k: v for k, v in selected.items() if k != name}
+    def _counts(self, name: str, texty: bool, selected: dict[str, list[int]], query: Query) -> str:
+        """A SELECT of (value, n) for facet ``name`` under the other facets' selection (a facet
+        in ``all`` mode counts under its own selection too: how many matches also have a value):
+        the stored totals when nothing else narrows the list, else the values of each match
+        (one index lookup per match, never a scan of the whole facet)."""
+        patterns = query.patterns
+        own = name in query.every
+        others = {k: v for k, v in selected.items() if k != name or own}
         if not texty and not others:
             return "SELECT value, n FROM facet_total WHERE name = :name"
         if others == selected:
             table = "matches"  # this facet has no selection: its counts follow every match
         else:
-            self._fill("others", *_candidates(texty, others))
+            self._fill("others", *_candidates(texty, others, query.every))
             table = "others"
         size = self._scalar(f"SELECT COUNT(*) FROM temp.{table}")
         if size == self.count_of(patterns):  # the text is in every use case (a common word)
@@ -525,7 +570,7 @@ class SearchIndex:
         rows = self.db.execute(
             f"SELECT r.iri, r.label_{lang}, c.n, COUNT(*) OVER () FROM ({counts}) c "
             f"JOIN resource r ON r.id = c.value ORDER BY {order} LIMIT :limit",
-            {"name": stored, "limit": FACET_VALUES},
+            {"name": stored, "limit": FACET_LIMITS.get(name, FACET_VALUES)},
         ).fetchall()
         shown = {iri: n for iri, _, n, _ in rows}
         values = [
@@ -547,14 +592,19 @@ class SearchIndex:
         return int(row[0]) if row else 0
 
 
-def _candidates(texty: bool, selected: Mapping[str, list[int]]) -> tuple[str, list]:
+def _candidates(
+    texty: bool, selected: Mapping[str, list[int]], every: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, list]:
     """A SELECT of the use cases with the text (``temp.hits``) and one of the selected values
-    of every facet (values OR, facets AND): an INTERSECT of index range scans."""
+    of every facet (values OR, facets AND), or each of them for the facets in ``every`` (values
+    AND): an INTERSECT of index range scans."""
     parts, params = ["SELECT id FROM temp.hits"] if texty else [], []
     for name, ids in selected.items():
-        marks = ",".join("?" * len(ids))
-        parts.append(f"SELECT usecase FROM facet WHERE name = ? AND value IN ({marks})")
-        params += [name, *ids]
+        groups = [[i] for i in ids] if name in every else [ids]
+        for group in groups:
+            marks = ",".join("?" * len(group))
+            parts.append(f"SELECT usecase FROM facet WHERE name = ? AND value IN ({marks})")
+            params += [name, *group]
     return " INTERSECT ".join(parts), params
 
 

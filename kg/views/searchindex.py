@@ -33,10 +33,11 @@ from kg.rdf import IRI, Literal
 from kg.store.embedded import fsync_path
 from kg.store.oxigraph import select_rows
 from kg.views.describe import KINDS, LABEL_PREDICATES, PART_OF, pick
-from kg.views.search import FACETS, LANGS, PATTERN_FACET, fold, words
+from kg.views.search import DIRECT, LANGS, PATTERN_FACET, fold, words
+from kg.views.similar import keys as similar_keys
 
 #: Bump when the tables change: files of another schema are rebuilt, never read.
-SCHEMA = "3"
+SCHEMA = "4"  # 4: facets land, size, solution, platform, org, dataset; similar_key
 #: Index files of other releases kept beside the served one (workers may still read them).
 KEEP = 3
 #: IRIs per query (VALUES block) when reading the store.
@@ -79,6 +80,12 @@ CREATE TABLE facet(
   PRIMARY KEY(name, value, usecase)
 ) WITHOUT ROWID;
 CREATE INDEX facet_usecase ON facet(usecase, name, value);
+CREATE TABLE similar_key(
+  q TEXT NOT NULL, solution INTEGER NOT NULL, size INTEGER NOT NULL, usecase INTEGER NOT NULL,
+  PRIMARY KEY(q, solution, size, usecase)
+) WITHOUT ROWID;
+CREATE INDEX similar_key_size ON similar_key(q, size, usecase);
+CREATE INDEX similar_key_usecase ON similar_key(usecase);
 CREATE TABLE facet_total(
   name TEXT NOT NULL, value INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(name, value)
 ) WITHOUT ROWID;
@@ -100,6 +107,13 @@ SELECT ?u ?c ?p ?o WHERE {{
 # Every place a place lies in, at any depth (a use case in Herrenberg is found under its Kreis
 # and its Land as well).
 _ANCESTORS = "SELECT DISTINCT ?p ?a WHERE {{ ?p <{part_of}>+ ?a }}"
+# The Länder and the BBSR size class of each place (few: one row per place, not per use case).
+_STATES = "PREFIX sckg: <{ns}> SELECT ?s WHERE {{ ?s a sckg:State }}"
+_SIZES = "PREFIX sckg: <{ns}> SELECT ?p ?c WHERE {{ ?p sckg:sizeClass ?c }}"
+# The organisations of a batch's stakeholder roles (the role is a node of the use case's own).
+_AGENTS = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?u ?o WHERE {{ VALUES ?u {{ {iris} }} ?u prov:qualifiedAttribution/prov:agent ?o }}"""
 _LABELLED = "SELECT DISTINCT ?x WHERE {{ ?x ?lp ?l . FILTER(?lp IN ({labels}) && isLiteral(?l)) }}"
 _LABELS = """
 SELECT ?x ?lp ?l WHERE {{
@@ -443,7 +457,9 @@ class _Writer:
         self.db = db
         self.store = store
         self.vocab = vocab
-        self.facets = {_curie(vocab, curie): name for name, curie in FACETS.items()}
+        self.facets = {
+            _curie(vocab, curie): name for name, curies in DIRECT.items() for curie in curies
+        }
         self.order: dict[str, int] = {}  # sckg:order of the few concepts that have one
         for row in store.select(_ORDER.format(ns=vocab.ns)):
             with contextlib.suppress(ValueError):
@@ -455,6 +471,20 @@ class _Writer:
             place, outer = row["p"], row["a"]
             if isinstance(place, IRI) and isinstance(outer, IRI) and place.value.startswith(places):
                 self.ancestors.setdefault(place.value, set()).add(outer.value)
+        self.states = {r["s"].value for r in store.select(_STATES.format(ns=vocab.ns))}
+        self.sizes: dict[str, set[str]] = {}  # place → its BBSR size class
+        for row in store.select(_SIZES.format(ns=vocab.ns)):
+            if isinstance(row["c"], IRI):
+                self.sizes.setdefault(row["p"].value, set()).add(row["c"].value)
+
+    def place_facets(self, place: str) -> set[tuple[str, str]]:
+        """The facet values a use case in ``place`` gets: the place and every place it lies in,
+        the Länder among them, and the place's size class."""
+        around = {place, *self.ancestors.get(place, ())}
+        found = {("place", p) for p in around}
+        found |= {("land", p) for p in around & self.states}
+        found |= {("size", c) for c in self.sizes.get(place, ())}
+        return found
 
     def kind(self, iri: str) -> str | None:
         if not iri.startswith(self.vocab.base):
@@ -519,7 +549,11 @@ class _Writer:
         props = _list([*(DCTERMS + p for p in ("title", "description", "modified")), *self.facets])
         for batch in _batches(iris):
             query = _USECASES.format(ns=self.vocab.ns, iris=_values(batch), props=props)
-            touched |= self._write_usecases(self._read_usecases(self.store.select(query)))
+            found = self._read_usecases(self.store.select(query))
+            for row in self.store.select(_AGENTS.format(iris=_values(batch))):
+                if row["u"].value in found and isinstance(row["o"], IRI):
+                    found[row["u"].value]["facets"].add(("org", row["o"].value))
+            touched |= self._write_usecases(found)
         return touched
 
     def _read_usecases(self, rows: list[dict]) -> dict[str, dict]:
@@ -540,9 +574,10 @@ class _Writer:
             p, o = row["p"].value, row["o"]
             if p in self.facets and isinstance(o, IRI):
                 name = self.facets[p]
-                entry["facets"].add((name, o.value))
                 if name == "place":  # a region holds the use cases of its places
-                    entry["facets"] |= {(name, a) for a in self.ancestors.get(o.value, ())}
+                    entry["facets"] |= self.place_facets(o.value)
+                else:
+                    entry["facets"].add((name, o.value))
             elif isinstance(o, Literal) and p == DCTERMS + "title":
                 entry["titles"].setdefault(o.lang or "", o.value)
                 entry["title"] |= words(o.value)
@@ -555,7 +590,7 @@ class _Writer:
     def _write_usecases(self, found: dict[str, dict]) -> set[tuple[str, int]]:
         values = {v for entry in found.values() for _, v in entry["facets"]}
         ids = self.ids(set(found) | values)
-        rows, fts, facets = [], [], set()
+        rows, fts, facets, similar = [], [], set(), set()
         for iri, entry in found.items():
             uid = ids[iri]
             titles = entry["titles"]
@@ -575,6 +610,7 @@ class _Writer:
             )
             fts.append((uid, " ".join(sorted(entry["title"])), " ".join(sorted(entry["text"]))))
             facets |= {(name, value, uid) for name, value in pairs}
+            similar |= {(*k, uid) for k in _similar_keys(prefix, pairs)}
         title = DCTERMS + "title"  # a use case's titles are its labels
         labels = {
             iri: {lang: {title: text} for lang, text in entry["titles"].items()}
@@ -584,6 +620,7 @@ class _Writer:
         self.db.executemany("INSERT INTO usecase VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO usecase_fts(rowid, title, text) VALUES (?, ?, ?)", fts)
         self.db.executemany("INSERT INTO facet VALUES (?, ?, ?)", sorted(facets))
+        self.db.executemany("INSERT INTO similar_key VALUES (?, ?, ?, ?)", sorted(similar))
         return {(name, value) for name, value, _ in facets}
 
     # -- forgetting -----------------------------------------------------------------------------
@@ -607,6 +644,7 @@ class _Writer:
             )
             for sql in (
                 f"DELETE FROM facet WHERE usecase IN ({id_marks})",
+                f"DELETE FROM similar_key WHERE usecase IN ({id_marks})",
                 f"DELETE FROM usecase WHERE id IN ({id_marks})",
                 f"DELETE FROM usecase_fts WHERE rowid IN ({id_marks})",
                 f"DELETE FROM resource_fts WHERE rowid IN ({id_marks})",
@@ -615,6 +653,16 @@ class _Writer:
             ):
                 self.db.execute(sql, ids)
         return touched
+
+
+def _similar_keys(prefix: str, pairs: set[tuple[str, int]]) -> set[tuple[str, int, int]]:
+    """The rows of :func:`kg.views.similar.keys` for a use case's facet values."""
+    values: dict[str, list[int]] = {"sector": [], "solution": [], "size": []}
+    for name, value in pairs:
+        short = name.removeprefix(PATTERN_FACET)
+        if short in values:
+            values[short].append(value)
+    return set(similar_keys(prefix, values["sector"], values["solution"], values["size"]))
 
 
 def _preferred(by_predicate: dict[str, str]) -> str:
