@@ -130,6 +130,11 @@ def _parser() -> argparse.ArgumentParser:
         help="curated file to write (default usecases/shared/places-gv100ad.yaml)",
     )
 
+    p = command("suggest", cmd_suggest, "codes for datasetType or dataModel that match a word")
+    p.add_argument("field", choices=["datasetType", "dataModel"], help="the field to fill in")
+    p.add_argument("words", nargs="+", help="words to look for (German or English)")
+    p.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+
     p = command("export", cmd_export, "write dumps (N-Quads, Turtle, JSON-LD) with SHA-256")
     p.add_argument("--out", type=Path, help="folder for the dumps (default: in the store folder)")
     return parser
@@ -242,6 +247,7 @@ def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
         return EXIT_OK
     query = catalogue.load(args.name)
     given = dict(_key_value(item) for item in args.param)
+    query = query.specialised(given, settings.vocab)
     bindings = query.bindings(given, settings.vocab)
     store = open_store(settings)
     if query.kind is QueryKind.SELECT:
@@ -357,6 +363,20 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
         f"(reference date {imported.date}); {imported.skipped:,} municipalities the corpus "
         "already has were left to the curators"
     )
+    return EXIT_OK
+
+
+def cmd_suggest(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.authoring.vocabularies import MUSTERDATENKATALOG, read_musterdatenkatalog, suggest
+
+    templates = read_musterdatenkatalog(settings.ontology_dir / MUSTERDATENKATALOG)
+    found = suggest(args.field, " ".join(args.words), templates, limit=args.limit)
+    if not found:
+        print(message("suggest-none", field=args.field)[settings.lang], file=sys.stderr)
+        return EXIT_INVALID
+    for s in found:
+        label = s.label_de if settings.lang == "de" else s.label_en
+        print(f"{s.code}\t{label}\t{s.detail}")
     return EXIT_OK
 
 

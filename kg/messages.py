@@ -61,6 +61,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Der Eintrag hat kein Feld 'type'. Ergänzen Sie z. B. 'type: UseCase'.",
         "en": "The entry has no 'type' field. Add one, for example 'type: UseCase'.",
     },
+    "addition-undefined": {
+        "de": "Kein Eintrag definiert '{id}'. Ein Eintrag ohne 'type' ergänzt nur Felder eines "
+        "anderswo definierten Eintrags: Prüfen Sie die Kennung oder geben Sie 'type' an, um "
+        "den Eintrag hier zu definieren.",
+        "en": "No entry defines '{id}'. An entry without 'type' only adds fields to an entry "
+        "defined elsewhere: check the identifier, or give a 'type' to define the entry here.",
+    },
+    "unknown-data-model": {
+        "de": "'{name}' ist kein Entitätstyp der Smart Data Models. Ähnliche: {close}. "
+        "Vorschläge zeigt 'kg suggest dataModel <Suchwort>'.",
+        "en": "'{name}' is not a Smart Data Models entity type. Similar: {close}. "
+        "'kg suggest dataModel <word>' lists candidates.",
+    },
+    "suggest-none": {
+        "de": "Kein Code für {field} passt zu allen Suchwörtern. Versuchen Sie ein kürzeres "
+        "oder ein englisches Wort.",
+        "en": "No code for {field} matches every word. Try a shorter word, or a German one.",
+    },
     "bad-id": {
         "de": "Ungültige Kennung. Schreiben Sie '<art>/<kürzel>' mit Kleinbuchstaben, Ziffern "
         "und Bindestrichen, z. B. 'usecase/hamburg-ampeldaten'.",

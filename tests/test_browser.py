@@ -56,6 +56,13 @@ PAGES = {
     "downloads": "/downloads",
     "sparql-editor": "/sparql",
     "not-found": "/usecase/no-such-use-case",
+    "dataset-type": "/dataset-type/klimaschutzUndUmweltschutz--berichtUndAnalyse-luftUndEmission",
+    "dataset-theme": "/dataset-type/verkehr",
+    "data-model": "/data-model/AirQualityObserved",
+    "matrix-by-data-model": "/interconnections?measure=data-model",
+    "datamodel-pair": "/interconnections/data-models/environment--mobility",
+    "enabled-by-types": "/queries/usecases-enabled-by-dataset-types",
+    "possible": "/what-our-data-makes-possible?types=wetter--messung&types=verkehr--kfz-parkplatz",
 }
 #: The standing bar: a desktop and a phone.
 WIDTHS = (1366, 390)

@@ -29,7 +29,7 @@ def _plain(term: object) -> object:
 
 
 def answer(store: Store, name: str) -> object:
-    query = CATALOGUE.get(name)
+    query = CATALOGUE.get(name).specialised({}, CATALOGUE.vocab)  # list parameters written in
     bindings = query.bindings({}, CATALOGUE.vocab)
     if query.kind is QueryKind.SELECT:
         rows = store.select(query.text, bindings)

@@ -36,7 +36,7 @@ def _next(response) -> str | None:
 
 
 def _full(store, name: str) -> list[dict]:
-    query = CATALOGUE.get(name)
+    query = CATALOGUE.get(name).specialised({}, CATALOGUE.vocab)  # list parameters written in
     return store.select(query.text, query.bindings({}, CATALOGUE.vocab))
 
 

@@ -14,7 +14,15 @@ from collections import OrderedDict
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from jinja2 import TemplateNotFound
 
 from kg.authoring.ontology import OntologyFiles
@@ -23,6 +31,7 @@ from kg.exports.catalogue import assessment, concepts
 from kg.exports.quality import Quality
 from kg.namespaces import PROV
 from kg.rdf import IRI
+from kg.views.datamodels import PROPERTY
 from kg.views.describe import KINDS, TOP, Description, describe, serialize
 from kg.views.ontodoc import OntologyDoc, document
 from kg.views.search import Query
@@ -77,6 +86,8 @@ def resource(kind: str, name: str) -> Response:
         if not app_store().ask(_EXISTS, {"s": IRI(iri)}):
             raise NotFound(f"The knowledge graph has no description of <{iri}>.")
         return see_other(request.path)
+    if kind in USAGE_KINDS and extension in ("json", "csv"):
+        return usage_twin(kind, slug, extension)
     fmt = BY_EXTENSION.get(extension)
     if fmt is None:
         raise NotFound(
@@ -183,7 +194,27 @@ def rdf_response(triples: list, fmt: Format, path: str) -> Response:
 
 
 #: Kinds shown with another kind's template (a pattern's page is a use case's, marked).
-TEMPLATES = {"pattern": "usecase"}
+TEMPLATES = {"pattern": "usecase", "dataset-type": "datatype", "data-model": "datatype"}
+#: Kinds whose page also has a JSON and a CSV twin of who uses them (the table of the page).
+USAGE_KINDS = frozenset(PROPERTY)
+
+
+def usage_twin(kind: str, slug: str, extension: str) -> Response:
+    """The use cases, sectors, platforms and standards around a dataset type or data model,
+    as JSON or as CSV (one row per use case and dataset)."""
+    found = described(kind, slug).extra["usage"]
+    if extension == "json":
+        response = jsonify(found.json(view.lang()))
+    else:
+        response = Response(found.csv(view.lang()), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'inline; filename="{kind}-{slug}.csv"'
+    return with_links(response, request.path)
+
+
+def usage_alternates(path: str) -> list[tuple[str, str, str]]:
+    """(name, media type, URL) of the JSON and CSV twins of a usage page."""
+    stem = path.rsplit(".", 1)[0]
+    return [("JSON", "application/json", stem + ".json"), ("CSV", "text/csv", stem + ".csv")]
 
 
 #: Kinds whose pages list their real use cases, read from the search index: kind → facet (a
@@ -219,6 +250,8 @@ def render_entity(desc: Description) -> str:
         context["graph"] = neighbourhood(desc)
         context["similar"] = similar(view.index(), desc.iri, lang=view.lang())
         context["weights"] = WEIGHTS
+    if desc.kind in USAGE_KINDS:
+        context["usage_twins"] = usage_alternates(request.path)
     if desc.kind in ("dataset", "platform"):
         context["quality"] = quality(desc)
     facet = LISTED.get(desc.kind)

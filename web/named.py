@@ -88,6 +88,7 @@ def page(name: str) -> Response:
     query = catalogue().get(name)
     lang = ui_lang()
     given = _given(query)
+    query = query.specialised(given, app_settings().vocab)
     bindings = query.bindings(given, app_settings().vocab)
     part = _page(query)
     columns, rows, more = _table(query, bindings, part)
@@ -97,7 +98,7 @@ def page(name: str) -> Response:
         query=query,
         lang=lang,
         given=given,
-        choices={p.name: _choices(p, lang) for p in query.params if p.vocab},
+        choices={p.name: _choices(p, lang) for p in query.params if p.vocab and not p.many},
         columns=columns,
         headings={c: catalogue().heading(query, c, lang) for c in columns},
         rows=rows,
@@ -124,6 +125,7 @@ def twin(name: str, ext: str) -> Response:
     if ext not in TWINS:
         raise NotFound(f"no .{ext} twin; offered: {', '.join(TWINS)}")
     given = _given(query)
+    query = query.specialised(given, app_settings().vocab)
     bindings = query.bindings(given, app_settings().vocab)
     part = _page(query)
     tabular, graph = TWINS[ext]

@@ -7,6 +7,7 @@ are computed once per published release; the search index likewise (:mod:`kg.vie
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,15 +19,26 @@ from flask import (
     Response,
     current_app,
     jsonify,
+    redirect,
     render_template,
     request,
     url_for,
 )
 
+from kg.authoring.yamlld import FOREIGN_CODES
 from kg.build.pipeline import RULES_DIR
-from kg.errors import NotFound
+from kg.errors import NotFound, QueryError
+from kg.rdf import IRI
 from kg.store import Release, Store
-from kg.views.interconnect import Cell, Interconnections, interconnections, pattern_interconnections
+from kg.views.datamodels import labels, pair_layer, used_types
+from kg.views.datamodels import possible as possible_for
+from kg.views.interconnect import (
+    Cell,
+    Interconnections,
+    datamodel_interconnections,
+    interconnections,
+    pattern_interconnections,
+)
 from kg.views.search import FACETS, SORTS, IndexCache, Query
 from kg.views.searchindex import index_folder
 from kg.views.stats import LABELS, figures
@@ -79,15 +91,21 @@ def matrix() -> Interconnections:
 
 
 def chosen_matrix() -> Interconnections:
-    """The matrix of the real use cases, or with ``?kind=pattern`` that of the patterns."""
+    """The matrix of the real use cases, with ``?kind=pattern`` that of the patterns, with
+    ``?measure=data-model`` the real use cases' matrix by shared data models."""
     if request.args.get("kind") == "pattern":
         return _cached("kg.pattern_interconnections")
+    if request.args.get("measure") == "data-model":
+        return _cached("kg.datamodel_interconnections")
     return matrix()
 
 
 def cell_href(links: Interconnections, cell: Cell) -> str:
     """Where a cell leads: the sector link's page, or for patterns the list of the patterns
     both sectors share."""
+    if links.measure == "data-model":
+        pair = "--".join(sorted(iri.rsplit("/", 1)[-1] for iri in (cell.a, cell.b)))
+        return url_for("pages.datamodel_pair", pair=pair)
     if not links.patterns:
         return view.href(cell.link) or ""
     slugs = {k: iri.rsplit("/", 1)[-1] for k, iri in (("a", cell.a), ("b", cell.b))}
@@ -238,6 +256,7 @@ def suggest() -> Response:
 def interconnection_page() -> Response:
     links = chosen_matrix()
     kind = "pattern" if links.patterns else None
+    measure = links.measure if links.measure != "weight" else None
     body = render_template(
         "interconnections.html",
         links=links,
@@ -245,15 +264,72 @@ def interconnection_page() -> Response:
         sectors=links.ordered(view.lang()),
         cell_href=lambda c: cell_href(links, c),
         kind=kind,
+        measure=measure,
     )
     response = Response(body, mimetype="text/html")
-    json_twin = url_for("pages.interconnection_json", kind=kind)
-    csv_twin = url_for("pages.interconnection_csv", kind=kind)
+    json_twin = url_for("pages.interconnection_json", kind=kind, measure=measure)
+    csv_twin = url_for("pages.interconnection_csv", kind=kind, measure=measure)
     response.headers["Link"] = (
         f'<{json_twin}>; rel="alternate"; type="application/json", '
         f'<{csv_twin}>; rel="alternate"; type="text/csv"'
     )
     return response
+
+
+@bp.route("/interconnections/data-models/<pair>", defaults={"extension": "html"})
+@bp.route("/interconnections/data-models/<pair>.<extension>")
+def datamodel_pair(pair: str, extension: str) -> Response:
+    """The data-model layer of a sector pair: the dataset types and data models its use cases
+    share, and the use cases that could exchange data in the same model (potential links)."""
+    slugs = pair.split("--")
+    vocab = view.vocab()
+    if len(slugs) != 2 or slugs[0] == slugs[1] or extension not in ("html", "json"):
+        raise NotFound(f"There is no sector pair {pair!r}.")
+    canonical = "--".join(sorted(slugs))
+    if canonical != pair:
+        return redirect(url_for("pages.datamodel_pair", pair=canonical, extension=extension))
+    a, b = (vocab.entity("sector", slug) for slug in sorted(slugs))
+    if not all(app_store().ask("ASK { ?s a ?c }", {"s": IRI(x)}) for x in (a, b)):
+        raise NotFound(f"There is no sector pair {pair!r}.")
+    layer = pair_layer(app_store(), vocab, a, b)
+    if extension == "json":
+        return jsonify(layer.json(view.lang()))
+    json_twin = url_for("pages.datamodel_pair", pair=pair, extension="json")
+    body = render_template("datamodel-pair.html", layer=layer, json_twin=json_twin)
+    response = Response(body, mimetype="text/html")
+    response.headers["Link"] = f'<{json_twin}>; rel="alternate"; type="application/json"'
+    return response
+
+
+DATASET_TYPE_CODE = FOREIGN_CODES["dataset-type/"]
+
+
+@bp.route("/what-our-data-makes-possible", defaults={"extension": "html"})
+@bp.route("/what-our-data-makes-possible.<extension>")
+def possible(extension: str) -> Response:
+    """Which use cases the dataset types a municipality publishes feed, and what each lacks:
+    the types as ``?types=`` (repeated or separated by commas or spaces, codes of the
+    Musterdatenkatalog)."""
+    if extension not in ("html", "json"):
+        raise NotFound(f"There is no {extension!r} document of this page.")
+    vocab = view.vocab()
+    codes = [c for raw in request.args.getlist("types") for c in re.split(r"[,\s]+", raw) if c]
+    prefix = vocab.entity("dataset-type", "")
+    if any(not DATASET_TYPE_CODE.match(c) for c in codes):
+        raise QueryError("types: give Musterdatenkatalog codes such as verkehr--kfz-parkplatz")
+    answer = possible_for(app_store(), vocab, [prefix + c for c in codes]) if codes else None
+    if extension == "json":
+        return jsonify(answer.json(view.lang()) if answer else {"datasetTypes": [], "useCases": []})
+    choices = used_types(app_store(), vocab)
+    names = labels(app_store(), vocab, set(choices))
+    body = render_template(
+        "possible.html",
+        answer=answer,
+        chosen=set(codes),
+        choices=[(iri[len(prefix) :], names.get(iri, {})) for iri in choices],
+        json_twin=url_for("pages.possible", extension="json", types=",".join(codes) or None),
+    )
+    return Response(body, mimetype="text/html")
 
 
 @bp.route("/interconnections.json")
@@ -303,6 +379,9 @@ def register(app: Flask) -> None:
     app.extensions["kg.search"] = IndexCache(store, vocab, index_folder(settings))
     app.extensions["kg.stats"] = ReleaseCache(lambda s: figures(s, vocab))
     app.extensions["kg.interconnections"] = ReleaseCache(lambda s: interconnections(s, vocab))
+    app.extensions["kg.datamodel_interconnections"] = ReleaseCache(
+        lambda s: datamodel_interconnections(s, vocab)
+    )
     app.extensions["kg.pattern_interconnections"] = ReleaseCache(
         lambda s: pattern_interconnections(s, vocab)
     )

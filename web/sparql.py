@@ -127,7 +127,8 @@ def editor(initial: str = "") -> Response:
 def _example(query: NamedQuery) -> str:
     """A named query as the editor shows it: with its default parameters written in."""
     try:
-        return inline(query.text, query.bindings({}, app_settings().vocab))
+        vocab = app_settings().vocab
+        return inline(query.specialised({}, vocab).text, query.bindings({}, vocab))
     except QueryError:  # a required parameter without default: the reader fills it in
         return query.text
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from kg.authoring.vocabularies import MUSTERDATENKATALOG, vocabulary_graph
 from kg.namespaces import Vocabulary
 
 ONTOLOGY_FILES = ("sckg.ttl", "schemes.ttl")
@@ -27,7 +28,7 @@ class OntologyFiles:
     def digest(self) -> str:
         """Content hash of everything that changes what the build derives."""
         h = hashlib.sha256(self.vocab.base.encode())
-        for name in (*ONTOLOGY_FILES, SHAPES_FILE, "context.jsonld"):
+        for name in (*ONTOLOGY_FILES, SHAPES_FILE, "context.jsonld", str(MUSTERDATENKATALOG)):
             h.update((self.folder / name).read_bytes())
         return h.hexdigest()
 
@@ -42,8 +43,11 @@ class OntologyFiles:
 
     @cached_property
     def tbox(self):
-        """Ontology and schemes: classes, properties, concepts."""
-        return self.rdflib_graph(*ONTOLOGY_FILES)
+        """Ontology and schemes: classes, properties, concepts, with the dataset types of the
+        vendored Musterdatenkatalog (:mod:`kg.authoring.vocabularies`)."""
+        graph = self.rdflib_graph(*ONTOLOGY_FILES)
+        graph += vocabulary_graph(self.folder, self.vocab)
+        return graph
 
     @cached_property
     def typing(self):

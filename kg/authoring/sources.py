@@ -9,6 +9,7 @@ RDF/XML with a ``DOCTYPE`` is refused before any XML parser sees it, and every p
 
 from __future__ import annotations
 
+import difflib
 import errno
 import hashlib
 import os
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from kg.authoring.vocabularies import DATA_MODEL, smart_data_models
 from kg.authoring.yamlld import (
     DEFAULT_LIMITS,
     Context,
@@ -32,7 +34,7 @@ from kg.config import Settings
 from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.progress import Progress
-from kg.rdf import IRI, is_valid_iri
+from kg.rdf import IRI, is_valid_iri, label_of
 from kg.report import Finding
 
 YAML_SUFFIXES = {".yaml", ".yml", ".jsonld", ".json"}
@@ -141,8 +143,38 @@ def read_file(
                 )
             else:
                 source.parsed = _read_rdf(text, data, suffix, context, limits)
+    source.parsed.problems.extend(_unknown_data_models(source.parsed, vocab))
     source.findings = [_finding(source.path, p) for p in source.parsed.problems]
     return source
+
+
+def _unknown_data_models(parsed: Parsed, vocab: Vocabulary) -> list[Problem]:
+    """A ``dataModel`` that names no Smart Data Models entity type. Checked here, not by a
+    shape: only the models the corpus names become concepts, so there is none to check
+    against in the graph."""
+    predicate, prefix = vocab.term("dataModel"), vocab.entity(DATA_MODEL, "")
+    known = None
+    problems = []
+    for (_, p, o), line in parsed.lines.items():
+        if p.value != predicate:
+            continue
+        known = smart_data_models() if known is None else known
+        name = o.value[len(prefix) :] if isinstance(o, IRI) and o.value.startswith(prefix) else ""
+        if name not in known:
+            value = name or label_of(o)
+            close = difflib.get_close_matches(name, known, n=3)
+            hint = ", ".join(close) if close else "—"
+            problems.append(
+                Problem(
+                    "unknown-data-model",
+                    line,
+                    1,
+                    field="dataModel",
+                    value=value,
+                    params={"name": value, "close": hint},
+                )
+            )
+    return problems
 
 
 _KINDS = (
@@ -355,6 +387,25 @@ class Corpus:
                 found.setdefault(s, source)
         return found
 
+    def file_stating(self, s: object, p: object, o: object | None) -> SourceFile | None:
+        """The file that states ``(s, p, o)`` (or, without ``o``, gives ``s`` the field ``p``):
+        an addition in another file than the definition answers for its own statements."""
+        home = self.file_describing(s)
+        if home is not None and _states(home, s, p, o):
+            return home
+        for source in self._adding.get(s, ()):
+            if _states(source, s, p, o):
+                return source
+        return home
+
+    @cached_property
+    def _adding(self) -> dict[object, list[SourceFile]]:
+        found: dict[object, list[SourceFile]] = {}
+        for source in self.files:
+            for iri in source.parsed.adds:
+                found.setdefault(IRI(iri), []).append(source)
+        return found
+
     def file_defining(self, iri: str) -> SourceFile | None:
         return self._definitions.get(iri)
 
@@ -381,7 +432,39 @@ def read_corpus(
             sources.append(read_file(path, project, context, vocab, limits))
             advance(1)
     _check_duplicates(sources)
+    _check_additions(sources)
     return Corpus(sources, context)
+
+
+def _states(source: SourceFile, s: object, p: object, o: object | None) -> bool:
+    if o is not None and (s, p, o) in source.parsed.lines:
+        return True
+    return o is None and (s, p) in source._first_lines
+
+
+def _check_additions(sources: list[SourceFile]) -> None:
+    """An addition (an entry without ``type``) to an identifier no file defines."""
+    defined = {iri for source in sources for iri in source.parsed.defines}
+    for source in sources:
+        source.findings.extend(addition_findings(source, defined))
+
+
+def addition_findings(source: SourceFile, defined: set[str] | dict) -> list[Finding]:
+    """Findings for the additions of ``source`` whose identifier is in neither ``defined``
+    nor ``source`` itself."""
+    return [
+        Finding(
+            severity="Violation",
+            file=source.path,
+            line=line,
+            field="id",
+            value=iri,
+            code="addition-undefined",
+            message=message("addition-undefined", id=iri),
+        )
+        for iri, line in source.parsed.adds.items()
+        if iri not in defined and iri not in source.parsed.defines
+    ]
 
 
 def _check_duplicates(sources: list[SourceFile]) -> None:

@@ -56,6 +56,13 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 CONTEXT_FILE = "context.jsonld"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Codes of other publishers' vocabularies, kept as they write them: Musterdatenkatalog codes
+#: (``klimaschutzUndUmweltschutz--berichtUndAnalyse-luftUndEmission``) and Smart Data Models
+#: entity types (``AirQualityObserved``).
+FOREIGN_CODES = {
+    "dataset-type/": re.compile(r"^[A-Za-z0-9]+(?:--?[A-Za-z0-9]+)*$"),
+    "data-model/": re.compile(r"^[A-Za-z][A-Za-z0-9]*$"),
+}
 #: Codes of external tables: letters and digits, joined by ``_ - . / +`` (EU authority codes
 #: such as ``UPDATE_CONT`` or ``RDF_TURTLE``, media types such as ``text/csv``); never ``..``.
 CODE = re.compile(r"^[A-Za-z0-9]+(?:[-_./+][A-Za-z0-9]+)*$")
@@ -221,6 +228,9 @@ class Parsed:
     lines: dict[tuple, int] = dc_field(default_factory=dict)
     #: identifier IRI → line of its ``id``
     defines: dict[str, int] = dc_field(default_factory=dict)
+    #: identifier IRI → line of the ``id`` of an addition: an entry of a ``@graph`` without
+    #: ``type`` that only adds fields to an entity another entry (usually another file) defines
+    adds: dict[str, int] = dc_field(default_factory=dict)
     problems: list[Problem] = dc_field(default_factory=list)
 
     def add(self, s: IRI | BNode, p: IRI, o: Term, line: int) -> None:
@@ -315,22 +325,26 @@ class _Converter:
             self.problem("missing-id", node, field="id")
             return
         _, id_node = entries.pop("id")
-        subject = self.identifier(id_node, entries.get("type"), top_level)
+        addition = "type" not in entries and not top_level
+        subject = self.identifier(id_node, entries.get("type"), top_level, addition=addition)
         if subject is None:
             return
-        self.out.defines.setdefault(subject.value, id_node.start_mark.line + 1)
+        line = id_node.start_mark.line + 1
+        (self.out.adds if addition else self.out.defines).setdefault(subject.value, line)
         self.properties(subject, entries)
 
-    def identifier(self, node: yaml.Node, type_entry: tuple | None, top_level: bool) -> IRI | None:
+    def identifier(
+        self, node: yaml.Node, type_entry: tuple | None, top_level: bool, *, addition: bool = False
+    ) -> IRI | None:
         value = node.value if isinstance(node, yaml.ScalarNode) else None
         kind, _, slug = (value or "").partition("/")
         if value is None or not SLUG.match(slug) or kind not in set(ID_KINDS.values()):
             self.problem("bad-id", node, field="id", value=value)
             return None
-        if type_entry is None:
+        if type_entry is None and not addition:
             self.problem("missing-type", node, field="type")
             return None
-        for type_node in self.items(type_entry[1]):
+        for type_node in self.items(type_entry[1]) if type_entry else ():
             expected = ID_KINDS.get(type_node.value)
             if expected and expected != kind:
                 self.problem(
@@ -437,6 +451,8 @@ class _Converter:
             pattern, code = SPDX_ID, "bad-license"
         elif vocab == self.ctx.base:
             pattern, code = KIND_SLUG, "bad-reference"
+        elif vocab[len(self.ctx.base) :] in FOREIGN_CODES:
+            pattern, code = FOREIGN_CODES[vocab[len(self.ctx.base) :]], "bad-code"
         elif vocab.startswith(self.ctx.base):
             pattern, code = SLUG, "bad-slug"
         else:

@@ -26,7 +26,13 @@ from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.authoring.ontology import OntologyFiles
 from kg.rdf import IRI, BNode, Term, nquad
 from kg.report import Finding, Report
-from kg.authoring.sources import Corpus, SourceFile, duplicate_findings, read_file
+from kg.authoring.sources import (
+    Corpus,
+    SourceFile,
+    addition_findings,
+    duplicate_findings,
+    read_file,
+)
 from kg.build.state import Delta, Manifest
 from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
 from kg.build.validate import inverse_predicates, validate_corpus
@@ -118,6 +124,7 @@ def apply_delta(
     focus = {s for f in files for s, _, _ in f.parsed.triples if isinstance(s, IRI)}
     report = validate_corpus(corpus, ontology, store=store, focus=focus)
     report.extend(duplicates)
+    report.extend(_undefined_additions(changed, delta))
     for path, record in delta.unchanged.items():
         entities = affected.get(path, set())
         report.extend(f for f in record.findings if f.focus is None or f.focus not in entities)
@@ -229,6 +236,13 @@ def _by_file(store, iris: set[str], graphs: Graphs, pattern: str) -> dict[str, s
             if path is not None and isinstance(row["s"], IRI):
                 found.setdefault(path, set()).add(row["s"].value)
     return found
+
+
+def _undefined_additions(changed: list[SourceFile], delta: Delta) -> list[Finding]:
+    """Additions in a changed file to an identifier no file defines."""
+    defined = {iri for record in delta.unchanged.values() for iri in record.defines}
+    defined |= {iri for source in changed for iri in source.parsed.defines}
+    return [f for source in changed for f in addition_findings(source, defined)]
 
 
 def _duplicates(changed: list[SourceFile], delta: Delta, manifest: Manifest) -> list[Finding]:

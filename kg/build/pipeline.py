@@ -20,6 +20,7 @@ from kg.errors import PublishFailed, ValidationFailed
 from kg.build.incremental import apply_delta
 from kg.namespaces import Vocabulary
 from kg.authoring.ontology import OntologyFiles
+from kg.authoring.vocabularies import data_model_update
 from kg.progress import Progress
 from kg.build.reason import Reasoning, reason, reason_incremental
 from kg.report import Report
@@ -474,8 +475,9 @@ def rules(vocab: Vocabulary) -> list[str]:
 
 
 def _updates(reasoning: Reasoning | None, vocab: Vocabulary) -> list[str]:
-    """The reasoner's rules first (kg/build/rules/ reads what they infer), then kg/build/rules/*.ru."""
-    return [*(reasoning.updates if reasoning else []), *rules(vocab)]
+    """The reasoner's rules first (kg/build/rules/ reads what they infer), then the concepts of
+    the Smart Data Models the datasets name, then kg/build/rules/*.ru."""
+    return [*(reasoning.updates if reasoning else []), data_model_update(vocab), *rules(vocab)]
 
 
 def _meta(corpus: Corpus, ontology: OntologyFiles) -> dict[str, object]:

@@ -300,8 +300,10 @@ def _finding_of(result, corpus: Corpus, ontology: OntologyFiles) -> Finding:
     result about a nested blank node belongs to the entity it hangs below)."""
     import rdflib
 
-    source = corpus.file_describing(result.focus) or corpus.file_describing(result.target)
     predicate = result.path if isinstance(result.path, IRI) else None
+    source = corpus.file_stating(result.focus, predicate, result.value) or corpus.file_describing(
+        result.target
+    )
     line = source.line_of(result.focus, predicate, result.value) if source else 1
     if source and line == 1 and result.focus != result.target:
         # a nested blank node without a line of its own (Turtle): the line of its entity
@@ -338,9 +340,9 @@ def _finding(result, results, corpus: Corpus, ontology: OntologyFiles) -> Findin
     value = one("value")
     shape = one("sourceShape")
     severity = str(one("resultSeverity")).rsplit("#", 1)[1]
-    source = corpus.file_describing(focus)
     predicate = IRI(str(path)) if isinstance(path, rdflib.URIRef) else None
     obj = from_rdflib(value) if value is not None else None
+    source = corpus.file_stating(focus, predicate, obj)
     line = source.line_of(focus, predicate, obj) if source else 1
     field = _field(shape, ontology, corpus, predicate)
     messages = _messages(shape, ontology) or {

@@ -71,6 +71,12 @@ class Param:
     default: str | None = None
     vocab: str | None = None
     required: bool = True
+    #: a list of values (``list: true`` in the header), written as a ``VALUES`` block
+    many: bool = False
+
+    def bind_all(self, raw: str, vocab: Vocabulary) -> tuple[Term, ...]:
+        """The typed terms of a list parameter: values separated by commas or spaces."""
+        return tuple(self.bind(item, vocab) for item in re.split(r"[,\s]+", raw.strip()) if item)
 
     def bind(self, raw: str, vocab: Vocabulary) -> Term:
         """The typed term for a raw value (from a form, a URL or the command line)."""
@@ -102,12 +108,15 @@ class NamedQuery:
         return query_kind(self.text)
 
     def bindings(self, given: dict[str, str], vocab: Vocabulary) -> dict[str, Term]:
-        """Typed terms for every parameter, from ``given`` or the defaults."""
+        """Typed terms for every single-valued parameter, from ``given`` or the defaults (list
+        parameters are in the text of :meth:`specialised`)."""
         unknown = set(given) - {p.name for p in self.params}
         if unknown:
             raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}")
         bound: dict[str, Term] = {}
         for param in self.params:
+            if param.many:
+                continue
             raw = given.get(param.name) or param.default
             if raw is None:
                 if param.required:
@@ -115,6 +124,30 @@ class NamedQuery:
                 continue
             bound[param.name] = param.bind(str(raw), vocab)
         return bound
+
+    def specialised(self, given: dict[str, str], vocab: Vocabulary) -> NamedQuery:
+        """The query with the values of its list parameters written in as typed terms.
+
+        A list parameter ``types`` fills every empty ``VALUES ?types { }`` block of the query
+        (so a query can use the list inside a sub-query); a query without one gets a ``VALUES``
+        block opening its outermost group. Each value is bound like a single value (an IRI
+        parameter accepts only http(s) IRIs, a literal only its type's form) and written as an
+        N-Triples term, so a value cannot become SPARQL. A list parameter without a value
+        and without a default leaves the query as it is."""
+        text = self.text
+        for param in self.params:
+            raw = given.get(param.name) or param.default
+            if not param.many:
+                continue
+            if raw is None or not raw.strip():
+                if param.required:
+                    raise QueryError(f"parameter {param.name} is required")
+                continue
+            terms = param.bind_all(raw, vocab)
+            if not terms:
+                raise QueryError(f"parameter {param.name} is required")
+            text = _with_values(text, param.name, terms)
+        return NamedQuery(self.name, self.title, self.description, text, self.params)
 
     def in_lang(self, attribute: str, lang: str) -> str:
         texts: dict[str, str] = getattr(self, attribute)
@@ -182,6 +215,7 @@ def _param(name: str, spec: dict, query: str) -> Param:
         default=None if default is None else str(default),
         vocab=spec.get("vocab"),
         required=bool(spec.get("required", default is None)),
+        many=bool(spec.get("list", False)),
     )
 
 
@@ -312,6 +346,28 @@ def inline(text: str, bindings: dict[str, Term]) -> str:
     )
     at = _where_group(text)
     return text[: at + 1] + values + text[at + 1 :]
+
+
+def _with_values(text: str, name: str, terms: tuple[Term, ...]) -> str:
+    """``text`` with ``terms`` in each empty ``VALUES ?name { }`` block, or in a new block
+    opening the outermost group."""
+    body = " ".join(term.n3() for term in terms)
+    items = list(tokens(text))
+    slots = [
+        (items[i + 2].offset, items[i + 3].offset)
+        for i in range(len(items) - 3)
+        if items[i].kind == "word"
+        and items[i].text.upper() == "VALUES"
+        and items[i + 1].text in (f"?{name}", f"${name}")
+        and items[i + 2].text == "{"
+        and items[i + 3].text == "}"
+    ]
+    if not slots:
+        at = _where_group(text)
+        return text[: at + 1] + f" VALUES ?{name} {{ {body} }}" + text[at + 1 :]
+    for opening, closing in reversed(slots):
+        text = text[: opening + 1] + f" {body} " + text[closing:]
+    return text
 
 
 def _where_group(text: str) -> int:

@@ -33,6 +33,7 @@ from kg.namespaces import (
 )
 from kg.rdf import IRI, BNode, Literal, Term, Triple, label_of
 from kg.store import Store
+from kg.views.datamodels import usage
 
 #: The property (local name in the project's namespace) that puts a place inside another (a
 #: town in its Kreis, a Kreis in its Land); followed to any depth by the pages and the index.
@@ -72,6 +73,8 @@ OTHER_KINDS = (
     "org-type",
     "municipality-type",
     "size-class",
+    "dataset-type",
+    "data-model",
 )
 KINDS = ENTITY_KINDS + OTHER_KINDS
 
@@ -638,7 +641,14 @@ def _component(store: Store, vocab: Vocabulary, desc: Description, top: int) -> 
     return {"places": sorted(places.values(), key=lambda n: n.iri or ""), "place_count": count}
 
 
+def _usage(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
+    """Use cases, sectors, platforms and standards around a dataset type or data model."""
+    return {"usage": usage(store, vocab, desc.kind, desc.slug)}
+
+
 KIND_QUERIES = {
+    "dataset-type": _usage,
+    "data-model": _usage,
     "usecase": _flows,
     "pattern": _flows,
     "sector": _sector_links,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, Literal, Term
 from kg.store import Store
+from kg.views.datamodels import model_layer
 from kg.views.describe import LABEL_PREDICATES, Node
 
 _LABELS = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
@@ -80,6 +81,8 @@ class Interconnections:
     usecases: dict[str, int]
     cells: dict[tuple[str, str], Cell]
     patterns: bool = False
+    #: ``weight`` (the sector-link weight) or ``data-model`` (:func:`datamodel_interconnections`)
+    measure: str = "weight"
 
     @property
     def max_weight(self) -> int:
@@ -97,6 +100,7 @@ class Interconnections:
     def as_json(self, lang: str) -> dict[str, object]:
         """The matrix and the network in one JSON document (the pages' machine twin)."""
         return {
+            "measure": self.measure,
             "sectors": [
                 {"id": n.iri, "label": n.label(lang), "usecases": self.usecases.get(n.iri or "", 0)}
                 for n in self.ordered(lang)
@@ -397,3 +401,31 @@ def _apply_labels(item: object, part: str, row: dict[str, Term]) -> None:
         label = row.get(name)
         if isinstance(label, Literal):
             node.labels.setdefault(label.lang or "", label.value)
+
+
+_DATAMODEL_CELLS = """
+SELECT ?link ?a ?b ?n WHERE {
+  ?link sckg:sharedDataModelCount ?n ; sckg:dataModelSector ?a , ?b .
+  FILTER(STR(?a) < STR(?b))
+}"""
+_HAS_MODELS = "ASK { ?d sckg:dataModel ?m }"
+
+
+def datamodel_interconnections(
+    store: Store, vocab: Vocabulary, *, live: bool = False
+) -> Interconnections:
+    """The matrix by the data-model measure: a cell is the number of Smart Data Models entity
+    types that a use case of one sector and a different use case of the other both use (through
+    datasets they use or produce). It says where sectors could exchange data in one model; it
+    is never added to the sector-link weight. Read from the figures the build stores
+    (``50-interconnections.ru`` part 4, ``60-aggregates.ru``), or counted live with ``live``
+    or for a release built without them."""
+    base = interconnections(store, vocab)
+    prefix = _PREFIX.format(ns=vocab.ns)
+    rows = [] if live else store.select(prefix + _DATAMODEL_CELLS)
+    if rows or (not live and not store.ask(prefix + _HAS_MODELS)):
+        found = {(r["a"].value, r["b"].value): int(r["n"].value) for r in rows}
+    else:
+        found = model_layer(store, vocab).measure()
+    cells = {(a, b): Cell(link_iri(vocab, a, b), a, b, n, 0, n) for (a, b), n in found.items()}
+    return Interconnections(base.sectors, base.usecases, cells, measure="data-model")

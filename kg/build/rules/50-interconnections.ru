@@ -176,3 +176,34 @@ WHERE {
                   STRAFTER(STR(?a), "https://w3id.org/sckg/sector/"), "--",
                   STRAFTER(STR(?b), "https://w3id.org/sckg/sector/"))) AS ?link)
 }
+;
+
+# 4. The data-model layer (issue 20, docs/model.md "One definition each"): the Smart Data Models
+#    entity types that a use case of sector A and a different use case of sector B both use,
+#    through datasets they use or produce. Written into the aggregates graph only, on the pair's
+#    link IRI with sckg:dataModelSector for both sectors (the pair may have no sckg:SectorLink:
+#    sectors that share only data models are not linked), so it never enters the weight. Joined
+#    through DISTINCT (model, sector) groups like the shared datasets above: a model used by
+#    many use cases costs at most 14 x 14 rows.
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> {
+    ?link sckg:sharedDataModel ?m ; sckg:dataModelSector ?a , ?b .
+  }
+}
+WHERE {
+  { SELECT DISTINCT ?a ?b ?m WHERE {
+      { SELECT ?m ?a (COUNT(DISTINCT ?u) AS ?na) (SAMPLE(?u) AS ?ua) WHERE {
+          GRAPH ?g1 { ?u sckg:usesDataset|sckg:producesDataset ?d }
+          GRAPH ?g2 { ?d sckg:dataModel ?m }
+          GRAPH ?g3 { ?u a sckg:UseCase } GRAPH ?g4 { ?u sckg:sector ?a } }
+        GROUP BY ?m ?a }
+      { SELECT ?m ?b (COUNT(DISTINCT ?v) AS ?nb) (SAMPLE(?v) AS ?ub) WHERE {
+          GRAPH ?g5 { ?v sckg:usesDataset|sckg:producesDataset ?e }
+          GRAPH ?g6 { ?e sckg:dataModel ?m }
+          GRAPH ?g7 { ?v a sckg:UseCase } GRAPH ?g8 { ?v sckg:sector ?b } }
+        GROUP BY ?m ?b }
+      FILTER(STR(?a) < STR(?b) && !(?na = 1 && ?nb = 1 && sameTerm(?ua, ?ub))) } }
+  BIND(IRI(CONCAT("https://w3id.org/sckg/sectorlink/",
+                  STRAFTER(STR(?a), "https://w3id.org/sckg/sector/"), "--",
+                  STRAFTER(STR(?b), "https://w3id.org/sckg/sector/"))) AS ?link)
+}

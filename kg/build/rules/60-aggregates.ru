@@ -123,3 +123,15 @@ WHERE {
       GROUP BY ?d HAVING (COUNT(DISTINCT ?u) >= 2) }
   }
 }
+;
+
+# 4. The data-model measure of each pair (50-interconnections.ru, part 4): how many data models
+#    its use cases share. Never part of sckg:weight.
+INSERT {
+  GRAPH <https://w3id.org/sckg/graph/aggregates> { ?link sckg:sharedDataModelCount ?n }
+}
+WHERE {
+  SELECT ?link (COUNT(DISTINCT ?m) AS ?n) WHERE {
+    GRAPH <https://w3id.org/sckg/graph/aggregates> { ?link sckg:sharedDataModel ?m }
+  } GROUP BY ?link
+}
