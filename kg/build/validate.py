@@ -163,7 +163,8 @@ def shacl_findings(
     if not files:
         return []
     hood = Neighbourhood(corpus, ontology)
-    chunks = _chunks(files, chunk_size)
+    units = _units(files, corpus)
+    chunks = _chunks(units, chunk_size)
     workers = workers or min(len(chunks), os.cpu_count() or 1)
     found: list[Finding] = []
     with (progress or Progress()).bar("SHACL", sum(len(c) for c in chunks)) as advance:
@@ -176,18 +177,54 @@ def shacl_findings(
             for chunk, part in zip(chunks, parts, strict=True):
                 found.extend(part)
                 advance(len(chunk))
+    if sum(len(unit) for unit in units) > len(files):
+        # Files drawn in for their shared entities: keep only what concerns the asked files.
+        asked = {s.value for f in files for s, _, _ in f.parsed.triples if isinstance(s, IRI)}
+        found = [f for f in found if f.focus in asked]
     return _unique(found)
 
 
-def _chunks(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
+def _units(files: list[SourceFile], corpus: Corpus) -> list[list[SourceFile]]:
+    """``files`` in groups that are validated together: files that make statements about the
+    same entity (a dataset and the file that adds its type, say) belong to one group, so each
+    entity is validated with everything the corpus says about it. A group may draw in files
+    beyond ``files``."""
+    readable = [f for f in corpus.files if f.parsed.triples]
+    parent = list(range(len(readable)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[object, int] = {}
+    for index, source in enumerate(readable):
+        for s in dict.fromkeys(s for s, _, _ in source.parsed.triples if isinstance(s, IRI)):
+            other = first.setdefault(s, index)
+            if other != index:
+                parent[root(index)] = root(other)
+    groups: dict[int, list[SourceFile]] = {}
+    for index, source in enumerate(readable):
+        groups.setdefault(root(index), []).append(source)
+    index_of = {source.path: i for i, source in enumerate(readable)}
+    wanted = dict.fromkeys(root(index_of[f.path]) for f in files if f.path in index_of)
+    units = [groups[r] for r in wanted]
+    # Files the corpus does not hold (a caller's own list) are validated on their own.
+    units.extend([f] for f in files if f.path not in index_of)
+    return units
+
+
+def _chunks(units: list[list[SourceFile]], size: int) -> list[list[SourceFile]]:
+    """Groups packed into chunks of about ``size`` defined entities; a group is never split."""
     chunks: list[list[SourceFile]] = [[]]
     count = 0
-    for source in files:
-        entities = max(1, len(source.parsed.defines))
+    for unit in units:
+        entities = sum(max(1, len(source.parsed.defines)) for source in unit)
         if chunks[-1] and count + entities > size:
             chunks.append([])
             count = 0
-        chunks[-1].append(source)
+        chunks[-1].extend(unit)
         count += entities
     return chunks
 
