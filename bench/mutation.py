@@ -303,7 +303,7 @@ def prepare(target: Target, folder: Path, run_all: bool, listed: list[Equivalent
     text = (folder / "src" / target.module).read_text(encoding="utf-8")
     lines, spans = text.splitlines(), annotation_spans(text)
     with use_db(str(folder / "session.sqlite"), WorkDB.Mode.open) as db:
-        chosen = []
+        chosen = {}
         for item in db.pending_work_items:
             spec = item.mutations[0]
             source = lines[spec.start_pos[0] - 1]
@@ -320,14 +320,16 @@ def prepare(target: Target, folder: Path, run_all: bool, listed: list[Equivalent
             ):
                 note = "equivalent: " + same.why
             else:
-                chosen.append(item.job_id)
+                chosen[item.job_id] = (spec.operator_name, spec.occurrence)
                 continue
             db.set_result(
                 item.job_id, WorkResult(output=note, worker_outcome=WorkerOutcome.SKIPPED)
             )
         sampled = set(chosen)
         if not run_all and len(chosen) > target.cap:
-            sampled = set(random.Random(SEED).sample(sorted(chosen), target.cap))
+            # Sorted by what the mutant is (the job ids are random): the same sample every run.
+            ordered = sorted(chosen, key=chosen.__getitem__)
+            sampled = set(random.Random(SEED).sample(ordered, target.cap))
         skip = WorkResult(output="not sampled", worker_outcome=WorkerOutcome.SKIPPED)
         for job_id in chosen:
             if job_id not in sampled:
