@@ -84,7 +84,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "validate",
         "kg/build/validate.py",
-        ("tests/test_line_map.py", "tests/test_bad_input.py"),
+        ("tests/test_validate_engines.py", "tests/test_line_map.py", "tests/test_bad_input.py"),
         "not shipped_corpus",
         cap=10,
     ),
