@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,9 +17,15 @@ from servers import OxigraphServer
 
 from kg import config
 from kg.cli import main
-from kg.errors import KGError
+from kg.errors import KGError, PublishFailed, StoreUnavailable
 from kg.store import open_store
-from kg.store.remote import META_PREDICATE, META_SUBJECT, RemoteStore, write_switch_update
+from kg.store.remote import (
+    META_PREDICATE,
+    META_SUBJECT,
+    Endpoints,
+    RemoteStore,
+    write_switch_update,
+)
 
 TAGS = "SELECT ?t (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <urn:tag> ?t } } GROUP BY ?t"
 
@@ -188,3 +195,77 @@ def test_kg_build_writes_the_request_body_into_its_scratch_folder(
     assert len(bodies) == 1 and bodies[0].is_relative_to(scratch)
     assert not bodies[0].exists()
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("mode", ["update", "put"])
+def test_each_publish_mode_sends_the_release_its_own_way(
+    server: OxigraphServer, tmp_path: Path, mode: str
+) -> None:
+    """``KG_STORE_PUBLISH=update`` swaps the release in with one SPARQL update, ``put`` with one
+    Graph Store PUT (for servers that take only one of them); never the other way."""
+    store = remote(server, store_publish=mode)
+    sent: list[tuple[str, str]] = []
+    send = store._http
+
+    def recording(method: str, url: str, **kwargs) -> bytes:
+        sent.append((method, url))
+        return send(method, url, **kwargs)
+
+    store._http = recording  # type: ignore[method-assign]
+    store.publish(release_file(tmp_path, "a", 100), {})
+    expected = {
+        "update": ("POST", store.endpoints.update),
+        "put": ("PUT", store.endpoints.graph_store),
+    }
+    writes = [(method, url) for method, url in sent if method != "GET"]
+    assert writes == [expected[mode]]
+    assert snapshot(store) == {"a": 100}
+
+
+def test_an_empty_release_is_refused_and_the_served_one_stays(
+    server: OxigraphServer, tmp_path: Path
+) -> None:
+    """A release without quads would leave the site empty: it is never sent."""
+    store = remote(server)
+    served = store.publish(release_file(tmp_path, "a", 100), {})
+    empty = tmp_path / "empty.nq"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(PublishFailed, match="holds no quads"):
+        store.publish(empty, {})
+    # the build's own door (kg.build.pipeline sends the store it prepared)
+    with pytest.raises(PublishFailed, match="holds no quads"):
+        store.publish_prepared(ox.Store(), {})
+    store._meta_cache = None
+    assert store.release() == served
+    assert snapshot(store) == {"a": 100}
+
+
+class _Garbage(BaseHTTPRequestHandler):
+    """A server whose default graph is not N-Triples at all."""
+
+    def do_GET(self) -> None:
+        body = b"<urn:x-sckg:store> <urn:x-sckg:release> this is not N-Triples\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/n-triples")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_unreadable_release_metadata_is_reported_as_the_store_being_unavailable() -> None:
+    """Release metadata the server sends back unparseable is the store's fault: the caller gets
+    StoreUnavailable (a 503 for the web app), not a parser's exception."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Garbage)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        store = RemoteStore(Endpoints.derive(url), retries=0)
+        with pytest.raises(StoreUnavailable, match="release metadata in the store is broken"):
+            store.release()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
