@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from kg.config import Settings
-from kg.errors import KGError, QueryRefused, QueryTimeout, StoreUnavailable
-from kg.sparql.sandbox import INLINE, QueryPool, StoreGraphs, Task, _answer
+from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreUnavailable
+from kg.rdf import IRI
+from kg.sparql.sandbox import INLINE, QueryPool, StoreGraphs, Task, _answer, syntax_message
 from kg.store import QueryKind, ResultFormat, Store, open_store
+from kg.store.base import Release
 
 JSON = ResultFormat.SPARQL_JSON
 #: Slow on any store, even an empty one: 100^4 rows to count.
@@ -161,3 +163,79 @@ def test_a_guarded_task_is_checked_in_the_worker(pool_of) -> None:
         pool.run(Task(service, QueryKind.SELECT, JSON, guarded=True))
     with pytest.raises(KGError, match="is a ASK query, not SELECT"):
         pool.run(Task("ASK { }", QueryKind.SELECT, JSON, guarded=True))
+
+
+def test_an_unguarded_task_is_not_checked_by_the_guard(pool_of) -> None:
+    """The project's own queries (named queries, pages) are trusted: a Task is unguarded
+    unless it says otherwise, so the limits for clients' queries do not apply to it."""
+    pool = pool_of(max_query_length=40)
+    query = "ASK { " + " ".join(f"BIND({i} AS ?v{i})" for i in range(10)) + " }"
+    assert len(query) > 40
+    assert pool.run(Task(query, QueryKind.ASK, JSON)) == b'{"head":{},"boolean":true}'
+    with pytest.raises(QueryRefused):
+        pool.run(Task(query, QueryKind.ASK, JSON, guarded=True))
+
+
+def test_a_worker_answers_query_after_query(pool_of) -> None:
+    """A worker is replaced when it is spent, not after every answer (a start costs the store's
+    opening): the same process answers one query after another."""
+    pool = pool_of()
+    pool.run(Task("ASK {}", QueryKind.ASK, JSON))
+    (worker,) = pool.pids()
+    for _ in range(3):
+        assert b'"boolean":true' in pool.run(Task("ASK {}", QueryKind.ASK, JSON))
+        assert pool.pids() == {worker}
+    os.kill(worker, 0)  # still running
+
+
+class GraphsStore:
+    """Just what StoreGraphs reads of a store: its release and the names of its graphs."""
+
+    def __init__(self, release: str, graphs: list[str]) -> None:
+        self.release_id, self.graphs, self.selects = release, graphs, 0
+
+    def release(self):
+        return Release(self.release_id, 1, "2026-12-03T00:00:00+00:00", {})
+
+    def select(self, _query: str) -> list[dict]:
+        self.selects += 1
+        return [{"g": IRI(g)} for g in self.graphs]
+
+
+def test_from_may_name_the_stores_own_graphs_looked_up_once_per_release(
+    built_settings: Settings,
+) -> None:
+    store = GraphsStore("r1", ["urn:x-other:graph"])
+    graphs = StoreGraphs(store, built_settings)  # type: ignore[arg-type]
+    assert graphs.allowed(built_settings.vocab.graph("anything"))  # the project's namespace
+    assert graphs.allowed("urn:x-other:graph")
+    assert not graphs.allowed("urn:x-unknown:graph")
+    assert store.selects == 1
+    store.release_id, store.graphs = "r2", ["urn:x-unknown:graph"]
+    assert graphs.allowed("urn:x-unknown:graph")
+    assert not graphs.allowed("urn:x-other:graph")
+    assert store.selects == 2
+
+
+def test_a_syntax_error_shows_its_own_line_of_a_longer_query() -> None:
+    query = "SELECT *\nWHERE { ?s ?p }\nLIMIT 1"
+    message = syntax_message('error at 2:15: expected one of "."', query)
+    assert message == (
+        'syntax error at line 2, column 15: expected one of "."\nWHERE { ?s ?p }\n' + " " * 14 + "^"
+    )
+    first = syntax_message('error at 1:1: expected "SELECT"', query)
+    assert first.splitlines()[1:] == ["SELECT *", "^"]
+
+
+def test_engine_errors_name_the_query_and_keep_the_worker(pool_of) -> None:
+    """A syntax error (SyntaxError) or what the engine cannot evaluate (RuntimeError) is the
+    query's fault: the client reads where and why, and the worker carries on."""
+    pool = pool_of()
+    pool.run(Task("ASK {}", QueryKind.ASK, JSON))
+    (worker,) = pool.pids()
+    with pytest.raises(QueryError, match=r"syntax error at line 1, column 20: expected one of"):
+        pool.run(Task("SELECT * { ?s ?p ?o", QueryKind.SELECT, JSON))
+    assert pool.pids() == {worker}
+    with pytest.raises(QueryError, match="custom function <urn:f> is not supported"):
+        pool.run(Task("SELECT (<urn:f>(1) AS ?x) {}", QueryKind.SELECT, JSON))
+    assert pool.pids() == {worker}
