@@ -23,7 +23,8 @@ from kg.errors import PublishFailed, QueryError, QueryRefused
 from kg.namespaces import XSD
 from kg.rdf import IRI, BNode, Literal
 from kg.store import QueryKind, ResultFormat, Store, open_store
-from kg.store.base import Dataset
+from kg.store.base import Dataset, Release
+from kg.store.embedded import EmbeddedStore
 from kg.store.remote import bind_values
 
 pytestmark = pytest.mark.both_backends
@@ -340,6 +341,51 @@ def test_a_failed_publish_leaves_the_release(scratch: Store, tmp_path: Path) -> 
     assert scratch.select("SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s <urn:tag> ?t } }") == [
         {"t": Literal("a")}
     ]
+
+
+def test_an_empty_prepared_release_is_refused_and_leaves_nothing(
+    scratch: Store, tmp_path: Path
+) -> None:
+    """The build's own door (``publish_prepared``): a store without quads would empty the
+    site; it is refused, the served release stays and no folder of it is left behind."""
+    served = scratch.publish(_nquads(tmp_path, "a", 10), {})
+    with pytest.raises(PublishFailed, match="holds no quads"):
+        scratch.publish_prepared(ox.Store(), {})
+    assert scratch.release() == served
+    if isinstance(scratch, EmbeddedStore):
+        releases = scratch.root / "releases"
+        assert {p.name for p in releases.iterdir() if p.is_dir()} == {served.id}
+
+
+def test_embedded_release_metadata_is_read_once_per_release(tmp_path: Path, monkeypatch) -> None:
+    """The metadata of a release (13 MB of file hashes at 100,000 use cases) is read when the
+    release changes, not on every page."""
+    store = EmbeddedStore(tmp_path / "store")
+    reads: list[str] = []
+    read = store._read_release
+
+    def counted(target: str) -> Release:
+        reads.append(target)
+        return read(target)
+
+    monkeypatch.setattr(store, "_read_release", counted)
+    first = store.publish(_nquads(tmp_path, "a", 3), {})
+    assert [store.release() for _ in range(3)] == [first] * 3
+    assert len(reads) == 1
+    second = store.publish(_nquads(tmp_path, "b", 3), {})
+    assert store.release() == second and store.release() == second
+    assert len(reads) == 2
+
+
+def test_embedded_release_with_unreadable_metadata_is_still_served(tmp_path: Path) -> None:
+    """A release whose metadata file is broken (a disk fault, an edit) still answers queries and
+    names itself by its folder; the counts are unknown (0)."""
+    store = EmbeddedStore(tmp_path / "store")
+    served = store.publish(_nquads(tmp_path, "a", 3), {"n": 1})
+    (store.root / "releases" / f"{served.id}.json").write_text("{ not json", encoding="utf-8")
+    fresh = EmbeddedStore(tmp_path / "store")
+    assert fresh.release() == Release(id=served.id, quads=0, created="")
+    assert fresh.ask("ASK { GRAPH ?g { ?s <urn:tag> 'a' } }")
 
 
 # -- the VALUES rewriting itself (remote store) ---------------------------------------------
