@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build.pipeline import build
+from kg.build.pipeline import build, check
 from kg.config import Settings
 from kg.errors import PublishFailed, ValidationFailed
 from kg.store import open_store
@@ -351,3 +351,66 @@ def test_current_switches_only_to_a_release_whose_metadata_is_written(
     build(project_settings, no_reason=True, full=True)
     assert len(seen) == 2 and seen[-1]["id"] == Path(os.readlink(link)).name
     assert seen[-1]["quads"] == len(quads(project_settings))
+
+
+def test_timings_are_durations_of_the_build(project_settings: Settings) -> None:
+    """What ``kg build --timings`` reports: each step's seconds, within the build's own time,
+    in a full build and in an incremental one (with reasoning)."""
+    for change in (None, "Together"):
+        if change:
+            case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
+            text = case.read_text(encoding="utf-8")
+            case.write_text(text.replace("together", change, 1), encoding="utf-8")
+        started = time.perf_counter()
+        result = build(project_settings)
+        elapsed = time.perf_counter() - started
+        assert result.mode == ("incremental" if change else "full")
+        assert {"validate", "reason", "total"} <= result.timings.keys()
+        for step, seconds in result.timings.items():
+            assert 0 <= seconds <= elapsed, (result.mode, step, seconds, elapsed)
+
+
+def test_a_disk_error_while_loading_fails_the_build_and_keeps_the_release(
+    project_settings: Settings, monkeypatch
+) -> None:
+    build(project_settings, no_reason=True)
+    before, served = quads(project_settings), current(project_settings)
+    import kg.build.pipeline
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.build.pipeline, "load_nquads", full_disk)
+    with pytest.raises(PublishFailed, match=r"loading the new release failed.*No space left"):
+        build(project_settings, no_reason=True, full=True)
+    assert current(project_settings) == served and quads(project_settings) == before
+
+
+@pytest.mark.parametrize("no_reason", [False, True])
+def test_validating_after_a_build_redoes_only_the_named_file(
+    project_settings: Settings, monkeypatch, no_reason: bool
+) -> None:
+    """``kg validate FILE`` after a build (with or without reasoning) starts from the build's
+    state instead of reading the corpus again, and reports on that file only."""
+    build(project_settings, no_reason=no_reason)
+    drop_maturity(project_settings)
+    other = project_settings.usecases_dir / "hamburg-traffic-signal-data.yaml"
+    text = other.read_text(encoding="utf-8")
+    maturity = next(line for line in text.splitlines() if line.startswith("maturity: "))
+    other.write_text(text.replace(maturity + "\n", "", 1), encoding="utf-8")
+    import kg.build.pipeline
+
+    def whole_corpus(*_args, **_kwargs):
+        raise AssertionError("kg validate read the whole corpus despite the build's state")
+
+    monkeypatch.setattr(kg.build.pipeline, "validate_project", whole_corpus)
+    case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
+    report = check(project_settings, [case])
+    assert {f.file for f in report.findings if f.severity == "Violation"} == {
+        "usecases/berlin-giess-den-kiez.yaml"
+    }
+    everything = check(project_settings)
+    assert {f.file for f in everything.findings if f.severity == "Violation"} == {
+        "usecases/berlin-giess-den-kiez.yaml",
+        "usecases/hamburg-traffic-signal-data.yaml",
+    }
