@@ -368,6 +368,9 @@ def test_timings_are_durations_of_the_build(project_settings: Settings) -> None:
         assert {"validate", "reason", "total"} <= result.timings.keys()
         for step, seconds in result.timings.items():
             assert 0 <= seconds <= elapsed, (result.mode, step, seconds, elapsed)
+        # the total spans the steps that run one after the other (the load runs beside them)
+        steps = sum(v for k, v in result.timings.items() if k not in ("total", "load"))
+        assert result.timings["total"] >= steps, result.timings
 
 
 def test_a_disk_error_while_loading_fails_the_build_and_keeps_the_release(
@@ -414,3 +417,18 @@ def test_validating_after_a_build_redoes_only_the_named_file(
         "usecases/berlin-giess-den-kiez.yaml",
         "usecases/hamburg-traffic-signal-data.yaml",
     }
+
+
+def test_a_broken_derivation_rule_fails_the_build_and_keeps_the_release(
+    project_settings: Settings, monkeypatch
+) -> None:
+    """The rules that derive the release's extra graphs run before anything is published: one
+    the engine cannot parse fails the build with PublishFailed and the served release stays."""
+    build(project_settings)
+    before, served = quads(project_settings), current(project_settings)
+    import kg.build.pipeline
+
+    monkeypatch.setattr(kg.build.pipeline, "_updates", lambda *_: ["INSERT DATA { broken"])
+    with pytest.raises(PublishFailed, match="deriving the new release failed"):
+        build(project_settings, full=True)
+    assert current(project_settings) == served and quads(project_settings) == before
