@@ -12,7 +12,7 @@ from pyld import jsonld
 from rdflib.compare import isomorphic
 
 from kg.authoring.sources import discover
-from kg.authoring.yamlld import convert, load_context, to_plain
+from kg.authoring.yamlld import Limits, convert, load_context, to_plain
 from kg.bridge import graph_of
 from kg.namespaces import DEFAULT_BASE, Vocabulary
 from kg.rdf import IRI, Literal
@@ -103,3 +103,64 @@ def test_base_iri_is_configurable() -> None:
         for t in triple
         if isinstance(t, IRI)
     )
+
+
+# -- what the reader says about what it refuses (issue 19: mutants of these survived) --------
+def _problems(text: str, limits=None) -> list:
+    parsed = convert(text, CONTEXT, stem="x", **({"limits": limits} if limits else {}))
+    return parsed.problems
+
+
+HEAD = "id: usecase/x\ntype: UseCase\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "found"),
+    [
+        ("title: [a, b]\n", "expected-language-map", "list"),
+        ("maturity: {a: b}\n", "expected-text", "mapping"),
+        ("maturity: [pilot, [a]]\n", "expected-text", "list"),
+        ('maturity: ""\n', "expected-text", "nothing"),
+        ("stakeholders: someone\n", "expected-entries", "'someone'"),
+    ],
+)
+def test_a_refused_value_is_described_as_what_was_found(body: str, code: str, found: str) -> None:
+    (problem,) = _problems(HEAD + body)
+    assert (problem.code, problem.line, problem.params["found"]) == (code, 3, found)
+
+
+def test_keys_beside_a_graph_are_named_by_their_key_and_line() -> None:
+    text = 'some: thing\n"@graph":\n  - id: usecase/x\n    type: UseCase\n'
+    (problem,) = _problems(text)
+    assert (problem.code, problem.line, problem.column) == ("misplaced-keyword", 1, 1)
+    assert problem.field == "some" and problem.params == {"key": "some"}
+
+
+def test_an_anchor_is_refused_even_without_an_alias() -> None:
+    (problem,) = _problems("id: &mine usecase/x\ntype: UseCase\n")
+    assert (problem.code, problem.line) == ("yaml-anchor", 1)
+
+
+def test_an_empty_text_in_a_language_list_does_not_drop_the_others() -> None:
+    parsed = convert(HEAD + 'title:\n  en: ["", "Title"]\n  de: Titel\n', CONTEXT, stem="x")
+    assert [p.code for p in parsed.problems] == ["expected-text"]
+    titles = {o for _, p, o in parsed.triples if p.value.endswith("/title")}
+    assert titles == {Literal("Title", lang="en"), Literal("Titel", lang="de")}
+
+
+def test_an_old_field_does_not_stop_the_reading_of_the_fields_after_it() -> None:
+    parsed = convert(HEAD + "gaiaxServices: [x]\nmaturity: pilot\n", CONTEXT, stem="x")
+    assert [p.code for p in parsed.problems] == ["old-gaiaxServices"]
+    assert any(p.value.endswith("#maturity") for _, p, _ in parsed.triples)
+
+
+def test_an_empty_file_is_reported_at_its_first_line() -> None:
+    (problem,) = _problems("")
+    assert (problem.code, problem.line, problem.column) == ("empty-file", 1, 1)
+
+
+def test_the_node_limit_is_exact() -> None:
+    """``id: usecase/x`` and ``type: UseCase`` in a mapping: five nodes."""
+    assert _problems(HEAD, Limits(nodes=5)) == []
+    (problem,) = _problems(HEAD, Limits(nodes=4))
+    assert (problem.code, problem.params) == ("too-many-nodes", {"limit": 4})
