@@ -164,3 +164,10 @@ def test_the_node_limit_is_exact() -> None:
     assert _problems(HEAD, Limits(nodes=5)) == []
     (problem,) = _problems(HEAD, Limits(nodes=4))
     assert (problem.code, problem.params) == ("too-many-nodes", {"limit": 4})
+
+
+def test_a_text_past_the_limit_names_the_keys_that_lead_to_it() -> None:
+    text = HEAD + "description:\n  de: kurz\n  en: " + "x" * 30 + "\nmaturity: pilot\n"
+    (problem,) = _problems(text, Limits(literal=20))
+    assert (problem.code, problem.line, problem.field) == ("literal-too-long", 5, "description.en")
+    assert problem.params == {"length": 30, "limit": 20}
