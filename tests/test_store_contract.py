@@ -388,6 +388,25 @@ def test_embedded_release_with_unreadable_metadata_is_still_served(tmp_path: Pat
     assert fresh.ask("ASK { GRAPH ?g { ?s <urn:tag> 'a' } }")
 
 
+def test_embedded_tidy_sweeps_what_a_failed_build_left_and_keeps_the_served_release(
+    tmp_path: Path,
+) -> None:
+    """``tidy`` (run by a build with nothing to do) removes a release folder without metadata
+    (a build killed while writing it) and leaves the served release; a store that has
+    published nothing yet stays untouched."""
+    store = EmbeddedStore(tmp_path / "store")
+    served = store.publish(_nquads(tmp_path, "a", 3), {})
+    leftover = store.root / "releases" / "00000000-killed-build"
+    leftover.mkdir()
+    (leftover / "data").write_text("half a release", encoding="utf-8")
+    store.tidy()
+    assert not leftover.exists()
+    assert store.release() == served
+    empty = EmbeddedStore(tmp_path / "empty")
+    empty.tidy()
+    assert not empty.root.exists()
+
+
 # -- the VALUES rewriting itself (remote store) ---------------------------------------------
 @pytest.mark.parametrize(
     ("query", "expected"),
