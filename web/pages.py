@@ -34,6 +34,7 @@ from kg.store import Release, Store
 from kg.views.datamodels import labels, pair_layer, used_types
 from kg.views.datamodels import possible as possible_for
 from kg.views.interconnect import (
+    PARTS,
     Cell,
     Interconnections,
     datamodel_interconnections,
@@ -45,7 +46,7 @@ from kg.views.searchindex import index_folder
 from kg.views.stats import LABELS, figures
 from web import entities, view
 from web.context import app_release, app_store
-from web.graphs import network
+from web.graphs import cell_text, network
 
 bp = Blueprint("pages", __name__)
 
@@ -96,8 +97,11 @@ def chosen_matrix() -> Interconnections:
     ``?measure=data-model`` the real use cases' matrix by shared data models."""
     if request.args.get("kind") == "pattern":
         return _cached("kg.pattern_interconnections")
-    if request.args.get("measure") == "data-model":
+    measure = request.args.get("measure")
+    if measure == "data-model":
         return _cached("kg.datamodel_interconnections")
+    if measure in PARTS and measure != "weight":
+        return matrix().by(measure)
     return matrix()
 
 
@@ -333,6 +337,7 @@ def interconnection_page() -> Response:
         graph=network(links, lambda c: cell_href(links, c)),
         sectors=links.ordered(view.lang()),
         cell_href=lambda c: cell_href(links, c),
+        cell_text=lambda c: cell_text(links, c),
         kind=kind,
         measure=measure,
     )
