@@ -425,7 +425,8 @@ def test_a_click_on_a_line_names_the_pair_before_opening_it(live_server, page):
                    const e = cy.edges().sort((a, b) => b.data('weight') - a.data('weight'))[0];
                    const box = document.getElementById('network').getBoundingClientRect();
                    const m = e.renderedMidpoint();
-                   return {x: box.left + m.x, y: box.top + m.y, id: e.id(), title: e.data('title')}; }"""
+                   return {x: box.left + m.x, y: box.top + m.y,
+                           id: e.id(), title: e.data('title')}; }"""
     )
     page.mouse.click(point["x"], point["y"])
     assert page.get_attribute("#network", "data-current") == point["id"]
