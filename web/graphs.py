@@ -99,7 +99,7 @@ def network(
 
 
 def sector_text(links: Interconnections, name: str, n: int) -> str:
-    """"Energie: 38 Anwendungsfälle" (or patterns)."""
+    """ "Energie: 38 Anwendungsfälle" (or patterns)."""
     if links.patterns:
         return f"{name}: " + ngettext("%(num)d pattern", "%(num)d patterns", n)
     return f"{name}: " + ngettext("%(num)d use case", "%(num)d use cases", n)
