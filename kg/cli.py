@@ -432,27 +432,27 @@ FETCH_LIMIT, FETCH_TIMEOUT = 5_000_000, 30
 def _catalogue_bytes(source: str, lang: str) -> tuple[bytes, str, str]:
     """The bytes of a catalogue file, or of an http(s) URL the user named (with a timeout and
     at most one byte over the size the reader accepts), with its name and media type."""
-    import urllib.error
-    import urllib.request
     from urllib.parse import urlsplit
 
-    if not source.startswith(("http://", "https://")):
-        if "://" in source:
-            raise ConfigurationError(f"--catalogue: only files and http(s) URLs, not {source}")
-        path = Path(source)
-        with path.open("rb") as handle:
-            return handle.read(FETCH_LIMIT + 1), path.name, ""
-    request = urllib.request.Request(
-        source, headers={"Accept": "application/rdf+xml, text/turtle;q=0.9"}
-    )
+    if "://" in source and not source.startswith(("http://", "https://")):
+        raise ConfigurationError(f"--catalogue: only files and http(s) URLs, not {source}")
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            data = response.read(FETCH_LIMIT + 1)
-            media_type = response.headers.get("Content-Type", "")
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise KGError(message("fetch-failed", url=source, reason=reason)[lang]) from None
+        if "://" not in source:
+            with open(source, "rb") as handle:
+                return handle.read(FETCH_LIMIT + 1), Path(source).name, ""
+        data, media_type = _fetch(source)
+    except OSError as exc:  # urllib's errors are OSErrors too
+        reason = getattr(exc, "reason", None) or exc.strerror or exc
+        raise KGError(message("catalogue-unreadable", source=source, reason=reason)[lang]) from None
     return data, urlsplit(source).path.rsplit("/", 1)[-1], media_type
+
+
+def _fetch(url: str) -> tuple[bytes, str]:
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Accept": "application/rdf+xml, text/turtle"})
+    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+        return response.read(FETCH_LIMIT + 1), response.headers.get("Content-Type", "")
 
 
 def _possible_text(answer: Possible, catalogue: PortalCatalogue | None, lang: str) -> str:

@@ -100,9 +100,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Datensätzen an.",
         "en": "No dataset types: give --types or a catalogue with recognisable datasets.",
     },
-    "fetch-failed": {
-        "de": "{url} ließ sich nicht abrufen: {reason}",
-        "en": "{url} could not be fetched: {reason}",
+    "catalogue-unreadable": {
+        "de": "Der Katalog {source} ließ sich nicht lesen: {reason}",
+        "en": "The catalogue {source} could not be read: {reason}",
     },
     "suggest-none": {
         "de": "Kein Code für {field} passt zu allen Suchwörtern. Versuchen Sie ein kürzeres "

@@ -31,6 +31,7 @@ VOCAB = Vocabulary()
 PAGE = "/what-our-data-makes-possible"
 PARKING = "verkehr--kfz-parkplatz"
 TREES = "floraUndFauna--baumbestand-baumkataster"
+JSON = {"Accept": "application/json"}
 DATASET = "https://opendata.musterhausen.example/dataset/"
 DCAT_TTL = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -250,9 +251,10 @@ def test_the_uploaded_catalogue_gives_the_hand_computed_answer(client) -> None:
     assert datasets[DATASET + "stadtfest"]["recognised"] == []
     assert datasets[DATASET + "parkplaetze"]["title"]["en"] == "Car parks in Musterhausen"
     # the same answer as the types given by hand, and as JSON by Accept
-    by_hand = client.get(f"{PAGE}.json?types={LUFT},{PARKING},{TREES}").get_json()
-    assert _use_cases(by_hand) == EXPECTED
-    negotiated = _upload(client, CATALOGUE.read_bytes(), headers={"Accept": "application/json"})
+    by_hand = client.get(f"{PAGE}?types={LUFT},{PARKING},{TREES}", headers=JSON)
+    assert by_hand.mimetype == "application/json"
+    assert _use_cases(by_hand.get_json()) == EXPECTED
+    negotiated = _upload(client, CATALOGUE.read_bytes(), headers=JSON)
     assert negotiated.mimetype == "application/json"
     assert _use_cases(negotiated.get_json()) == EXPECTED
 
@@ -371,8 +373,10 @@ def test_kg_possible_fetches_a_catalogue_url(settings, portal_url, capsys) -> No
     code, _, err = _kg(
         settings, "possible", "--catalogue", f"{portal_url}/missing.rdf", capsys=capsys
     )
-    assert code == 3 and "could not be fetched" in err
+    assert code == 3 and "could not be read: Not Found" in err
     code, _, err = _kg(
         settings, "possible", "--catalogue", "ftp://127.0.0.1/catalog.rdf", capsys=capsys
     )
     assert code == 2 and "http(s)" in err
+    code, _, err = _kg(settings, "possible", "--catalogue", "no-such-catalog.rdf", capsys=capsys)
+    assert code == 3 and "could not be read" in err

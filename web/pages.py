@@ -45,6 +45,7 @@ from kg.views.search import FACETS, SORTS, IndexCache, Query
 from kg.views.searchindex import index_folder
 from kg.views.stats import LABELS, figures
 from web import entities, view
+from web.conneg import Format, negotiate
 from web.context import app_release, app_store
 from web.graphs import network
 
@@ -355,9 +356,12 @@ def possible(extension: str) -> Response:
     return Response(body, status=400 if problems else 200, mimetype="text/html")
 
 
+#: The representations of a page with a JSON twin, HTML first (a browser's ``*/*``).
+PAGE_FORMATS = (Format("text/html", "html"), Format("application/json", "json"))
+
+
 def _prefers_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
+    return negotiate(request.headers.get("Accept"), None, PAGE_FORMATS).extension == "json"
 
 
 def _uploaded_catalogue() -> PortalCatalogue:

@@ -288,6 +288,7 @@ class Matcher:
         for t in templates:
             self.by_label["".join(t.code.split("--", 1)[1].split("-")).lower()].append(t)
         self.phrases = _phrases(templates)
+        self.longest = max((p.count(" ") + 1 for p in self.phrases), default=0)
 
     def declared(self, refs: list[str]) -> list[Recognised]:
         found: dict[str, Recognised] = {}
@@ -312,10 +313,10 @@ class Matcher:
 
     def by_title(self, titles: dict[str, str]) -> list[Recognised]:
         found = {
-            (phrase, code)
+            (phrase, self.phrases[phrase])
             for title in titles.values()
-            for phrase, code in self.phrases.items()
-            if f" {phrase} " in f" {fold(title)} "
+            for phrase in _runs(fold(title).split(), self.longest)
+            if phrase in self.phrases
         }
         # a phrase inside a longer one found ("luftaufnahme" in "historische luftaufnahme")
         # is that one's part, not a second template
@@ -324,6 +325,13 @@ class Matcher:
             return []  # nothing, or several templates: no guess
         phrase, code = max(kept, key=lambda pc: len(pc[0]))
         return [Recognised(self.iris[code], BY_TITLE, phrase)]
+
+
+def _runs(words: list[str], longest: int) -> set[str]:
+    """Every run of up to ``longest`` consecutive ``words``, joined by single spaces."""
+    return {
+        " ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)
+    }
 
 
 def _phrases(templates: list[Template]) -> dict[str, str]:
