@@ -37,6 +37,7 @@ PAGES = {
     "sector": "/sector/mobility",
     "interconnections": "/interconnections",
     "search": "/usecases?q=daten&sector=mobility",
+    "search-by-type": "/usecases?q=wetter&type=dataset",
     "dataset": "/dataset/hamburg-traffic-light-states",
     "datasets": "/datasets",
     "places": "/places",

@@ -53,7 +53,7 @@
         name.textContent = s.label;
         var kind = document.createElement("span");
         kind.className = "kind-tag";
-        kind.textContent = s.kind;
+        kind.textContent = s.kindLabel || s.kind;
         li.appendChild(name); li.appendChild(kind);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); go(li); });
         list.appendChild(li); items.push(li);
