@@ -168,7 +168,14 @@ def external_entity(path: Path) -> bytes:
 """.encode()
 
 
-def test_entities_and_doctypes_are_refused_before_any_parser(tmp_path: Path) -> None:
+def test_entities_and_doctypes_are_refused_before_any_parser(tmp_path: Path, monkeypatch) -> None:
+    """pyoxigraph expands internal entities: the billion laughs asks it for 4.8 GB and aborts
+    the process. So the parser must never see such a document (it fails loudly if it does)."""
+
+    def parser_reached(*args, **kwargs):
+        raise AssertionError("the parser saw a document with a DOCTYPE")
+
+    monkeypatch.setattr("kg.views.portal.parse_upload", parser_reached)
     secret = tmp_path / "secret.txt"
     secret.write_text("Baumkataster", encoding="utf-8")  # would be recognised if it were read
     for data in (BILLION_LAUGHS, external_entity(secret)):
@@ -315,6 +322,15 @@ def _kg(settings, *args: str, capsys) -> tuple[int, str, str]:
     code = main(["--project", str(settings.project), "--store", settings.store, *args])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def test_kg_possible_says_when_a_catalogue_names_no_type(settings, tmp_path, capsys) -> None:
+    nothing = tmp_path / "catalog.ttl"
+    nothing.write_text(f'{DCAT_TTL}<http://ex.org/x> a dcat:Dataset ; dct:title "Fotos" .')
+    code, out, err = _kg(settings, "possible", "--catalogue", str(nothing), capsys=capsys)
+    assert code == 1
+    assert "Fotos" in out and "not recognised" in out
+    assert "No dataset types" in err
 
 
 def test_kg_possible_with_types_and_with_a_catalogue_file(settings, capsys) -> None:

@@ -10,6 +10,9 @@ fetched): RDF/XML, Turtle or N-Triples, as GovData and CKAN portals export them
   connection on a visitor's behalf. Nothing here opens a connection;
 * RDF/XML with a ``DOCTYPE`` or ``ENTITY`` is refused before a parser sees it (an entity
   expanding into entities, "billion laughs", or an external entity naming a local file).
+  pyoxigraph's RDF/XML parser expands internal entities: the classic billion laughs makes it
+  ask for 4.8 GB and abort the process, so this check is what stands between a visitor and
+  the web worker.
 
 Every refusal is an :class:`~kg.errors.InvalidRequest` with the reason in German and English.
 
