@@ -436,7 +436,9 @@ def _prefers_json() -> bool:
 
 def _uploaded_catalogue() -> PortalCatalogue:
     """The catalogue in the upload's field ``catalogue``, read and recognised."""
-    request.max_content_length = MAX_BYTES + UPLOAD_ENVELOPE  # more than the site's default
+    site_limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if site_limit is not None:  # room for a catalogue of the largest size the reader accepts
+        request.max_content_length = max(site_limit, MAX_BYTES + UPLOAD_ENVELOPE)
     upload = request.files.get("catalogue")
     if upload is None or not upload.filename:
         raise InvalidRequest(
