@@ -140,13 +140,17 @@ _TEXTS = """() => {
 }"""
 
 
-def check_page(browser, url: str, name: str, lang: str, width: int) -> None:
+def check_page(browser, url: str, name: str, lang: str, width: int, then=None) -> None:
     """The standing bar for one page: the language it says, no console problem, no WCAG 2.1
-    A/AA violation (axe-core), and on a phone nothing wider than the screen."""
+    A/AA violation (axe-core), and on a phone nothing wider than the screen. ``then(page)``,
+    if given, acts on the page first (fills in and sends a form) and the result is checked."""
     context, page = open_page(browser, width)
     try:
         page.goto(url)
         page.wait_for_load_state("networkidle")
+        if then is not None:
+            then(page)
+            page.wait_for_load_state("networkidle")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}.png"), full_page=True)
         assert page.get_attribute("html", "lang") == lang
         problems = page.console_problems
@@ -183,6 +187,22 @@ def axe_violations(page) -> list[dict]:
 def test_page_is_clean_and_accessible(browser, live_server, name, lang, width):
     joiner = "&" if "?" in PAGES[name] else "?"
     check_page(browser, f"{live_server}{PAGES[name]}{joiner}lang={lang}", name, lang, width)
+
+
+def _upload_catalogue(page) -> None:
+    """Send the fixture portal catalogue through the page's upload form."""
+    catalogue = ROOT_DIR / "tests" / "fixtures" / "portal" / "catalog.rdf"
+    page.set_input_files("#catalogue", str(catalogue))
+    with page.expect_navigation():
+        page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    assert page.locator("#portal-datasets tbody tr").count() == 4
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_catalogue_upload_answer_is_clean_and_accessible(browser, live_server, lang, width):
+    url = f"{live_server}/what-our-data-makes-possible?lang={lang}"
+    check_page(browser, url, "possible-upload", lang, width, then=_upload_catalogue)
 
 
 @pytest.mark.parametrize(
