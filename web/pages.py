@@ -24,27 +24,32 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext
 
+from kg.authoring.vocabularies import MUSTERDATENKATALOG, read_musterdatenkatalog
 from kg.authoring.yamlld import FOREIGN_CODES
 from kg.build.pipeline import RULES_DIR
-from kg.errors import NotFound, QueryError
+from kg.errors import InvalidRequest, NotFound, Problem, QueryError
 from kg.rdf import IRI
 from kg.store import Release, Store
-from kg.views.datamodels import labels, pair_layer, used_types
+from kg.views.datamodels import Possible, labels, pair_layer, used_types
 from kg.views.datamodels import possible as possible_for
 from kg.views.interconnect import (
+    PARTS,
     Cell,
     Interconnections,
     datamodel_interconnections,
     interconnections,
     pattern_interconnections,
 )
+from kg.views.portal import MAX_BYTES, PortalCatalogue, read_catalogue
 from kg.views.search import FACETS, SORTS, IndexCache, Query
 from kg.views.searchindex import index_folder
 from kg.views.stats import LABELS, figures
 from web import entities, view
+from web.conneg import Format, negotiate
 from web.context import app_release, app_store
-from web.graphs import network
+from web.graphs import cell_text, network
 
 bp = Blueprint("pages", __name__)
 
@@ -95,8 +100,11 @@ def chosen_matrix() -> Interconnections:
     ``?measure=data-model`` the real use cases' matrix by shared data models."""
     if request.args.get("kind") == "pattern":
         return _cached("kg.pattern_interconnections")
-    if request.args.get("measure") == "data-model":
+    measure = request.args.get("measure")
+    if measure == "data-model":
         return _cached("kg.datamodel_interconnections")
+    if measure in PARTS and measure != "weight":
+        return matrix().by(measure)
     return matrix()
 
 
@@ -173,10 +181,33 @@ def _query() -> Query:
     )
 
 
+#: The kinds a search finds by their labels besides use cases (its type facet), in order.
+OTHER_KINDS = {kind: (name, de, en) for name, (kind, de, en) in LISTS.items()}
+
+
+def _other_kinds(query: Query) -> dict[str, int]:
+    """How many resources of each other kind a text search finds (none without text)."""
+    if not query.text:
+        return {}
+    return view.index().found_by_kind(query.text, tuple(OTHER_KINDS))
+
+
+def _chosen_kind(query: Query) -> str | None:
+    """The other kind whose hits the page lists instead of use cases (``type=``)."""
+    kind = request.args.get("type")
+    return kind if query.text and kind in OTHER_KINDS else None
+
+
 @bp.route("/usecases")
 def usecases() -> Response:
     query = _query()
     result = view.search(query)
+    chosen = _chosen_kind(query)
+    found = (
+        view.index().found_of_kind(query.text, chosen, view.lang(), page=_page())
+        if chosen
+        else None
+    )
     body = render_template(
         "usecases.html",
         query=query,
@@ -184,6 +215,12 @@ def usecases() -> Response:
         facets=FACETS,
         sorts=SORTS,
         kinds=_kind_counts(query),
+        others=_other_kinds(query),
+        other_titles={
+            k: (de if view.lang() == "de" else en) for k, (_, de, en) in OTHER_KINDS.items()
+        },
+        chosen=chosen,
+        found=found,
         mode_params=MODE_PARAMS,
     )
     response = Response(body, mimetype="text/html")
@@ -221,6 +258,11 @@ def usecases_json() -> Response:
                     "title": e.title(query.lang),
                     "modified": e.modified or None,
                     "pattern": e.pattern,
+                    **(
+                        {"snippet": "".join(t for t, _ in e.snippet), "snippetLang": e.snippet_lang}
+                        if e.snippet
+                        else {}
+                    ),
                     **{k: sorted(v) for k, v in e.facets.items()},
                 }
                 for e in result.items
@@ -239,8 +281,27 @@ def usecases_json() -> Response:
                 for name, values in result.facets.items()
             },
             "more": result.more,
+            "otherKinds": _other_kinds(query),
+            **_chosen_json(query),
         }
     )
+
+
+def _chosen_json(query: Query) -> dict:
+    """With ``type=``, the page of the other kind's hits."""
+    chosen = _chosen_kind(query)
+    if not chosen:
+        return {}
+    found = view.index().found_of_kind(query.text, chosen, view.lang(), page=_page())
+    return {
+        "type": chosen,
+        "found": {
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
+            "items": [{"id": iri, "label": label} for iri, label in found.items],
+        },
+    }
 
 
 @bp.route("/usecases/suggest.json")
@@ -248,7 +309,23 @@ def suggest() -> Response:
     found = view.index().suggest(request.args.get("q", "")[:100], view.lang())
     for item in found:
         item["url"] = view.href(item["iri"]) or ""
+        item["kindLabel"] = str(KIND_NAMES[item["kind"]]) if item["kind"] in KIND_NAMES else ""
     return jsonify(found)
+
+
+#: What a suggestion is, in the page's language (the kind codes are not for readers).
+KIND_NAMES = {
+    "usecase": lazy_gettext("Use case"),
+    "pattern": lazy_gettext("Pattern"),
+    "sector": lazy_gettext("Sector"),
+    "dataset": lazy_gettext("Dataset"),
+    "platform": lazy_gettext("Data platform"),
+    "component": lazy_gettext("Software component"),
+    "place": lazy_gettext("Place"),
+    "org": lazy_gettext("Organisation"),
+    "programme": lazy_gettext("Funding programme"),
+    "standard": lazy_gettext("Standard"),
+}
 
 
 # -- interconnections ---------------------------------------------------------------------------
@@ -263,6 +340,7 @@ def interconnection_page() -> Response:
         graph=network(links, lambda c: cell_href(links, c)),
         sectors=links.ordered(view.lang()),
         cell_href=lambda c: cell_href(links, c),
+        cell_text=lambda c: cell_text(links, c),
         kind=kind,
         measure=measure,
     )
@@ -304,32 +382,105 @@ def datamodel_pair(pair: str, extension: str) -> Response:
 DATASET_TYPE_CODE = FOREIGN_CODES["dataset-type/"]
 
 
-@bp.route("/what-our-data-makes-possible", defaults={"extension": "html"})
-@bp.route("/what-our-data-makes-possible.<extension>")
+#: Room for the multipart envelope around an uploaded catalogue of the largest size accepted.
+UPLOAD_ENVELOPE = 64_000
+
+
+@bp.route("/what-our-data-makes-possible", defaults={"extension": "html"}, methods=["GET", "POST"])
+@bp.route("/what-our-data-makes-possible.<extension>", methods=["GET", "POST"])
 def possible(extension: str) -> Response:
     """Which use cases the dataset types a municipality publishes feed, and what each lacks:
     the types as ``?types=`` (repeated or separated by commas or spaces, codes of the
-    Musterdatenkatalog)."""
+    Musterdatenkatalog), or recognised in the DCAT catalogue of its open-data portal, uploaded
+    (POST, field ``catalogue``; :mod:`kg.views.portal`). The upload changes nothing on the
+    server and needs no session, so it carries no CSRF token (as the SPARQL form)."""
     if extension not in ("html", "json"):
         raise NotFound(f"There is no {extension!r} document of this page.")
+    as_json = extension == "json" or _prefers_json()
     vocab = view.vocab()
-    codes = [c for raw in request.args.getlist("types") for c in re.split(r"[,\s]+", raw) if c]
     prefix = vocab.entity("dataset-type", "")
-    if any(not DATASET_TYPE_CODE.match(c) for c in codes):
-        raise QueryError("types: give Musterdatenkatalog codes such as verkehr--kfz-parkplatz")
+    catalogue, problems = None, []
+    if request.method == "POST":
+        try:
+            catalogue = _uploaded_catalogue()
+        except InvalidRequest as exc:
+            problems = exc.problems
+        codes = [t[len(prefix) :] for t in catalogue.types] if catalogue else []
+    else:
+        codes = [c for raw in request.args.getlist("types") for c in re.split(r"[,\s]+", raw) if c]
+        if any(not DATASET_TYPE_CODE.match(c) for c in codes):
+            raise QueryError("types: give Musterdatenkatalog codes such as verkehr--kfz-parkplatz")
     answer = possible_for(app_store(), vocab, [prefix + c for c in codes]) if codes else None
-    if extension == "json":
-        return jsonify(answer.json(view.lang()) if answer else {"datasetTypes": [], "useCases": []})
+    if as_json:
+        return _possible_json(answer, catalogue, problems)
     choices = used_types(app_store(), vocab)
     names = labels(app_store(), vocab, set(choices))
+    offered = [(iri[len(prefix) :], names.get(iri, {})) for iri in choices]
+    known = {code for code, _ in offered}
     body = render_template(
         "possible.html",
         answer=answer,
+        catalogue=catalogue,
+        problems=problems,
         chosen=set(codes),
-        choices=[(iri[len(prefix) :], names.get(iri, {})) for iri in choices],
+        others=",".join(c for c in codes if c not in known),
+        choices=offered,
+        type_label=lambda iri: answer.label(iri, view.lang()) if answer else iri,
         json_twin=url_for("pages.possible", extension="json", types=",".join(codes) or None),
     )
-    return Response(body, mimetype="text/html")
+    return Response(body, status=400 if problems else 200, mimetype="text/html")
+
+
+#: The representations of a page with a JSON twin, HTML first (a browser's ``*/*``).
+PAGE_FORMATS = (Format("text/html", "html"), Format("application/json", "json"))
+
+
+def _prefers_json() -> bool:
+    return negotiate(request.headers.get("Accept"), None, PAGE_FORMATS).extension == "json"
+
+
+def _uploaded_catalogue() -> PortalCatalogue:
+    """The catalogue in the upload's field ``catalogue``, read and recognised."""
+    site_limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if site_limit is not None:  # room for a catalogue of the largest size the reader accepts
+        request.max_content_length = max(site_limit, MAX_BYTES + UPLOAD_ENVELOPE)
+    upload = request.files.get("catalogue")
+    if upload is None or not upload.filename:
+        raise InvalidRequest(
+            [
+                Problem(
+                    "catalogue",
+                    "Wählen Sie die Katalogdatei Ihres Open-Data-Portals aus.",
+                    "Choose the catalogue file of your open-data portal.",
+                )
+            ]
+        )
+    settings = current_app.extensions["kg.settings"]
+    templates = read_musterdatenkatalog(settings.ontology_dir / MUSTERDATENKATALOG)
+    data = upload.stream.read(MAX_BYTES + 1)
+    return read_catalogue(
+        data, templates, settings.vocab, name=upload.filename, media_type=upload.mimetype
+    )
+
+
+def _possible_json(
+    answer: Possible | None, catalogue: PortalCatalogue | None, problems: list[Problem]
+) -> Response:
+    if problems:
+        response = jsonify(
+            {
+                "status": 400,
+                "title": "Bad Request",
+                "problems": [{"field": p.field, "de": p.de, "en": p.en} for p in problems],
+            }
+        )
+        response.status_code = 400
+        return response
+    lang = view.lang()
+    found: dict[str, Any] = answer.json(lang) if answer else {"datasetTypes": [], "useCases": []}
+    if catalogue is not None:
+        found["catalogue"] = catalogue.json(lambda iri: answer.label(iri, lang) if answer else iri)
+    return jsonify(found)
 
 
 @bp.route("/interconnections.json")
