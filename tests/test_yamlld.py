@@ -171,3 +171,10 @@ def test_a_text_past_the_limit_names_the_keys_that_lead_to_it() -> None:
     (problem,) = _problems(text, Limits(literal=20))
     assert (problem.code, problem.line, problem.field) == ("literal-too-long", 5, "description.en")
     assert problem.params == {"length": 30, "limit": 20}
+
+
+def test_a_predicate_is_named_by_the_field_that_writes_it() -> None:
+    """Findings name the YAML field of a predicate (the first in context order)."""
+    assert CONTEXT.field_of("http://purl.org/dc/terms/title") == "title"
+    assert CONTEXT.field_of("https://w3id.org/sckg/ontology#maturity") == "maturity"
+    assert CONTEXT.field_of("urn:x-nobody:writes-this") is None
