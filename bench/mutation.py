@@ -100,7 +100,7 @@ TARGETS: tuple[Target, ...] = (
         "incremental",
         "kg/build/incremental.py",
         ("tests/test_incremental.py",),
-        "inverse_path or retyped or broken_file or one_file",
+        "inverse_path or retyped or broken_file or one_file or lone_affected",
         cap=6,
     ),
     Target(
