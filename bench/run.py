@@ -633,7 +633,7 @@ class NamedQueries:
         self.values: dict[str, dict[str, str]] = {}  # query → parameter → IRI
         for query in self.catalogue:
             for param in query.params:
-                if param.default is None or not param.vocab:
+                if param.default is None or not param.vocab or param.many:
                     continue
                 iri = vocab.entity(param.vocab, param.default)
                 if not select(f"SELECT ?p WHERE {{ <{iri}> ?p ?o }} LIMIT 1"):
@@ -657,7 +657,15 @@ class NamedQueries:
 
     def texts(self) -> dict[str, str]:
         """Each query's text, parameters with a value bound by a ``VALUES`` block."""
-        return {q.name: bind(q.text, self.values.get(q.name, {})) for q in self.catalogue}
+        from kg.namespaces import Vocabulary
+
+        vocab = Vocabulary(BASE)
+        # list parameters (dataset types, say) are written in with their defaults, as the site
+        # does; single values are bound by a VALUES block
+        return {
+            q.name: bind(q.specialised({}, vocab).text, self.values.get(q.name, {}))
+            for q in self.catalogue
+        }
 
 
 _SAID = re.compile(r"from \d+ files \(([^)]*)\) in ([\d.]+) s")

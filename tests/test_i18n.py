@@ -102,3 +102,33 @@ def test_no_message_is_in_the_catalogue_twice():
     entries = re.findall(r'(?:^msgctxt "(.*)"\n)?^msgid "(.*)"$', text, flags=re.M)
     twice = {e for e in entries if entries.count(e) > 1 and e[1]}
     assert twice == set()
+
+
+def test_values_are_written_the_readers_way(app):
+    from kg.rdf import Literal
+    from web.i18n import day, literal, number
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    cases = [
+        (Literal("1234567", datatype=xsd + "integer"), "1.234.567", "1,234,567"),
+        (Literal("0.5", datatype=xsd + "decimal"), "0,5", "0.5"),
+        (Literal("2026-05-14", datatype=xsd + "date"), "14.05.2026", "May 14, 2026"),
+        (Literal("2020-05", datatype=xsd + "gYearMonth"), "Mai 2020", "May 2020"),
+        (Literal("true", datatype=xsd + "boolean"), "ja", "yes"),
+        (Literal("false", datatype=xsd + "boolean"), "nein", "no"),
+        (Literal("2019", datatype=xsd + "gYear"), "2019", "2019"),
+        (Literal("not a number", datatype=xsd + "integer"), "not a number", "not a number"),
+        (Literal("Hamburg", lang="de"), "Hamburg", "Hamburg"),
+    ]
+    for lang, column in (("de", 1), ("en", 2)):
+        with app.test_request_context(f"/?lang={lang}"):
+            app.preprocess_request()
+            assert [literal(case[0]) for case in cases] == [case[column] for case in cases]
+            assert number(155) == "155"
+            assert number(12000) == ("12.000" if lang == "de" else "12,000")
+            assert day("2026-12-03T10:00:00Z") == ("03.12.2026" if lang == "de" else "Dec 3, 2026")
+
+
+def test_home_and_search_write_dates_and_figures_the_readers_way(client):
+    html = client.get("/?lang=de").text
+    assert re.search(r'<time datetime="(\d{4})-(\d\d)-(\d\d)">\d\d\.\d\d\.\d{4}</time>', html)

@@ -75,7 +75,7 @@ def test_a_use_case_page_links_its_platform_funding_pattern_and_transfer(v2_clie
         "/solution-type/sensor-network",
     ):
         assert f'href="{link}"' in glance
-    assert "2023-04" in glance
+    assert "April 2023" in glance  # the start, written the reader's way (xsd:gYearMonth 2023-04)
 
 
 def test_a_use_case_page_names_who_reused_its_solution(v2_client) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, Response, g, request
-from flask_babel import Babel
+from flask_babel import Babel, format_date, format_decimal, gettext
 
 LANGUAGES = ("en", "de")
 DEFAULT = "en"
@@ -33,6 +34,26 @@ def init(app: Flask) -> None:
     app.before_request(_choose)
     app.after_request(_remember)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.filters["num"] = number
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["literal"] = literal
+
+
+def number(value: object) -> str:
+    """A number the reader's way (``1.234`` in German, ``1,234`` in English)."""
+    try:
+        return format_decimal(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return str(value)
+
+
+def day(value: object) -> str:
+    """An ISO date (or the date of an ISO timestamp) the reader's way (``14.05.2026``)."""
+    text = str(value or "")
+    try:
+        return format_date(date.fromisoformat(text[:10]), "medium")
+    except ValueError:
+        return text
 
 
 def compile_catalogues(source: Path) -> Path:
@@ -77,3 +98,42 @@ def _remember(response: Response) -> Response:
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     return response
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBERS = {
+    _XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
+
+
+def literal(term: object) -> str:
+    """A literal's value the reader's way: dates and numbers in the page's language, booleans
+    as yes or no; any other value as it is."""
+    value = getattr(term, "value", str(term))
+    datatype = getattr(term, "datatype", "") or ""
+    try:
+        if datatype in _NUMBERS:
+            return format_decimal(
+                float(value) if "." in value or "e" in value.lower() else int(value)
+            )
+        if datatype == _XSD + "date":
+            return format_date(date.fromisoformat(value), "medium")
+        if datatype == _XSD + "dateTime":
+            return format_date(date.fromisoformat(value[:10]), "medium")
+        if datatype == _XSD + "gYearMonth":
+            return format_date(date.fromisoformat(value[:7] + "-01"), "MMMM y")
+        if datatype == _XSD + "boolean":
+            return gettext("yes") if value.strip() in ("true", "1") else gettext("no")
+    except (ValueError, ArithmeticError):
+        pass
+    return value
