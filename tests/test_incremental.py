@@ -191,3 +191,28 @@ def test_a_relative_project_folder_is_the_same_project(twin: Twin, monkeypatch) 
     # the pattern, and the files describing the dataset it uses: datasets.yaml defines it,
     # usecases/shared/dataset-types.yaml adds its type (both are validated again)
     assert (result.mode, result.validated) == ("incremental", 3)
+
+
+def test_deleting_a_definition_flags_the_addition_that_remains_elsewhere(twin: Twin) -> None:
+    """An addition (an entry without ``type``) in an unchanged file becomes undefined when the
+    file that defined its identifier drops the definition; a full read says so, and so must an
+    incremental build."""
+    twin.build(mode="full")
+    datasets = twin.project / "usecases" / "shared" / "datasets-a.yaml"
+    text = datasets.read_text(encoding="utf-8")
+    start = text.index("  - id: dataset/port-bridge-sensor-data\n")
+    end = text.index("  - id: dataset/hamburg-energy-campus-timeseries\n")
+    datasets.write_text(text[:start] + text[end:], encoding="utf-8")
+    types = (twin.project / "usecases" / "shared" / "dataset-types.yaml").read_text("utf-8")
+    line = types.splitlines().index("  - id: dataset/port-bridge-sensor-data") + 1
+    findings = twin.fails_alike()
+    assert (
+        "Violation",
+        "usecases/shared/dataset-types.yaml",
+        line,
+        "id",
+        "addition-undefined",
+        "https://w3id.org/sckg/dataset/port-bridge-sensor-data",
+    ) in findings
+    datasets.write_text(text, encoding="utf-8")
+    assert build(twin.incremental).mode == "unchanged"
