@@ -59,6 +59,7 @@ PAGES = {
     "dataset-type": "/dataset-type/klimaschutzUndUmweltschutz--berichtUndAnalyse-luftUndEmission",
     "dataset-theme": "/dataset-type/verkehr",
     "data-model": "/data-model/AirQualityObserved",
+    "mim": "/mim/mim7",
     "matrix-by-data-model": "/interconnections?measure=data-model",
     "datamodel-pair": "/interconnections/data-models/environment--mobility",
     "enabled-by-types": "/queries/usecases-enabled-by-dataset-types",

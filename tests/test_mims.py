@@ -152,3 +152,55 @@ def test_platforms_by_mim(built) -> None:
         ("mim4", "sindelfingen-data-platform", "true", "1"),
         ("mim7", "herrenberg-urban-platform", "false", "2"),
     ]
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(built):
+    from web import create_app
+
+    return create_app({"TESTING": True}, settings=built).test_client()
+
+
+def test_the_platform_page_tells_declared_from_derived_mims(client) -> None:
+    derived = client.get("/platform/herrenberg-urban-platform.html?lang=de").get_data(True)
+    assert "OASC-MIMs" in derived and "/mim/mim7" in derived
+    assert 'class="badge inferred"' in derived.split("OASC-MIMs", 1)[1].split("</dd>", 1)[0]
+    declared = client.get("/platform/sindelfingen-data-platform.html?lang=en").get_data(True)
+    facts = declared.split("OASC MIMs", 1)[1].split("</dd>", 1)[0]
+    assert "/mim/mim4" in facts and "badge inferred" not in facts
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("de", ["MIM7 – Management von Geoinformationen", "Plattformen, die ihn umsetzen"]),
+        ("en", ["MIM7 – Geospatial Information Management", "Platforms implementing it"]),
+    ],
+)
+def test_the_mim_page_lists_platforms_and_their_use_cases(client, lang, words) -> None:
+    response = client.get(f"/mim/mim7.html?lang={lang}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for word in words:
+        assert word in html
+    assert "/platform/herrenberg-urban-platform" in html
+    assert "/usecase/herrenberg-parking-guidance" in html
+    assert 'href="/mim/mim7.json"' in html or "/mim/mim7.json" in html
+    assert "https://mims.oascities.org/geospatial-data/mechanisms" in html
+
+
+def test_the_mim_page_has_json_and_csv_twins(client) -> None:
+    data = client.get("/mim/mim7.json").get_json()
+    assert [(p["iri"].rsplit("/", 1)[1], p["declared"]) for p in data["platforms"]] == [
+        ("herrenberg-urban-platform", False)
+    ]
+    usecases = {u["iri"].rsplit("/", 1)[1] for u in data["platforms"][0]["useCases"]}
+    assert usecases == {"herrenberg-ev-charging", "herrenberg-parking-guidance"}
+    csv = client.get("/mim/mim4.csv").get_data(as_text=True).splitlines()
+    assert csv[0] == "platform,platformTitle,declared,useCase,useCaseTitle"
+    assert csv[1].startswith("https://w3id.org/sckg/platform/sindelfingen-data-platform,")
+    assert ",true," in csv[1]
+    assert client.get("/mim/mim9.html").status_code == 404
