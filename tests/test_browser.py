@@ -36,7 +36,9 @@ PAGES = {
     "pattern": "/pattern/air-quality-sensor-network",
     "sector": "/sector/mobility",
     "interconnections": "/interconnections",
+    "interconnections-datasets": "/interconnections?measure=datasets",
     "search": "/usecases?q=daten&sector=mobility",
+    "search-by-type": "/usecases?q=wetter&type=dataset",
     "dataset": "/dataset/hamburg-traffic-light-states",
     "datasets": "/datasets",
     "places": "/places",
@@ -396,3 +398,51 @@ def test_map_points_are_links_reached_by_keyboard(v2_live_server, page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/place/herrenberg" in page.url
+
+
+def test_the_network_is_operated_by_keyboard(live_server, page):
+    page.goto(f"{live_server}/interconnections?lang=de")
+    page.wait_for_selector("#network[data-rendered]")
+    page.focus("#network")
+    page.keyboard.press("ArrowRight")  # the first sector
+    first = page.text_content("#network-info")
+    assert "Anwendungsf" in first and first.endswith("Öffnen")
+    page.keyboard.press("End")  # the last link: the weakest
+    chosen = page.get_attribute("#network", "data-current")
+    text = page.text_content("#network-info")
+    assert "↔" in text and "Stärke" in text
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert chosen.rsplit("/", 1)[-1] in page.url
+
+
+def test_a_click_on_a_line_names_the_pair_before_opening_it(live_server, page):
+    page.goto(f"{live_server}/interconnections?lang=en")
+    page.wait_for_selector("#network[data-rendered]")
+    page.locator("#network").scroll_into_view_if_needed()
+    # the strongest link's midpoint, as the canvas draws it
+    point = page.evaluate(
+        """() => { const cy = document.getElementById('network')._cyreg.cy;
+                   const e = cy.edges().sort((a, b) => b.data('weight') - a.data('weight'))[0];
+                   const box = document.getElementById('network').getBoundingClientRect();
+                   const m = e.renderedMidpoint();
+                   return {x: box.left + m.x, y: box.top + m.y,
+                           id: e.id(), title: e.data('title')}; }"""
+    )
+    page.mouse.click(point["x"], point["y"])
+    assert page.get_attribute("#network", "data-current") == point["id"]
+    assert page.text_content("#network-info").startswith(point["title"])
+    assert "/interconnections" in page.url  # nothing opened yet
+    with page.expect_navigation():
+        page.click("#network-info a")
+    assert point["id"].rsplit("/", 1)[-1] in page.url
+
+
+def test_a_matrix_cell_shows_what_it_counts_on_focus(live_server, page):
+    page.goto(f"{live_server}/interconnections?lang=en")
+    cell = page.locator("table.matrix td.heat a").first
+    cell.focus()
+    tip = cell.locator(".tip")
+    assert tip.is_visible()
+    assert "strength" in tip.text_content() and "↔" in tip.text_content()
+    assert cell.locator(".visually-hidden").text_content() == " – " + tip.text_content()

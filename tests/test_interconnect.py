@@ -6,9 +6,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import pytest
+from pages_support import parse_html
 
 from kg.rdf import IRI
 from kg.views.interconnect import breakdown, interconnections
@@ -123,7 +124,8 @@ def test_json_twin(client, store, vocab):
     assert len(data["sectors"]) == 14
     first = data["links"][0]
     assert first["weight"] == links.max_weight
-    assert set(first) == {"id", "source", "target", "weight", "usecases", "datasets"}
+    assert set(first) == {"id", "source", "target", "value", "weight", "usecases", "datasets"}
+    assert all(link["value"] == link["weight"] for link in data["links"])
 
 
 def test_csv_twin(client, store, vocab):
@@ -141,3 +143,52 @@ def test_matrix_cells_link_to_their_breakdown(client, store, vocab):
     assert f'href="{path}"' in page
     detail = client.get(path + ".html").text
     assert "Shared use cases" in detail and "Data flows between their use cases" in detail
+
+
+@pytest.mark.parametrize("measure", ["usecases", "datasets"])
+def test_the_matrix_can_count_one_part_of_the_strength(client, measure):
+    everything = client.get("/interconnections.json").get_json()["links"]
+    data = client.get(f"/interconnections.json?measure={measure}").get_json()
+    assert data["measure"] == measure
+    shown = {(x["source"], x["target"]): x["value"] for x in data["links"]}
+    wanted = {(x["source"], x["target"]): x[measure] for x in everything if x[measure]}
+    assert shown == wanted
+    assert [x["value"] for x in data["links"]] == sorted(shown.values(), reverse=True)
+    page = parse_html(client.get(f"/interconnections?measure={measure}&lang=de").text)
+    assert any(
+        tag == "a" and "aria-current" in attrs and "measure=" + measure in attrs.get("href", "")
+        for tag, attrs in page.elements
+    )
+
+
+def test_each_pair_appears_once_above_the_diagonal(client, store, vocab):
+    links = interconnections(store, vocab)
+    html = client.get("/interconnections?lang=en").text
+    table = html[html.index('<table class="matrix">') : html.index("</table>")]
+    rows = table.split("<tr>")[2:]  # after the head
+    order = [n.iri for n in links.ordered("en")]
+    linked = 0
+    for i, row in enumerate(rows):
+        cells = row.split("<td")[1:]
+        assert len(cells) == len(order)
+        assert all('class="lower"' in c for c in cells[:i])
+        assert 'class="diagonal"' in cells[i]
+        linked += sum('class="heat"' in c for c in cells[i + 1 :])
+    assert linked == len(links.cells)
+
+
+def test_the_colour_scale_covers_every_figure_once(store, vocab):
+    links = interconnections(store, vocab)
+    legend = links.legend()
+    assert legend[0][1] == 1 and legend[-1][2] == links.max_weight
+    assert all(a[2] + 1 == b[1] for a, b in pairwise(legend))
+    for cell in links.cells.values():
+        level = links.level(cell)
+        assert any(lv == level and low <= cell.weight <= high for lv, low, high in legend)
+
+
+def test_a_cell_says_what_it_counts(client, store, vocab):
+    links = interconnections(store, vocab)
+    top = links.edges()[0]
+    html = client.get("/interconnections?lang=de").text
+    assert f"Stärke {top.weight} ({top.usecases} Anwendungsf" in html

@@ -168,3 +168,82 @@ def test_facet_counts_of_a_text_search_add_up(index, text):
     for name, values in result.facets.items():
         for value in values:
             assert value.count == sum(value.iri in e.facets.get(name, ()) for e in result.items)
+
+
+def test_a_word_finds_its_german_and_english_inflections(index):
+    # "parken" is in few texts; its German stem "park" finds "Parkplätze" and "parking" too.
+    hits = index.search(Query(text="parken", lang="de"))
+    marked = {fold(t) for e in hits.items for t, hit in e.snippet if hit}
+    assert any(w.startswith("park") and not w.startswith("parken") for w in marked), marked
+    assert hits.total >= index.search(Query(text="parkplatz")).total > 0
+
+
+def test_short_stems_are_not_searched_by():
+    from kg.views.search import variants
+
+    assert variants("daten") == ["daten"]  # "dat" would find "Datum"
+    assert variants("parken") == ["parken", "park"]
+    assert "baum" in variants(fold("Bäume"))
+
+
+@pytest.mark.parametrize("text", ["DWD", "GAIA-X", "parken", "Bürgerbeteiligung"])
+def test_the_words_the_review_missed_are_found_and_shown(index, text):
+    result = index.search(Query(text=text, lang="de"))
+    assert result.total > 0
+    wanted = fold(text).split("-")[0]
+    shown = [
+        e
+        for e in result.items
+        if any(fold(t).startswith(wanted[:4]) for t, hit in e.snippet if hit)
+    ]
+    assert shown, [e.snippet for e in result.items]
+
+
+def test_a_snippet_is_a_passage_around_the_match_in_the_page_language():
+    from kg.views.search import snippet
+
+    text = "Erster Satz ohne Treffer. " * 6 + "Die Stadt legt Parkplätze frei. " + "Rest. " * 40
+    pieces, lang = snippet({"de": text, "en": "Parking spaces are freed."}, ["parken"], "de")
+    assert lang == "de"
+    assert ("Parkplätze", True) in pieces
+    assert pieces[0] == ("… ", False) and pieces[-1] == (" …", False)
+    passage = "".join(t for t, _ in pieces)
+    assert len(passage) <= 200 and "Parkplätze frei" in passage
+    # only the other language matches: its passage, named as such
+    pieces, lang = snippet({"de": "Nichts davon.", "en": "Parking spaces."}, ["parking"], "de")
+    assert lang == "en" and pieces[0] == ("Parking", True)
+    assert snippet({"de": "Nichts davon."}, ["parken"], "de") == ([], "")
+
+
+def test_one_search_finds_every_kind_with_a_type_facet(client, index):
+    data = client.get("/usecases.json?q=DWD&lang=de").get_json()
+    assert data["total"] > 0  # use cases naming the weather service
+    assert data["otherKinds"].get("org", 0) >= 1
+    orgs = client.get("/usecases.json?q=DWD&type=org&lang=de").get_json()["found"]
+    assert orgs["total"] == data["otherKinds"]["org"] == len(orgs["items"])
+    assert any(item["id"].endswith("/org/dwd") for item in orgs["items"])
+    # the type facet's counts equal a plain count of labelled resources of that kind
+    for kind, n in data["otherKinds"].items():
+        everyone = index.listing(kind, "de").items
+        assert n == sum(
+            1
+            for _, label in everyone
+            if "dwd" in fold(label) or "dwd" in fold(index.label(_, "en"))
+        )
+    page = parse_html(client.get("/usecases?q=DWD&type=org&lang=de").text)
+    assert "/org/dwd" in page.links
+    # without text there is no type facet, and an unknown type lists use cases
+    assert client.get("/usecases.json?type=org").get_json()["otherKinds"] == {}
+    assert "found" not in client.get("/usecases.json?q=DWD&type=nonsense").get_json()
+
+
+def test_suggestions_name_their_kind_in_the_page_language(client):
+    german = client.get("/usecases/suggest.json?q=hamb&lang=de").get_json()
+    assert {"Anwendungsfall", "Ort"} & {item["kindLabel"] for item in german}
+    english = client.get("/usecases/suggest.json?q=hamb&lang=en").get_json()
+    assert {"Use case", "Place"} & {item["kindLabel"] for item in english}
+
+
+def test_a_hit_shows_its_passage_with_the_words_marked(client):
+    html = client.get("/usecases?q=parken&lang=de").text
+    assert '<p class="snippet"' in html and "<mark>" in html

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext, ngettext
+
 from kg.views.describe import Description, Node
 from kg.views.interconnect import Cell, Interconnections
 from web import view
@@ -61,8 +63,9 @@ def neighbourhood(desc: Description) -> dict[str, Any]:
 def network(
     links: Interconnections, cell_href: Callable[[Cell], str] | None = None
 ) -> dict[str, Any]:
-    """Sectors as nodes (sized by use cases), links as edges (weighted); an edge leads where
-    ``cell_href`` says (the sector link's page by default)."""
+    """Sectors as nodes (sized by use cases), links as edges (weighted by the matrix's
+    measure); an edge leads where ``cell_href`` says (the sector link's page by default). Each
+    element carries the sentence the page shows when it is pointed at or chosen by keyboard."""
     lang = view.lang()
     nodes = [
         {
@@ -72,6 +75,7 @@ def network(
                 "kind": "sector",
                 "size": links.usecases.get(n.iri or "", 0),
                 "href": view.href(n.iri) or "",
+                "title": sector_text(links, n.label(lang), links.usecases.get(n.iri or "", 0)),
             }
         }
         for n in links.ordered(lang)
@@ -83,11 +87,37 @@ def network(
                 "id": c.link,
                 "source": c.a,
                 "target": c.b,
-                "weight": c.weight,
+                "weight": links.value(c),
                 "href": cell_href(c) if cell_href else view.href(c.link) or "",
-                "label": str(c.weight),
+                "label": str(links.value(c)),
+                "title": cell_text(links, c),
             }
         }
         for c in links.edges()
     ]
     return {"nodes": nodes, "edges": edges, "max": links.max_weight}
+
+
+def sector_text(links: Interconnections, name: str, n: int) -> str:
+    """ "Energie: 38 Anwendungsfälle" (or patterns)."""
+    if links.patterns:
+        return f"{name}: " + ngettext("%(num)d pattern", "%(num)d patterns", n)
+    return f"{name}: " + ngettext("%(num)d use case", "%(num)d use cases", n)
+
+
+def cell_text(links: Interconnections, c: Cell) -> str:
+    """What a cell of the matrix (an edge of the network) stands for, in a sentence."""
+    pair = f"{view.label(c.a)} ↔ {view.label(c.b)}: "
+    if links.patterns:
+        return pair + ngettext("%(num)d shared pattern", "%(num)d shared patterns", c.weight)
+    if links.measure == "data-model":
+        return pair + ngettext(
+            "%(num)d data model used in both", "%(num)d data models used in both", c.weight
+        )
+    parts = ", ".join(
+        (
+            ngettext("%(num)d use case", "%(num)d use cases", c.usecases),
+            ngettext("%(num)d connecting dataset", "%(num)d connecting datasets", c.datasets),
+        )
+    )
+    return pair + gettext("strength %(weight)d", weight=c.weight) + f" ({parts})"

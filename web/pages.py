@@ -24,6 +24,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext
 
 from kg.authoring.yamlld import FOREIGN_CODES
 from kg.build.pipeline import RULES_DIR
@@ -33,6 +34,7 @@ from kg.store import Release, Store
 from kg.views.datamodels import labels, pair_layer, used_types
 from kg.views.datamodels import possible as possible_for
 from kg.views.interconnect import (
+    PARTS,
     Cell,
     Interconnections,
     datamodel_interconnections,
@@ -44,7 +46,7 @@ from kg.views.searchindex import index_folder
 from kg.views.stats import LABELS, figures
 from web import entities, view
 from web.context import app_release, app_store
-from web.graphs import network
+from web.graphs import cell_text, network
 
 bp = Blueprint("pages", __name__)
 
@@ -95,8 +97,11 @@ def chosen_matrix() -> Interconnections:
     ``?measure=data-model`` the real use cases' matrix by shared data models."""
     if request.args.get("kind") == "pattern":
         return _cached("kg.pattern_interconnections")
-    if request.args.get("measure") == "data-model":
+    measure = request.args.get("measure")
+    if measure == "data-model":
         return _cached("kg.datamodel_interconnections")
+    if measure in PARTS and measure != "weight":
+        return matrix().by(measure)
     return matrix()
 
 
@@ -173,10 +178,33 @@ def _query() -> Query:
     )
 
 
+#: The kinds a search finds by their labels besides use cases (its type facet), in order.
+OTHER_KINDS = {kind: (name, de, en) for name, (kind, de, en) in LISTS.items()}
+
+
+def _other_kinds(query: Query) -> dict[str, int]:
+    """How many resources of each other kind a text search finds (none without text)."""
+    if not query.text:
+        return {}
+    return view.index().found_by_kind(query.text, tuple(OTHER_KINDS))
+
+
+def _chosen_kind(query: Query) -> str | None:
+    """The other kind whose hits the page lists instead of use cases (``type=``)."""
+    kind = request.args.get("type")
+    return kind if query.text and kind in OTHER_KINDS else None
+
+
 @bp.route("/usecases")
 def usecases() -> Response:
     query = _query()
     result = view.search(query)
+    chosen = _chosen_kind(query)
+    found = (
+        view.index().found_of_kind(query.text, chosen, view.lang(), page=_page())
+        if chosen
+        else None
+    )
     body = render_template(
         "usecases.html",
         query=query,
@@ -184,6 +212,12 @@ def usecases() -> Response:
         facets=FACETS,
         sorts=SORTS,
         kinds=_kind_counts(query),
+        others=_other_kinds(query),
+        other_titles={
+            k: (de if view.lang() == "de" else en) for k, (_, de, en) in OTHER_KINDS.items()
+        },
+        chosen=chosen,
+        found=found,
         mode_params=MODE_PARAMS,
     )
     response = Response(body, mimetype="text/html")
@@ -221,6 +255,11 @@ def usecases_json() -> Response:
                     "title": e.title(query.lang),
                     "modified": e.modified or None,
                     "pattern": e.pattern,
+                    **(
+                        {"snippet": "".join(t for t, _ in e.snippet), "snippetLang": e.snippet_lang}
+                        if e.snippet
+                        else {}
+                    ),
                     **{k: sorted(v) for k, v in e.facets.items()},
                 }
                 for e in result.items
@@ -239,8 +278,27 @@ def usecases_json() -> Response:
                 for name, values in result.facets.items()
             },
             "more": result.more,
+            "otherKinds": _other_kinds(query),
+            **_chosen_json(query),
         }
     )
+
+
+def _chosen_json(query: Query) -> dict:
+    """With ``type=``, the page of the other kind's hits."""
+    chosen = _chosen_kind(query)
+    if not chosen:
+        return {}
+    found = view.index().found_of_kind(query.text, chosen, view.lang(), page=_page())
+    return {
+        "type": chosen,
+        "found": {
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
+            "items": [{"id": iri, "label": label} for iri, label in found.items],
+        },
+    }
 
 
 @bp.route("/usecases/suggest.json")
@@ -248,7 +306,23 @@ def suggest() -> Response:
     found = view.index().suggest(request.args.get("q", "")[:100], view.lang())
     for item in found:
         item["url"] = view.href(item["iri"]) or ""
+        item["kindLabel"] = str(KIND_NAMES[item["kind"]]) if item["kind"] in KIND_NAMES else ""
     return jsonify(found)
+
+
+#: What a suggestion is, in the page's language (the kind codes are not for readers).
+KIND_NAMES = {
+    "usecase": lazy_gettext("Use case"),
+    "pattern": lazy_gettext("Pattern"),
+    "sector": lazy_gettext("Sector"),
+    "dataset": lazy_gettext("Dataset"),
+    "platform": lazy_gettext("Data platform"),
+    "component": lazy_gettext("Software component"),
+    "place": lazy_gettext("Place"),
+    "org": lazy_gettext("Organisation"),
+    "programme": lazy_gettext("Funding programme"),
+    "standard": lazy_gettext("Standard"),
+}
 
 
 # -- interconnections ---------------------------------------------------------------------------
@@ -263,6 +337,7 @@ def interconnection_page() -> Response:
         graph=network(links, lambda c: cell_href(links, c)),
         sectors=links.ordered(view.lang()),
         cell_href=lambda c: cell_href(links, c),
+        cell_text=lambda c: cell_text(links, c),
         kind=kind,
         measure=measure,
     )

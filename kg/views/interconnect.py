@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, Literal, Term
@@ -25,6 +25,8 @@ from kg.views.datamodels import model_layer
 from kg.views.describe import LABEL_PREDICATES, Node
 
 _LABELS = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+#: The measures of the real use cases' matrix that count parts of the same links.
+PARTS = ("weight", "usecases", "datasets")
 _PREFIX = "PREFIX sckg: <{ns}>\n"
 
 _SECTORS = """
@@ -81,12 +83,47 @@ class Interconnections:
     usecases: dict[str, int]
     cells: dict[tuple[str, str], Cell]
     patterns: bool = False
-    #: ``weight`` (the sector-link weight) or ``data-model`` (:func:`datamodel_interconnections`)
+    #: What a cell's figure counts: ``weight`` (the sector-link weight, all three kinds of
+    #: connection), ``usecases`` or ``datasets`` (one part of it), or ``data-model``
+    #: (:func:`datamodel_interconnections`, potential links).
     measure: str = "weight"
+
+    def value(self, cell: Cell) -> int:
+        """The figure of ``cell`` by this matrix's measure."""
+        if self.measure == "usecases":
+            return cell.usecases
+        if self.measure == "datasets":
+            return cell.datasets
+        return cell.weight
+
+    def by(self, measure: str) -> Interconnections:
+        """The same links counted by another measure of :data:`PARTS` (a cell without any
+        of it is left out)."""
+        if measure not in PARTS:
+            raise ValueError(f"unknown measure {measure!r}")
+        shown = replace(self, measure=measure)
+        shown.cells = {k: c for k, c in self.cells.items() if shown.value(c)}
+        return shown
 
     @property
     def max_weight(self) -> int:
-        return max((c.weight for c in self.cells.values()), default=0)
+        return max((self.value(c) for c in self.cells.values()), default=0)
+
+    def level(self, cell: Cell, levels: int = 8) -> int:
+        """The colour level of ``cell``: 1 to ``levels`` in proportion to the largest figure."""
+        top = self.max_weight or 1
+        return max(1, -(-self.value(cell) * levels // top))
+
+    def legend(self, levels: int = 8) -> list[tuple[int, int, int]]:
+        """(level, lowest, highest figure) of each colour level that can occur."""
+        top = self.max_weight
+        found = []
+        for level in range(1, levels + 1):
+            low = (level - 1) * top // levels + 1
+            high = level * top // levels
+            if low <= high:
+                found.append((level, low, high))
+        return found
 
     def cell(self, a: str, b: str) -> Cell | None:
         return self.cells.get((a, b) if a < b else (b, a))
@@ -95,7 +132,7 @@ class Interconnections:
         return sorted(self.sectors, key=lambda n: n.label(lang).casefold())
 
     def edges(self) -> list[Cell]:
-        return sorted(self.cells.values(), key=lambda c: (-c.weight, c.a, c.b))
+        return sorted(self.cells.values(), key=lambda c: (-self.value(c), c.a, c.b))
 
     def as_json(self, lang: str) -> dict[str, object]:
         """The matrix and the network in one JSON document (the pages' machine twin)."""
@@ -110,6 +147,7 @@ class Interconnections:
                     "id": c.link,
                     "source": c.a,
                     "target": c.b,
+                    "value": self.value(c),
                     "weight": c.weight,
                     "usecases": c.usecases,
                     "datasets": c.datasets,

@@ -10,8 +10,10 @@ not of the graph. ``CONTAINS`` over the store would scan the whole graph on ever
 and grew with the corpus.
 
 Text is folded before matching (case, accents, ``ß``), so ``strasse`` finds ``Straße`` and
-``muenchen`` as well as ``munchen`` find ``München``; every word of a query must be the prefix of
-a word of the use case, in either language.
+``muenchen`` as well as ``munchen`` find ``München``; every word of a query, or its German or
+English stem (Snowball), must be the prefix of a word of the use case, in either language: so
+``parken`` finds ``Parkplatz`` and ``parking``, ``Bäume`` finds ``Baumkataster``. A hit shows
+the passage of its description that matched (:meth:`Entry.snippet`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from kg.namespaces import Vocabulary
@@ -119,6 +122,27 @@ def words(text: str) -> set[str]:
     return found
 
 
+#: Stems shorter than this match too much as prefixes (``daten`` → ``dat`` would find ``Datum``).
+MIN_STEM = 4
+
+
+@cache
+def _stemmers() -> tuple:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("german"), snowballstemmer.stemmer("english")
+
+
+def variants(word: str) -> list[str]:
+    """``word`` (folded) and its German and English stems that are long enough to search by."""
+    found = [word]
+    for stemmer in _stemmers():
+        stem = fold(stemmer.stemWord(word))
+        if len(stem) >= MIN_STEM and stem not in found:
+            found.append(stem)
+    return found
+
+
 def query_words(text: str) -> list[str]:
     """The words of a query, folded, in order, without repeats (at most :data:`MAX_WORDS`)."""
     return list(dict.fromkeys(_WORD.findall(fold(text))))[:MAX_WORDS]
@@ -137,6 +161,10 @@ class Entry:
     facets: dict[str, set[str]] = field(default_factory=dict)
     modified: str = ""
     pattern: bool = False
+    #: The passage of the description that matched a text search: (text, matched) pieces.
+    snippet: list[tuple[str, bool]] = field(default_factory=list)
+    #: The language of :attr:`snippet` (the page's, unless only the other one matched).
+    snippet_lang: str = ""
 
     def title(self, lang: str) -> str:
         return pick(self.titles, lang) or self.iri.rsplit("/", 1)[-1]
@@ -311,6 +339,40 @@ class SearchIndex:
         )
         return Listing([(iri, text) for iri, text in rows], total, page, pages)
 
+    def found_by_kind(self, text: str, kinds: tuple[str, ...]) -> dict[str, int]:
+        """How many resources of each of ``kinds`` have labels matching ``text`` (each word, or
+        its stem, as a prefix): the type facet of a search beside its use cases."""
+        wanted = query_words(text)
+        if not wanted or not kinds:
+            return {}
+        marks = ",".join("?" * len(kinds))
+        rows = self.db.execute(
+            "SELECT kind, COUNT(*) FROM resource WHERE id IN "
+            "(SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?) "
+            f"AND kind IN ({marks}) GROUP BY kind",
+            (_match(wanted), *kinds),
+        )
+        return {kind: int(n) for kind, n in rows}
+
+    def found_of_kind(
+        self, text: str, kind: str, lang: str, *, page: int = 1, page_size: int = PAGE_SIZE
+    ) -> Listing:
+        """One page of the resources of ``kind`` whose labels match ``text``, by label."""
+        wanted = query_words(text)
+        total = self.found_by_kind(text, (kind,)).get(kind, 0)
+        pages = max(1, -(-total // page_size))
+        page = min(max(1, page), pages)
+        if not total:
+            return Listing([], 0, 1, 1)
+        lang = sort_lang(lang)
+        rows = self.db.execute(
+            f"SELECT iri, label_{lang} FROM resource WHERE id IN "
+            "(SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?) AND kind = ? "
+            f"ORDER BY sort_{lang}, iri LIMIT ? OFFSET ?",
+            (_match(wanted), kind, page_size, (page - 1) * page_size),
+        )
+        return Listing([(iri, label) for iri, label in rows], total, page, pages)
+
     def recent(self, n: int) -> list[Entry]:
         """The ``n`` most recently modified real use cases (never patterns)."""
         rows = self.db.execute(
@@ -355,7 +417,7 @@ class SearchIndex:
             f"SELECT r.iri, r.kind, r.labels, r.label_{lang} FROM resource r "
             "WHERE r.id IN (SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?) "
             f"AND r.kind IN ({kinds}) ORDER BY r.kind != 'usecase', r.sort_{lang}, r.iri LIMIT ?",
-            (_match(wanted), *KINDS, limit),
+            (_match(wanted, stems=False), *KINDS, limit),
         )
         found = []
         for iri, kind, labels_json, label in rows:
@@ -485,12 +547,18 @@ class SearchIndex:
         ids = [uid for (uid,) in found]
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
-            "SELECT u.id, r.iri, u.titles, u.modified, u.pattern FROM usecase u "
+            "SELECT u.id, r.iri, u.titles, u.modified, u.pattern, u.texts FROM usecase u "
             f"CROSS JOIN resource r ON r.id = u.id WHERE u.id IN ({marks})",
             ids,
         ).fetchall()
         position = {uid: i for i, uid in enumerate(ids)}
-        return self._entries(sorted(rows, key=lambda row: position[row[0]]))
+        rows.sort(key=lambda row: position[row[0]])
+        entries = self._entries([row[:5] for row in rows])
+        if texty:
+            wanted = query_words(query.text)
+            for entry, row in zip(entries, rows, strict=True):
+                entry.snippet, entry.snippet_lang = snippet(json.loads(row[5]), wanted, lang)
+        return entries
 
     def _entries(self, rows: list[tuple]) -> list[Entry]:
         """Entries with their facet values (one query for the whole page)."""
@@ -608,10 +676,15 @@ def _candidates(
     return " INTERSECT ".join(parts), params
 
 
-def _match(wanted: list[str], column: str | None = None) -> str:
-    """An FTS5 query: every word as a prefix (quoted, so no word is read as an operator)."""
+def _match(wanted: list[str], column: str | None = None, *, stems: bool = True) -> str:
+    """An FTS5 query: every word, or one of its stems, as a prefix (quoted, so no word is read
+    as an operator)."""
     prefix = f"{column} : " if column else ""
-    return " AND ".join(f'{prefix}"{w}"*' for w in wanted)
+    parts = []
+    for word in wanted:
+        either = " OR ".join(f'"{v}"*' for v in (variants(word) if stems else [word]))
+        parts.append(f"{prefix}({either})")
+    return " AND ".join(parts)
 
 
 def _matched(labels: dict[str, str], wanted: list[str], lang: str) -> str:
@@ -622,6 +695,51 @@ def _matched(labels: dict[str, str], wanted: list[str], lang: str) -> str:
         if all(any(w.startswith(q) for w in found) for q in wanted):
             return code
     return ordered[0] if ordered else ""
+
+
+#: Characters of description a snippet shows, and how many of them come before the first match.
+SNIPPET_WIDTH = 180
+SNIPPET_LEAD = 50
+
+
+def snippet(texts: Mapping[str, str], wanted: list[str], lang: str) -> tuple[list, str]:
+    """The passage of a description (in ``lang`` if it matches there) around the first word
+    that a query word or its stem begins, as ``(text, matched)`` pieces, and its language."""
+    if not wanted:
+        return [], ""
+    prefixes = [v for word in wanted for v in variants(word)]
+    for code in sorted(texts, key=lambda code: (code != lang, code)):
+        pieces = _passage(texts[code], prefixes)
+        if pieces:
+            return pieces, code
+    return [], ""
+
+
+def _passage(text: str, prefixes: list[str]) -> list[tuple[str, bool]]:
+    def hit(word: str) -> bool:
+        forms = (fold(word), word.casefold().translate(_UMLAUTS))
+        return any(form.startswith(p) for form in forms for p in prefixes)
+
+    spans = [m.span() for m in _WORD.finditer(text) if hit(m.group())]
+    if not spans:
+        return []
+    start = max(0, spans[0][0] - SNIPPET_LEAD)
+    if start:  # begin at a word
+        start = text.find(" ", start, spans[0][0]) + 1 or spans[0][0]
+    end = min(len(text), start + SNIPPET_WIDTH)
+    if end < len(text):  # end at a word, never inside the first match
+        end = max(text.rfind(" ", spans[0][1], end), spans[0][1])
+    pieces: list[tuple[str, bool]] = [("… ", False)] if start else []
+    at = start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        pieces += [(text[at:a], False), (text[a:b], True)]
+        at = b
+    pieces.append((text[at:end], False))
+    if end < len(text):
+        pieces.append((" …", False))
+    return [(t, m) for t, m in pieces if t]
 
 
 def _last(iri: str) -> str:

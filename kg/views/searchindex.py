@@ -37,7 +37,7 @@ from kg.views.search import DIRECT, LANGS, PATTERN_FACET, fold, words
 from kg.views.similar import keys as similar_keys
 
 #: Bump when the tables change: files of another schema are rebuilt, never read.
-SCHEMA = "4"  # 4: facets land, size, solution, platform, org, dataset; similar_key
+SCHEMA = "5"  # 4: facets land, size, solution, platform, org, dataset; similar_key; 5: texts
 #: Index files of other releases kept beside the served one (workers may still read them).
 KEEP = 3
 #: IRIs per query (VALUES block) when reading the store.
@@ -63,6 +63,7 @@ CREATE TABLE usecase(
   id INTEGER PRIMARY KEY REFERENCES resource(id),
   pattern INTEGER NOT NULL DEFAULT 0,
   titles TEXT NOT NULL,
+  texts TEXT NOT NULL DEFAULT '{}',
   modified TEXT NOT NULL DEFAULT '',
   maturity INTEGER NOT NULL DEFAULT 0,
   sort_en TEXT NOT NULL,
@@ -563,6 +564,7 @@ class _Writer:
                 row["u"].value,
                 {
                     "titles": {},
+                    "texts": {},
                     "title": set(),
                     "text": set(),
                     "modified": "",
@@ -582,6 +584,7 @@ class _Writer:
                 entry["titles"].setdefault(o.lang or "", o.value)
                 entry["title"] |= words(o.value)
             elif isinstance(o, Literal) and p == DCTERMS + "description":
+                entry["texts"].setdefault(o.lang or "", o.value)
                 entry["text"] |= words(o.value)
             elif isinstance(o, Literal) and p == DCTERMS + "modified":
                 entry["modified"] = max(entry["modified"], o.value)
@@ -603,6 +606,7 @@ class _Writer:
                     uid,
                     int(entry["pattern"]),
                     json.dumps(titles, ensure_ascii=False),
+                    json.dumps(entry["texts"], ensure_ascii=False),
                     entry["modified"],
                     max(levels, default=0),
                     *(fold(title[lang]) for lang in LANGS),
@@ -617,7 +621,7 @@ class _Writer:
             for iri, entry in found.items()
         }
         self._write_labels({iri: by_lang for iri, by_lang in labels.items() if by_lang}, {})
-        self.db.executemany("INSERT INTO usecase VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO usecase VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO usecase_fts(rowid, title, text) VALUES (?, ?, ?)", fts)
         self.db.executemany("INSERT INTO facet VALUES (?, ?, ?)", sorted(facets))
         self.db.executemany("INSERT INTO similar_key VALUES (?, ?, ?, ?)", sorted(similar))

@@ -53,7 +53,7 @@
         name.textContent = s.label;
         var kind = document.createElement("span");
         kind.className = "kind-tag";
-        kind.textContent = s.kind;
+        kind.textContent = s.kindLabel || s.kind;
         li.appendChild(name); li.appendChild(kind);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); go(li); });
         list.appendChild(li); items.push(li);
@@ -104,18 +104,75 @@
           "opacity": function (e) { return 0.35 + 0.65 * ((e.data("weight") || max) / max); },
           "target-arrow-shape": el.dataset.layout === "circle" ? "none" : "triangle",
           "width": function (e) { return 1 + 6 * ((e.data("weight") || 1) / max); } } },
-        { selector: "node:selected, edge:selected", style: { "overlay-opacity": 0.2 } }
+        { selector: "node:selected, edge:selected", style: { "overlay-opacity": 0.2 } },
+        { selector: "edge:selected", style: { "line-color": "#d9822b", "opacity": 1, "z-index": 10 } }
       ],
       layout: el.dataset.layout === "circle"
         ? { name: "circle", padding: 30 }
         : { name: "cose", padding: 30, animate: false, nodeRepulsion: function () { return 400000; },
             idealEdgeLength: function () { return 110; }, randomize: false }
     });
-    cy.on("tap", "node, edge", function (evt) {
+    var info = el.dataset.info ? document.getElementById(el.dataset.info) : null;
+    if (!info) {
+      cy.on("tap", "node, edge", function (evt) {
+        var href = evt.target.data("href");
+        if (href) { window.location.href = href; }
+      });
+    } else {
+      explain(el, cy, info);
+    }
+    el.dataset.rendered = String(cy.nodes().length);
+  }
+
+  /* A graph with an info line: pointing at an element says what it is; a line is opened from
+     the info line (crossing lines in the middle of a circle are easy to miss), a circle
+     directly; the keyboard moves through circles and lines with the arrow keys, Enter opens. */
+  function explain(el, cy, info) {
+    var order = cy.nodes().toArray().concat(cy.edges().toArray());
+    var current = -1;
+    function show(ele, withLink) {
+      info.textContent = "";
+      if (!ele) { return; }
+      info.appendChild(document.createTextNode(ele.data("title") || ele.data("label") || ""));
+      var href = ele.data("href");
+      if (withLink && href) {
+        info.appendChild(document.createTextNode(" – "));
+        var a = document.createElement("a");
+        a.href = href;
+        a.textContent = info.dataset.open || "Open";
+        info.appendChild(a);
+      }
+    }
+    function choose(i) {
+      cy.elements().unselect();
+      current = (i + order.length) % order.length;
+      var ele = order[current];
+      ele.select();
+      el.dataset.current = ele.id();
+      show(ele, true);
+    }
+    cy.on("mouseover", "node, edge", function (evt) { show(evt.target, false); });
+    cy.on("mouseout", "node, edge", function () {
+      show(current >= 0 ? order[current] : null, true);
+    });
+    cy.on("tap", "node", function (evt) {
       var href = evt.target.data("href");
       if (href) { window.location.href = href; }
     });
-    el.dataset.rendered = String(cy.nodes().length);
+    cy.on("tap", "edge", function (evt) { choose(order.indexOf(evt.target)); });
+    el.addEventListener("keydown", function (e) {
+      if (!order.length) { return; }
+      if (e.key === "ArrowRight" || e.key === "ArrowDown") { choose(current + 1); }
+      else if (e.key === "ArrowLeft" || e.key === "ArrowUp") { choose(current < 0 ? -1 : current - 1); }
+      else if (e.key === "Home") { choose(0); }
+      else if (e.key === "End") { choose(order.length - 1); }
+      else if (e.key === "Enter" && current >= 0 && order[current].data("href")) {
+        window.location.href = order[current].data("href");
+      } else if (e.key === "Escape") {
+        cy.elements().unselect(); current = -1; delete el.dataset.current; show(null);
+      } else { return; }
+      e.preventDefault();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
