@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import __version__, config
 from kg.errors import ConfigurationError, KGError, ValidationFailed
@@ -22,6 +23,10 @@ from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, BNode, Term
 from kg.store.base import Row
+
+if TYPE_CHECKING:
+    from kg.views.datamodels import Possible
+    from kg.views.portal import PortalCatalogue
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
@@ -138,6 +143,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("words", nargs="+", help="words to look for (German or English)")
     p.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+
+    p = command("possible", cmd_possible, "use cases the data a municipality publishes feeds")
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument("--types", help="Musterdatenkatalog codes, comma-separated")
+    given.add_argument(
+        "--catalogue", help="DCAT catalogue of an open-data portal: a file, or an http(s) URL"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     p = command("export", cmd_export, "write dumps (N-Quads, Turtle, JSON-LD) with SHA-256")
     p.add_argument("--out", type=Path, help="folder for the dumps (default: in the store folder)")
@@ -392,6 +405,99 @@ def cmd_suggest(args: argparse.Namespace, settings: config.Settings) -> int:
         label = s.label_de if settings.lang == "de" else s.label_en
         print(f"{s.code}\t{label}\t{s.detail}")
     return EXIT_OK
+
+
+def cmd_possible(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.authoring.vocabularies import MUSTERDATENKATALOG, read_musterdatenkatalog
+    from kg.authoring.yamlld import FOREIGN_CODES
+    from kg.store import open_store
+    from kg.views.datamodels import possible
+    from kg.views.portal import read_catalogue
+
+    vocab, lang, catalogue = settings.vocab, settings.lang, None
+    if args.catalogue:
+        data, name, media_type = _catalogue_bytes(args.catalogue, lang)
+        templates = read_musterdatenkatalog(settings.ontology_dir / MUSTERDATENKATALOG)
+        catalogue = read_catalogue(data, templates, vocab, name=name, media_type=media_type)
+        types = catalogue.types
+    else:
+        codes = [c for c in args.types.replace(" ", ",").split(",") if c]
+        if bad := [c for c in codes if not FOREIGN_CODES["dataset-type/"].match(c)]:
+            raise ConfigurationError(f"--types: {bad[0]!r} is no Musterdatenkatalog code")
+        types = [vocab.entity("dataset-type", c) for c in codes]
+    answer = possible(open_store(settings), vocab, types)
+    if args.json:
+        found = answer.json(lang)
+        if catalogue is not None:
+            found["catalogue"] = catalogue.json(lambda iri: answer.label(iri, lang))
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        print(_possible_text(answer, catalogue, lang))
+    if not types:
+        print(message("possible-no-types")[lang], file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+#: The largest catalogue ``kg possible --catalogue URL`` reads, and how long it waits.
+FETCH_LIMIT, FETCH_TIMEOUT = 5_000_000, 30
+
+
+def _catalogue_bytes(source: str, lang: str) -> tuple[bytes, str, str]:
+    """The bytes of a catalogue file, or of an http(s) URL the user named (with a timeout and
+    at most one byte over the size the reader accepts), with its name and media type."""
+    from urllib.parse import urlsplit
+
+    if "://" in source and not source.startswith(("http://", "https://")):
+        raise ConfigurationError(f"--catalogue: only files and http(s) URLs, not {source}")
+    try:
+        if "://" not in source:
+            with open(source, "rb") as handle:
+                return handle.read(FETCH_LIMIT + 1), Path(source).name, ""
+        data, media_type = _fetch(source)
+    except OSError as exc:  # urllib's errors are OSErrors too
+        reason = getattr(exc, "reason", None) or exc.strerror or exc
+        raise KGError(message("catalogue-unreadable", source=source, reason=reason)[lang]) from None
+    return data, urlsplit(source).path.rsplit("/", 1)[-1], media_type
+
+
+def _fetch(url: str) -> tuple[bytes, str]:
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Accept": "application/rdf+xml, text/turtle"})
+    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+        return response.read(FETCH_LIMIT + 1), response.headers.get("Content-Type", "")
+
+
+def _possible_text(answer: Possible, catalogue: PortalCatalogue | None, lang: str) -> str:
+    lines = []
+    if catalogue is not None:
+        recognised = sum(1 for d in catalogue.datasets if d.recognised)
+        lines.append(
+            message("possible-catalogue", datasets=len(catalogue.datasets), recognised=recognised)[
+                lang
+            ]
+        )
+        for d in catalogue.datasets:
+            lines.append(f"  {d.title(lang)}  <{d.iri}>")
+            for r in d.recognised:
+                how = message("possible-title" if r.judgement else "possible-declared")[lang]
+                lines.append(f"    → {answer.label(r.type, lang)} ({how})")
+            if not d.recognised:
+                lines.append(f"    – {message('possible-unrecognised')[lang]}")
+        lines.append("")
+    lines.append(message("possible-usecases", count=len(answer.usecases))[lang])
+    for e in answer.usecases:
+        lines.append(f"  {answer.label(e.usecase, lang)}  <{e.usecase}>")
+        covered = ", ".join(answer.label(t, lang) for t in e.covered)
+        lines.append(f"    {message('possible-covered')[lang]}: {covered}")
+        missing = ", ".join(answer.label(t, lang) for t in e.missing)
+        nothing = message("possible-nothing-missing")[lang]
+        lines.append(f"    {message('possible-missing')[lang]}: {missing or nothing}")
+        models = sorted({answer.label(m, lang) for ms in e.models.values() for m in ms})
+        if models:
+            lines.append(f"    {message('possible-models')[lang]}: {', '.join(models)}")
+    return "\n".join(lines)
 
 
 def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:

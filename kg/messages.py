@@ -74,6 +74,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{name}' is not a Smart Data Models entity type. Similar: {close}. "
         "'kg suggest dataModel <word>' lists candidates.",
     },
+    "possible-catalogue": {
+        "de": "Katalog: {datasets} Datensätze, {recognised} mit erkanntem Typ",
+        "en": "Catalogue: {datasets} datasets, {recognised} with a recognised type",
+    },
+    "possible-declared": {"de": "angegeben", "en": "declared"},
+    "possible-title": {
+        "de": "erkannt am Titel – bitte prüfen",
+        "en": "recognised by title – please check",
+    },
+    "possible-unrecognised": {"de": "nicht erkannt", "en": "not recognised"},
+    "possible-usecases": {
+        "de": "{count} Anwendungsfälle nutzen diese Arten von Daten",
+        "en": "{count} use cases use these kinds of data",
+    },
+    "possible-covered": {"de": "abgedeckt", "en": "covered"},
+    "possible-missing": {"de": "fehlt noch", "en": "still missing"},
+    "possible-models": {"de": "Datenmodelle", "en": "data models"},
+    "possible-nothing-missing": {
+        "de": "nichts: mit Ihren Daten möglich",
+        "en": "nothing: possible with your data",
+    },
+    "possible-no-types": {
+        "de": "Keine Datensatztypen: Geben Sie --types oder einen Katalog mit erkennbaren "
+        "Datensätzen an.",
+        "en": "No dataset types: give --types or a catalogue with recognisable datasets.",
+    },
+    "catalogue-unreadable": {
+        "de": "Der Katalog {source} ließ sich nicht lesen: {reason}",
+        "en": "The catalogue {source} could not be read: {reason}",
+    },
     "suggest-none": {
         "de": "Kein Code für {field} passt zu allen Suchwörtern. Versuchen Sie ein kürzeres "
         "oder ein englisches Wort.",

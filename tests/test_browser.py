@@ -6,6 +6,7 @@ test-artifacts/."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -141,13 +142,17 @@ _TEXTS = """() => {
 }"""
 
 
-def check_page(browser, url: str, name: str, lang: str, width: int) -> None:
+def check_page(browser, url: str, name: str, lang: str, width: int, then=None) -> None:
     """The standing bar for one page: the language it says, no console problem, no WCAG 2.1
-    A/AA violation (axe-core), and on a phone nothing wider than the screen."""
+    A/AA violation (axe-core), and on a phone nothing wider than the screen. ``then(page)``,
+    if given, acts on the page first (fills in and sends a form) and the result is checked."""
     context, page = open_page(browser, width)
     try:
         page.goto(url)
         page.wait_for_load_state("networkidle")
+        if then is not None:
+            then(page)
+            page.wait_for_load_state("networkidle")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}.png"), full_page=True)
         assert page.get_attribute("html", "lang") == lang
         problems = page.console_problems
@@ -184,6 +189,22 @@ def axe_violations(page) -> list[dict]:
 def test_page_is_clean_and_accessible(browser, live_server, name, lang, width):
     joiner = "&" if "?" in PAGES[name] else "?"
     check_page(browser, f"{live_server}{PAGES[name]}{joiner}lang={lang}", name, lang, width)
+
+
+def _upload_catalogue(page) -> None:
+    """Send the fixture portal catalogue through the page's upload form."""
+    catalogue = ROOT_DIR / "tests" / "fixtures" / "portal" / "catalog.rdf"
+    page.set_input_files("#catalogue", str(catalogue))
+    with page.expect_navigation():
+        page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    assert page.locator("#portal-datasets tbody tr").count() == 4
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_catalogue_upload_answer_is_clean_and_accessible(browser, live_server, lang, width):
+    url = f"{live_server}/what-our-data-makes-possible?lang={lang}"
+    check_page(browser, url, "possible-upload", lang, width, then=_upload_catalogue)
 
 
 @pytest.mark.parametrize(
@@ -446,3 +467,55 @@ def test_a_matrix_cell_shows_what_it_counts_on_focus(live_server, page):
     assert tip.is_visible()
     assert "strength" in tip.text_content() and "↔" in tip.text_content()
     assert cell.locator(".visually-hidden").text_content() == " – " + tip.text_content()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_editor_draws_a_chart_of_counts(browser, live_server, lang, width):
+    context, page = open_page(browser, width)
+    try:
+        page.goto(f"{live_server}/sparql?lang={lang}")
+        page.click("[data-example=usecases-per-land]")
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr table tbody tr", timeout=60_000)
+        rows = page.locator(".yasr_response_chip").inner_text()
+        page.click(".select_chart")
+        bars = page.locator(".sckg-chart svg rect")
+        bars.first.wait_for()
+        total = int(re.match(r"[\d.,]+", rows).group().replace(".", "").replace(",", ""))
+        assert bars.count() == min(total, 100)  # one bar per result row, at most 100
+        caption = page.locator(".sckg-chart figcaption").inner_text()
+        assert ("je" if lang == "de" else "by") in caption
+        if total > 100:
+            assert ("ersten 100" if lang == "de" else "first 100") in caption
+        link = page.locator(".sckg-chart svg a").first.get_attribute("href")
+        assert link.startswith("/place/") and link.endswith(f"?lang={lang}")
+        page.screenshot(path=str(ARTIFACTS / f"editor-chart-{lang}-{width}.png"), full_page=True)
+        assert page.console_problems == []
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=1)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+def test_the_editor_draws_a_graph_of_a_construct_answer(browser, live_server):
+    context, page = open_page(browser, 1366)
+    try:
+        page.goto(f"{live_server}/sparql?lang=en")
+        page.click("[data-example=usecase-description]")
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr_response_chip", timeout=60_000)
+        # YASR marks a view that cannot show the results with the class "disabled"
+        page.wait_for_function("!document.querySelector('.select_graph.disabled')")
+        assert "disabled" in page.locator(".select_chart").get_attribute("class")
+        page.click(".select_graph")
+        page.wait_for_selector(".sckg-graph-box[data-rendered]")
+        drawn = int(page.get_attribute(".sckg-graph-box", "data-rendered"))
+        caption = page.locator(".sckg-graph figcaption").inner_text()
+        assert f"{drawn} resources" in caption and drawn >= 2
+        assert page.console_problems == []
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=1)
+    finally:
+        context.close()

@@ -83,3 +83,22 @@ def test_every_template_string_is_translated():
 def test_catalogue_compiles_from_the_po_file():
     folder = compile_catalogues(WEB / "translations")
     assert (folder / "de/LC_MESSAGES/messages.mo").stat().st_size > 1000
+
+
+def test_every_python_string_of_the_web_is_translated():
+    with (WEB / "translations/de/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.string}
+    call = r'(?<![\w.])(?:gettext|ngettext|lazy_gettext|_)\(\s*"((?:[^"\\]|\\.)*)"'
+    wanted = set()
+    for path in WEB.glob("*.py"):
+        wanted |= set(re.findall(call, path.read_text(encoding="utf-8")))
+    assert wanted, "no call found: the pattern no longer matches the code"
+    assert wanted - translated == set()
+
+
+def test_no_message_is_in_the_catalogue_twice():
+    text = (WEB / "translations/de/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    entries = re.findall(r'(?:^msgctxt "(.*)"\n)?^msgid "(.*)"$', text, flags=re.M)
+    twice = {e for e in entries if entries.count(e) > 1 and e[1]}
+    assert twice == set()

@@ -192,3 +192,43 @@ def test_a_cell_says_what_it_counts(client, store, vocab):
     top = links.edges()[0]
     html = client.get("/interconnections?lang=de").text
     assert f"Stärke {top.weight} ({top.usecases} Anwendungsf" in html
+
+
+def _sector_row(html: str, other_slug: str) -> list[int]:
+    """Strength, use cases and datasets in a sector page's row of ``other_slug``."""
+    import re
+
+    row = next(r for r in html.split("<tr>") if f'href="/sector/{other_slug}"' in r)
+    return [int(n) for n in re.findall(r'class="num">(?:<span[^>]*>)?(\d+)', row)]
+
+
+def test_a_pair_has_the_same_figures_on_every_page_and_in_every_format(client, vocab):
+    data = client.get("/interconnections.json").get_json()["links"]
+    rows = {
+        row["link"]: row
+        for row in csv.DictReader(io.StringIO(client.get("/interconnections.csv").text))
+    }
+    for link in data[:3] + data[-2:]:  # the strongest and the weakest
+        a, b = (iri.rsplit("/", 1)[-1] for iri in (link["source"], link["target"]))
+        figures = [link["weight"], link["usecases"], link["datasets"]]
+        row = rows[link["id"]]
+        assert [int(row[k]) for k in ("weight", "usecases", "datasets")] == figures
+        for here, there in ((a, b), (b, a)):
+            page = client.get(f"/sector/{here}.html?lang=en").text
+            assert _sector_row(page, there) == figures
+        html = client.get(f"/sectorlink/{a}--{b}.html?lang=en").text
+        assert f"Strength: <strong>{link['weight']}</strong>" in html
+        assert f"rests on {link['usecases']} use cases" in html
+        assert f"and {link['datasets']} datasets" in html
+        use_case, sector = vocab.term("UseCase"), vocab.term("sector")
+        query = (
+            f"SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE {{ ?u a <{use_case}> ; "
+            f"<{sector}> <{link['source']}>, <{link['target']}> }}"
+        )
+        answer = client.get(
+            "/sparql",
+            query_string={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+        ).get_json()
+        shared = answer["results"]["bindings"][0]["n"]["value"]
+        assert f"— {shared} shared use cases" in html

@@ -26,12 +26,13 @@ from flask import (
 )
 from flask_babel import lazy_gettext
 
+from kg.authoring.vocabularies import MUSTERDATENKATALOG, read_musterdatenkatalog
 from kg.authoring.yamlld import FOREIGN_CODES
 from kg.build.pipeline import RULES_DIR
-from kg.errors import NotFound, QueryError
+from kg.errors import InvalidRequest, NotFound, Problem, QueryError
 from kg.rdf import IRI
 from kg.store import Release, Store
-from kg.views.datamodels import labels, pair_layer, used_types
+from kg.views.datamodels import Possible, labels, pair_layer, used_types
 from kg.views.datamodels import possible as possible_for
 from kg.views.interconnect import (
     PARTS,
@@ -41,10 +42,12 @@ from kg.views.interconnect import (
     interconnections,
     pattern_interconnections,
 )
+from kg.views.portal import MAX_BYTES, PortalCatalogue, read_catalogue
 from kg.views.search import FACETS, SORTS, IndexCache, Query
 from kg.views.searchindex import index_folder
 from kg.views.stats import LABELS, figures
 from web import entities, view
+from web.conneg import Format, negotiate
 from web.context import app_release, app_store
 from web.graphs import cell_text, network
 
@@ -379,32 +382,105 @@ def datamodel_pair(pair: str, extension: str) -> Response:
 DATASET_TYPE_CODE = FOREIGN_CODES["dataset-type/"]
 
 
-@bp.route("/what-our-data-makes-possible", defaults={"extension": "html"})
-@bp.route("/what-our-data-makes-possible.<extension>")
+#: Room for the multipart envelope around an uploaded catalogue of the largest size accepted.
+UPLOAD_ENVELOPE = 64_000
+
+
+@bp.route("/what-our-data-makes-possible", defaults={"extension": "html"}, methods=["GET", "POST"])
+@bp.route("/what-our-data-makes-possible.<extension>", methods=["GET", "POST"])
 def possible(extension: str) -> Response:
     """Which use cases the dataset types a municipality publishes feed, and what each lacks:
     the types as ``?types=`` (repeated or separated by commas or spaces, codes of the
-    Musterdatenkatalog)."""
+    Musterdatenkatalog), or recognised in the DCAT catalogue of its open-data portal, uploaded
+    (POST, field ``catalogue``; :mod:`kg.views.portal`). The upload changes nothing on the
+    server and needs no session, so it carries no CSRF token (as the SPARQL form)."""
     if extension not in ("html", "json"):
         raise NotFound(f"There is no {extension!r} document of this page.")
+    as_json = extension == "json" or _prefers_json()
     vocab = view.vocab()
-    codes = [c for raw in request.args.getlist("types") for c in re.split(r"[,\s]+", raw) if c]
     prefix = vocab.entity("dataset-type", "")
-    if any(not DATASET_TYPE_CODE.match(c) for c in codes):
-        raise QueryError("types: give Musterdatenkatalog codes such as verkehr--kfz-parkplatz")
+    catalogue, problems = None, []
+    if request.method == "POST":
+        try:
+            catalogue = _uploaded_catalogue()
+        except InvalidRequest as exc:
+            problems = exc.problems
+        codes = [t[len(prefix) :] for t in catalogue.types] if catalogue else []
+    else:
+        codes = [c for raw in request.args.getlist("types") for c in re.split(r"[,\s]+", raw) if c]
+        if any(not DATASET_TYPE_CODE.match(c) for c in codes):
+            raise QueryError("types: give Musterdatenkatalog codes such as verkehr--kfz-parkplatz")
     answer = possible_for(app_store(), vocab, [prefix + c for c in codes]) if codes else None
-    if extension == "json":
-        return jsonify(answer.json(view.lang()) if answer else {"datasetTypes": [], "useCases": []})
+    if as_json:
+        return _possible_json(answer, catalogue, problems)
     choices = used_types(app_store(), vocab)
     names = labels(app_store(), vocab, set(choices))
+    offered = [(iri[len(prefix) :], names.get(iri, {})) for iri in choices]
+    known = {code for code, _ in offered}
     body = render_template(
         "possible.html",
         answer=answer,
+        catalogue=catalogue,
+        problems=problems,
         chosen=set(codes),
-        choices=[(iri[len(prefix) :], names.get(iri, {})) for iri in choices],
+        others=",".join(c for c in codes if c not in known),
+        choices=offered,
+        type_label=lambda iri: answer.label(iri, view.lang()) if answer else iri,
         json_twin=url_for("pages.possible", extension="json", types=",".join(codes) or None),
     )
-    return Response(body, mimetype="text/html")
+    return Response(body, status=400 if problems else 200, mimetype="text/html")
+
+
+#: The representations of a page with a JSON twin, HTML first (a browser's ``*/*``).
+PAGE_FORMATS = (Format("text/html", "html"), Format("application/json", "json"))
+
+
+def _prefers_json() -> bool:
+    return negotiate(request.headers.get("Accept"), None, PAGE_FORMATS).extension == "json"
+
+
+def _uploaded_catalogue() -> PortalCatalogue:
+    """The catalogue in the upload's field ``catalogue``, read and recognised."""
+    site_limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if site_limit is not None:  # room for a catalogue of the largest size the reader accepts
+        request.max_content_length = max(site_limit, MAX_BYTES + UPLOAD_ENVELOPE)
+    upload = request.files.get("catalogue")
+    if upload is None or not upload.filename:
+        raise InvalidRequest(
+            [
+                Problem(
+                    "catalogue",
+                    "Wählen Sie die Katalogdatei Ihres Open-Data-Portals aus.",
+                    "Choose the catalogue file of your open-data portal.",
+                )
+            ]
+        )
+    settings = current_app.extensions["kg.settings"]
+    templates = read_musterdatenkatalog(settings.ontology_dir / MUSTERDATENKATALOG)
+    data = upload.stream.read(MAX_BYTES + 1)
+    return read_catalogue(
+        data, templates, settings.vocab, name=upload.filename, media_type=upload.mimetype
+    )
+
+
+def _possible_json(
+    answer: Possible | None, catalogue: PortalCatalogue | None, problems: list[Problem]
+) -> Response:
+    if problems:
+        response = jsonify(
+            {
+                "status": 400,
+                "title": "Bad Request",
+                "problems": [{"field": p.field, "de": p.de, "en": p.en} for p in problems],
+            }
+        )
+        response.status_code = 400
+        return response
+    lang = view.lang()
+    found: dict[str, Any] = answer.json(lang) if answer else {"datasetTypes": [], "useCases": []}
+    if catalogue is not None:
+        found["catalogue"] = catalogue.json(lambda iri: answer.label(iri, lang) if answer else iri)
+    return jsonify(found)
 
 
 @bp.route("/interconnections.json")

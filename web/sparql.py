@@ -115,6 +115,7 @@ def editor(initial: str = "") -> Response:
             q.name: {"title": q.in_lang("title", lang), "text": _example(q)} for q in queries
         },
         "labels": EDITOR_LABELS[lang],
+        "views": VIEW_TEXTS[lang],
         "texts": texts(lang),
         "base": app_settings().vocab.base,
         "site": url_for("pages.home"),
@@ -147,6 +148,28 @@ EDITOR_LABELS = {
         "endpoint": "Endpoint",
         "tabName": "Tab name",
         "tabs": "Queries",
+    },
+}
+
+#: The texts of the editor's chart and graph views (web/static/editor/views.js).
+VIEW_TEXTS = {
+    "de": {
+        "chart": "Diagramm",
+        "chartCaption": "Balkendiagramm: {value} je {name}",
+        "chartFirst": "Die ersten {n} Zeilen; alle stehen in der Tabelle.",
+        "graph": "Graph",
+        "graphCaption": "Graph der Ergebnisse: {nodes} Ressourcen, {edges} Verbindungen.",
+        "graphFirst": "Die ersten {n} Ressourcen.",
+        "graphSame": "Dieselben Angaben stehen in der Tabelle und in der Antwort.",
+    },
+    "en": {
+        "chart": "Chart",
+        "chartCaption": "Bar chart: {value} by {name}",
+        "chartFirst": "The first {n} rows; the table has them all.",
+        "graph": "Graph",
+        "graphCaption": "Graph of the results: {nodes} resources, {edges} links.",
+        "graphFirst": "The first {n} resources.",
+        "graphSame": "The table and the response show the same facts.",
     },
 }
 

@@ -154,3 +154,21 @@ def parse_turtle(path: Path) -> Iterator[tuple[Term, Term, Term]]:
     rdflib on large files such as the Gaia-X shapes). Nothing remote is read."""
     for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
         yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
+
+
+#: The formats a visitor's file may come in (:func:`parse_upload`). No JSON-LD: a context may
+#: name a remote document, and reading one would open a connection on a visitor's behalf.
+UPLOAD_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def parse_upload(data: bytes, fmt: str) -> Iterator[tuple[Term, Term, Term]]:
+    """The triples of ``data`` (one of :data:`UPLOAD_FORMATS`) as plain terms, one by one, so a
+    caller can stop at a limit. pyoxigraph reads nothing but ``data``; a syntax error raises
+    :class:`SyntaxError`. The caller refuses an XML ``DOCTYPE`` before calling."""
+    parser = ox.parse(data, format=UPLOAD_FORMATS[fmt], without_named_graphs=True)
+    for quad in parser:
+        yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)

@@ -251,10 +251,13 @@ def _complete(rows: list[dict[str, Term]], names: tuple[str, ...]) -> bool:
 # first ``top`` datasets known to carry one (a dataset used by thousands costs one scan of its
 # users, never a sort of every flow between two sectors), the shared datasets as materialised.
 _BREAKDOWN = """
-SELECT ?a ?b ?link ?part ?u ?d ?v ?shared ?flows ?datasets ?ulp ?ul ?dlp ?dl ?vlp ?vl WHERE {
+SELECT ?a ?b ?link ?part ?u ?d ?v ?shared ?flows ?datasets ?nu ?nd ?ulp ?ul ?dlp ?dl ?vlp ?vl
+WHERE {
   {
     ?link sckg:sharedUseCaseCount ?shared ; sckg:dataFlowCount ?flows ;
       sckg:sharedDatasetCount ?datasets .
+    OPTIONAL { ?link sckg:useCaseCount ?nu }
+    OPTIONAL { ?link sckg:datasetCount ?nd }
     BIND("counts" AS ?part)
   } UNION {
     { SELECT DISTINCT ?a ?b ?u WHERE { ?u sckg:sector ?a . ?u sckg:sector ?b ; a sckg:UseCase }
@@ -350,6 +353,9 @@ class Breakdown:
     flows: list[FlowEdge] = field(default_factory=list)
     datasets: list[Node] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"shared": 0, "flow": 0, "dataset": 0})
+    #: How many use cases (shared ones and both ends of each flow) and datasets (of a flow or
+    #: used in both sectors) carry the link: the figures the matrix and the sector pages show.
+    carried: dict[str, int] = field(default_factory=dict)
 
     @property
     def weight(self) -> int:
@@ -362,6 +368,7 @@ class Breakdown:
         return {
             "counts": dict(self.counts),
             "weight": self.weight,
+            **({"carriedBy": dict(self.carried)} if self.carried else {}),
             "shared_usecases": [item(n) for n in self.shared],
             "flows": [
                 {"source": item(f.source), "dataset": item(f.dataset), "target": item(f.target)}
@@ -407,6 +414,9 @@ def _read_breakdown(rows: list[dict[str, Term]]) -> Breakdown:
         if part == "counts":
             for name, var in (("shared", "shared"), ("flow", "flows"), ("dataset", "datasets")):
                 result.counts[name] = int(row[var].value)
+            for name, var in (("usecases", "nu"), ("datasets", "nd")):
+                if row.get(var) is not None:
+                    result.carried[name] = int(row[var].value)
             continue
         if part.endswith("-count"):
             result.counts[part[:-6]] = int(row["n"].value)

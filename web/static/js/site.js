@@ -175,7 +175,17 @@
     });
   }
 
+  /* On a small screen the filters come before the results, folded (the summary says how many
+     are selected); with JavaScript off they stay open. */
+  function foldFilters() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 48rem)").matches) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("details.facet-panel"), function (d) {
+      d.open = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    foldFilters();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-suggest]"), setupSuggest);
     Array.prototype.forEach.call(document.querySelectorAll("[data-graph]"), setupGraph);
   });
