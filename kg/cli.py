@@ -135,8 +135,12 @@ def _parser() -> argparse.ArgumentParser:
         help="curated file to write (default usecases/shared/places-gv100ad.yaml)",
     )
 
-    p = command("suggest", cmd_suggest, "codes for datasetType or dataModel that match a word")
-    p.add_argument("field", choices=["datasetType", "dataModel"], help="the field to fill in")
+    p = command("suggest", cmd_suggest, "codes for datasetType, dataModel, mims or capabilities")
+    p.add_argument(
+        "field",
+        choices=["datasetType", "dataModel", "mims", "capabilities"],
+        help="the field to fill in",
+    )
     p.add_argument("words", nargs="+", help="words to look for (German or English)")
     p.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
 
@@ -380,10 +384,20 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.authoring.vocabularies import MUSTERDATENKATALOG, read_musterdatenkatalog, suggest
+    from kg.authoring.vocabularies import (
+        MUSTERDATENKATALOG,
+        SCHEME_FIELDS,
+        read_musterdatenkatalog,
+        scheme_suggestions,
+        suggest,
+    )
 
     templates = read_musterdatenkatalog(settings.ontology_dir / MUSTERDATENKATALOG)
-    found = suggest(args.field, " ".join(args.words), templates, limit=args.limit)
+    concepts = None
+    if args.field in SCHEME_FIELDS:
+        concepts = scheme_suggestions(settings.ontology_dir, args.field)
+    words = " ".join(args.words)
+    found = suggest(args.field, words, templates, limit=args.limit, concepts=concepts)
     if not found:
         print(message("suggest-none", field=args.field)[settings.lang], file=sys.stderr)
         return EXIT_INVALID

@@ -211,3 +211,28 @@ def test_a_lone_affected_entity_is_validated_with_its_blank_nodes(twin: Twin) ->
     lines = (twin.project / case).read_text(encoding="utf-8").splitlines()
     stakeholder = lines.index("  - organization: citylab-berlin") + 1
     assert ("Violation", case, stakeholder, "organization") in {f[:4] for f in findings}
+
+
+def test_deleting_a_definition_flags_the_addition_that_remains_elsewhere(twin: Twin) -> None:
+    """An addition (an entry without ``type``) in an unchanged file becomes undefined when the
+    file that defined its identifier drops the definition; a full read says so, and so must an
+    incremental build."""
+    twin.build(mode="full")
+    datasets = twin.project / "usecases" / "shared" / "datasets-a.yaml"
+    text = datasets.read_text(encoding="utf-8")
+    start = text.index("  - id: dataset/port-bridge-sensor-data\n")
+    end = text.index("  - id: dataset/hamburg-energy-campus-timeseries\n")
+    datasets.write_text(text[:start] + text[end:], encoding="utf-8")
+    types = (twin.project / "usecases" / "shared" / "dataset-types.yaml").read_text("utf-8")
+    line = types.splitlines().index("  - id: dataset/port-bridge-sensor-data") + 1
+    findings = twin.fails_alike()
+    assert (
+        "Violation",
+        "usecases/shared/dataset-types.yaml",
+        line,
+        "id",
+        "addition-undefined",
+        "https://w3id.org/sckg/dataset/port-bridge-sensor-data",
+    ) in findings
+    datasets.write_text(text, encoding="utf-8")
+    assert build(twin.incremental).mode == "unchanged"

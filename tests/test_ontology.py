@@ -320,8 +320,8 @@ def test_every_concept_is_complete() -> None:
         assert str(external).startswith("http://publications.europa.eu/resource/authority/")
     # sectors, FIWARE domains, maturity, GAIA-X services, roles, curation status, and model v2's
     # solution types, spatial scales, lifecycle, hosting, organisation types, size classes,
-    # capabilities, kinds of GAIA-X use and municipality types
-    assert len(concepts) == 14 + 8 + 4 + 5 + 4 + 2 + 11 + 7 + 4 + 7 + 11 + 4 + 7 + 4 + 6
+    # capabilities, kinds of GAIA-X use and municipality types, and the OASC MIMs
+    assert len(concepts) == 14 + 8 + 4 + 5 + 4 + 2 + 11 + 7 + 4 + 7 + 11 + 4 + 7 + 4 + 6 + 7
     for concept in concepts:
         assert _languages(graph, concept, SKOS.prefLabel) == {"de", "en"}, concept
         assert _languages(graph, concept, SKOS.definition) == {"de", "en"}, concept

@@ -196,12 +196,13 @@ def rdf_response(triples: list, fmt: Format, path: str) -> Response:
 #: Kinds shown with another kind's template (a pattern's page is a use case's, marked).
 TEMPLATES = {"pattern": "usecase", "dataset-type": "datatype", "data-model": "datatype"}
 #: Kinds whose page also has a JSON and a CSV twin of who uses them (the table of the page).
-USAGE_KINDS = frozenset(PROPERTY)
+USAGE_KINDS = frozenset({*PROPERTY, "mim"})
 
 
 def usage_twin(kind: str, slug: str, extension: str) -> Response:
-    """The use cases, sectors, platforms and standards around a dataset type or data model,
-    as JSON or as CSV (one row per use case and dataset)."""
+    """The use cases, sectors, platforms and standards around a dataset type or data model
+    (one CSV row per use case and dataset), or the platforms implementing a MIM and the use
+    cases on them (one CSV row per platform and use case), as JSON or as CSV."""
     found = described(kind, slug).extra["usage"]
     if extension == "json":
         response = jsonify(found.json(view.lang()))

@@ -452,18 +452,27 @@ def _check_additions(sources: list[SourceFile]) -> None:
 def addition_findings(source: SourceFile, defined: set[str] | dict) -> list[Finding]:
     """Findings for the additions of ``source`` whose identifier is in neither ``defined``
     nor ``source`` itself."""
+    adds = {i: n for i, n in source.parsed.adds.items() if i not in source.parsed.defines}
+    return undefined_addition_findings(source.path, adds, defined)
+
+
+def undefined_addition_findings(
+    path: str, adds: dict[str, int], defined: set[str] | dict
+) -> list[Finding]:
+    """Findings for the additions ``adds`` (identifier → line) of the file ``path`` whose
+    identifier is not in ``defined``."""
     return [
         Finding(
             severity="Violation",
-            file=source.path,
+            file=path,
             line=line,
             field="id",
             value=iri,
             code="addition-undefined",
             message=message("addition-undefined", id=iri),
         )
-        for iri, line in source.parsed.adds.items()
-        if iri not in defined and iri not in source.parsed.defines
+        for iri, line in adds.items()
+        if iri not in defined
     ]
 
 

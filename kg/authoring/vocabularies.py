@@ -9,7 +9,9 @@
   the corpus references become ``sckg:DataModel`` concepts, written by the build
   (:func:`data_model_update`).
 
-Curators find codes with :func:`suggest` (``kg suggest datasetType luft``).
+Curators find codes with :func:`suggest` (``kg suggest datasetType luft``); the same command
+suggests the codes of the platform fields ``mims`` (OASC MIMs) and ``capabilities`` (DIN SPEC
+91357) from the shipped schemes (:func:`scheme_suggestions`).
 """
 
 from __future__ import annotations
@@ -275,11 +277,60 @@ class Suggestion:
     detail: str  #: theme (dataset types) or subject (data models)
 
 
-def suggest(kind: str, text: str, templates: list[Template], limit: int = 20) -> list[Suggestion]:
-    """Codes for the field ``kind`` (``datasetType`` or ``dataModel``) whose code, labels or
-    description contain every word of ``text`` (case and accents ignored), best first: a
-    match in the label before one in the description, then alphabetically."""
+#: Fields of platforms whose codes are the concepts of a scheme in ``ontology/schemes.ttl``.
+SCHEME_FIELDS = {"mims": "oasc-mims", "capabilities": "capabilities"}
+SUGGEST_FIELDS = ("datasetType", "dataModel", *SCHEME_FIELDS)
+
+
+def scheme_suggestions(ontology_dir: Path, field: str) -> list[Suggestion]:
+    """The concepts of the scheme behind ``field`` (one of :data:`SCHEME_FIELDS`), as
+    suggestions: code, labels, and the definition in both languages as the detail."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(ontology_dir / "schemes.ttl", format="turtle")
+    scheme = rdflib.URIRef(Vocabulary().entity("scheme", SCHEME_FIELDS[field]))
+    skos = rdflib.Namespace(SKOS)
+
+    def text(concept, prop, lang: str) -> str:
+        return next((str(o) for o in graph.objects(concept, prop) if o.language == lang), "")
+
+    found = []
+    for concept in graph.subjects(skos.inScheme, scheme):
+        definition = (
+            f"{text(concept, skos.definition, 'de')} / {text(concept, skos.definition, 'en')}"
+        )
+        found.append(
+            Suggestion(
+                str(graph.value(concept, skos.notation)),
+                text(concept, skos.prefLabel, "de"),
+                text(concept, skos.prefLabel, "en"),
+                definition,
+            )
+        )
+    return sorted(found, key=lambda s: s.code)
+
+
+def suggest(
+    kind: str,
+    text: str,
+    templates: list[Template],
+    limit: int = 20,
+    concepts: list[Suggestion] | None = None,
+) -> list[Suggestion]:
+    """Codes for the field ``kind`` (``datasetType``, ``dataModel``, or a field of
+    :data:`SCHEME_FIELDS` with its ``concepts`` from :func:`scheme_suggestions`) whose code,
+    labels or description contain every word of ``text`` (case and accents ignored), best
+    first: a match in the code or label before one in the description, then alphabetically."""
     words = _folded(text).split()
+    if kind in SCHEME_FIELDS and concepts is not None:
+        ranked = [
+            (_rank(words, c.code, c.label_de, c.label_en), c.code, c)
+            for c in concepts
+            if _matches(words, c.code, c.label_de, c.label_en, c.detail)
+        ]
+        ranked.sort(key=lambda x: (x[0], x[1]))
+        return [c for _, _, c in ranked[:limit]]
     if kind == "datasetType":
         found = [
             (_rank(words, t.code, t.label_de, t.label_en, t.theme_de), t.code, t)
@@ -302,7 +353,9 @@ def suggest(kind: str, text: str, templates: list[Template], limit: int = 20) ->
         return [
             Suggestion(m.name, m.title, m.title, ", ".join(m.subjects)) for _, _, m in hits[:limit]
         ]
-    raise ValueError(f"no suggestions for the field {kind!r}: use datasetType or dataModel")
+    raise ValueError(
+        f"no suggestions for the field {kind!r}: use one of {', '.join(SUGGEST_FIELDS)}"
+    )
 
 
 def _folded(text: str) -> str:

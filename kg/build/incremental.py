@@ -32,6 +32,7 @@ from kg.authoring.sources import (
     addition_findings,
     duplicate_findings,
     read_file,
+    undefined_addition_findings,
 )
 from kg.build.state import Delta, Manifest
 from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
@@ -239,10 +240,14 @@ def _by_file(store, iris: set[str], graphs: Graphs, pattern: str) -> dict[str, s
 
 
 def _undefined_additions(changed: list[SourceFile], delta: Delta) -> list[Finding]:
-    """Additions in a changed file to an identifier no file defines."""
+    """Additions to an identifier no file defines: in a changed file, and in an unchanged file
+    whose addition lost its definition (the defining file changed or went away)."""
     defined = {iri for record in delta.unchanged.values() for iri in record.defines}
     defined |= {iri for source in changed for iri in source.parsed.defines}
-    return [f for source in changed for f in addition_findings(source, defined)]
+    findings = [f for source in changed for f in addition_findings(source, defined)]
+    for path, record in sorted(delta.unchanged.items()):
+        findings.extend(undefined_addition_findings(path, record.adds, defined))
+    return findings
 
 
 def _duplicates(changed: list[SourceFile], delta: Delta, manifest: Manifest) -> list[Finding]:

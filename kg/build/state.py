@@ -3,7 +3,7 @@
 The build keeps, beside the store (``<work>/state/``):
 
 * ``manifest.pickle`` — per curated file its content hash, size and modification time, the
-  identifiers it defines (with their lines) and the warnings it was published with; and the
+  identifiers it defines and those it only adds fields to (with their lines), and the warnings it was published with; and the
   key of everything else the build depends on (the ontology and shapes, the base IRI, the
   reasoning mode, this module's version). A different key means a full build.
 * ``graph-<id>/`` — a pyoxigraph store holding exactly the dataset of that build: one graph per
@@ -36,7 +36,7 @@ from kg.authoring.sources import SourceFile, discover_names, read_regular, relat
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
-STATE_VERSION = "3"
+STATE_VERSION = "4"
 
 
 @dataclass
@@ -47,6 +47,9 @@ class FileRecord:
     size: int
     mtime_ns: int
     defines: dict[str, int] = field(default_factory=dict)
+    #: identifiers it only adds fields to (entries without ``type``), with their lines: such an
+    #: addition becomes a Violation when the file that defined its identifier drops it
+    adds: dict[str, int] = field(default_factory=dict)
     #: findings below Violation (a published build has no Violations), reported again as long
     #: as nothing the file's validation reads has changed
     findings: list[Finding] = field(default_factory=list)
@@ -194,4 +197,5 @@ def record_of(source: SourceFile, path: Path) -> FileRecord:
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
         defines=dict(source.parsed.defines),
+        adds=dict(source.parsed.adds),
     )

@@ -34,6 +34,7 @@ from kg.namespaces import (
 from kg.rdf import IRI, BNode, Literal, Term, Triple, label_of
 from kg.store import Store
 from kg.views.datamodels import usage
+from kg.views.mims import mim_usage
 
 #: The property (local name in the project's namespace) that puts a place inside another (a
 #: town in its Kreis, a Kreis in its Land); followed to any depth by the pages and the index.
@@ -75,6 +76,7 @@ OTHER_KINDS = (
     "size-class",
     "dataset-type",
     "data-model",
+    "mim",
 )
 KINDS = ENTITY_KINDS + OTHER_KINDS
 
@@ -646,7 +648,13 @@ def _usage(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict
     return {"usage": usage(store, vocab, desc.kind, desc.slug)}
 
 
+def _mim(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict[str, object]:
+    """The platforms implementing a MIM (declared or derived) and the use cases on them."""
+    return {"usage": mim_usage(store, vocab, desc.slug)}
+
+
 KIND_QUERIES = {
+    "mim": _mim,
     "dataset-type": _usage,
     "data-model": _usage,
     "usecase": _flows,

@@ -1,0 +1,1 @@
+"""The build: validation, reasoning, incremental builds and publishing a release."""
