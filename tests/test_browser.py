@@ -260,6 +260,17 @@ def test_autocomplete_and_keyboard(live_server, page):
     assert page.console_problems == []
 
 
+def test_escape_closes_the_suggestions_and_keeps_the_text(live_server, page):
+    page.goto(live_server + "/?lang=de")
+    field = page.locator("#q")
+    field.fill("hambu")
+    page.wait_for_selector("#q-suggestions li")
+    field.press("Escape")
+    assert page.get_attribute("#q", "aria-expanded") == "false"
+    assert page.locator("#q-suggestions").is_hidden()
+    assert field.input_value() == "hambu"
+
+
 def test_works_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.namespaces import RDF_TYPE, Vocabulary
-from kg.rdf import IRI, Term, Triple
 from kg.build.reasoning.axioms import Axioms, MinCardinality
 from kg.build.reasoning.consistency import short
 from kg.build.reasoning.rules import known_fillers
+from kg.namespaces import RDF_TYPE, Vocabulary
+from kg.rdf import IRI, Term, Triple
 from kg.store.base import Store
 
 #: Most justifications listed per fact (a hub dataset can carry thousands of flows).

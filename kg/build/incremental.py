@@ -22,10 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.authoring.ontology import OntologyFiles
-from kg.rdf import IRI, BNode, Term, nquad
-from kg.report import Finding, Report
 from kg.authoring.sources import (
     Corpus,
     SourceFile,
@@ -34,10 +31,13 @@ from kg.authoring.sources import (
     read_file,
     undefined_addition_findings,
 )
-from kg.build.state import Delta, Manifest
-from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
-from kg.build.validate import inverse_predicates, validate_corpus
 from kg.authoring.yamlld import DEFAULT_LIMITS, Context, Limits, Parsed
+from kg.build.state import Delta, Manifest
+from kg.build.validate import inverse_predicates, validate_corpus
+from kg.namespaces import RDF_TYPE, Vocabulary
+from kg.rdf import IRI, BNode, Term, nquad
+from kg.report import Finding, Report
+from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
 
 #: IRIs per VALUES block (pyoxigraph parses each query; keep them reasonably small).
 _BATCH = 2000

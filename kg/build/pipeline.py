@@ -1,9 +1,9 @@
 """The build pipeline: read, validate, (reason), load, derive, publish atomically.
 
 A full build reads every curated file; an incremental one (the default once a build has
-succeeded) reads the changed ones and what they affect (:mod:`kg.build.incremental`). Both prepare
-the new release in the build's own pyoxigraph store (:mod:`kg.build.state`), run the rules there, and
-hand it to the store to publish.
+succeeded) reads the changed ones and what they affect (:mod:`kg.build.incremental`). Both
+prepare the new release in the build's own pyoxigraph store (:mod:`kg.build.state`), run the
+rules there, and hand it to the store to publish.
 """
 
 from __future__ import annotations
@@ -15,19 +15,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kg.authoring.ontology import OntologyFiles
+from kg.authoring.sources import Corpus, limits_of, read_corpus
+from kg.authoring.vocabularies import data_model_update
+from kg.authoring.yamlld import load_context
+from kg.build.incremental import apply_delta
+from kg.build.reason import Reasoning, reason, reason_incremental
+from kg.build.state import BuildState, record_of, state_key
+from kg.build.validate import dataset_quads as release_quads
+from kg.build.validate import validate_corpus, validate_project
 from kg.config import Settings
 from kg.errors import PublishFailed, ValidationFailed
-from kg.build.incremental import apply_delta
 from kg.namespaces import Vocabulary
-from kg.authoring.ontology import OntologyFiles
-from kg.authoring.vocabularies import data_model_update
 from kg.progress import Progress
-from kg.build.reason import Reasoning, reason, reason_incremental
 from kg.report import Report
 from kg.scratch import Scratch
-from kg.views.searchindex import StagedRows, adopt_index, index_file, index_folder, stage_index
-from kg.authoring.sources import Corpus, limits_of, read_corpus
-from kg.build.state import BuildState, record_of, state_key
 from kg.store import Release, Store, open_store, work_dir
 from kg.store.oxigraph import (
     dump_graphs,
@@ -38,9 +40,7 @@ from kg.store.oxigraph import (
     open_staging,
     run_updates,
 )
-from kg.build.validate import dataset_quads as release_quads
-from kg.build.validate import validate_corpus, validate_project
-from kg.authoring.yamlld import load_context
+from kg.views.searchindex import StagedRows, adopt_index, index_file, index_folder, stage_index
 
 
 @dataclass

@@ -26,15 +26,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import InconsistentGraph
-from kg.build.incremental import Applied, consistency_corpus
-from kg.namespaces import OWL, RDF, RDF_TYPE, RDFS
 from kg.authoring.ontology import OntologyFiles
-from kg.rdf import IRI, Triple, nquad
+from kg.authoring.sources import Corpus
+from kg.build.incremental import Applied, consistency_corpus
 from kg.build.reasoning import consistency, hermit, rules
 from kg.build.reasoning.axioms import Axioms, read_axioms
+from kg.errors import InconsistentGraph
+from kg.namespaces import OWL, RDF, RDF_TYPE, RDFS
+from kg.rdf import IRI, Triple, nquad
 from kg.report import Report
-from kg.authoring.sources import Corpus
 
 #: Bump when the cached TBox summary changes shape.
 CACHE_VERSION = "2"

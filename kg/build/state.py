@@ -3,7 +3,8 @@
 The build keeps, beside the store (``<work>/state/``):
 
 * ``manifest.pickle`` — per curated file its content hash, size and modification time, the
-  identifiers it defines and those it only adds fields to (with their lines), and the warnings it was published with; and the
+  identifiers it defines and those it only adds fields to (with their lines), and the warnings
+  it was published with; and the
   key of everything else the build depends on (the ontology and shapes, the base IRI, the
   reasoning mode, this module's version). A different key means a full build.
 * ``graph-<id>/`` — a pyoxigraph store holding exactly the dataset of that build: one graph per
@@ -31,8 +32,8 @@ from pathlib import Path
 from stat import S_ISREG
 
 from kg import __version__
-from kg.report import Finding
 from kg.authoring.sources import SourceFile, discover_names, read_regular, relative_path, unlinked
+from kg.report import Finding
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
@@ -112,8 +113,8 @@ class BuildState:
         A file whose size and modification time are as recorded is taken as unchanged without
         reading it (as ``git status`` does); otherwise its content hash decides. Nothing but a
         regular file of the recorded size is read here: a link, a device or a pipe (which the
-        build refuses to read, :func:`kg.authoring.sources.read_regular`) or a file of another size counts
-        as changed.
+        build refuses to read, :func:`kg.authoring.sources.read_regular`) or a file of another
+        size counts as changed.
         """
         forced = {self.relative(p) for p in force}
         changed: list[Path] = []

@@ -22,14 +22,14 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kg.authoring.ontology import OntologyFiles
+from kg.authoring.sources import Corpus, SourceFile, read_corpus, relative_path, unlinked
+from kg.authoring.yamlld import DEFAULT_LIMITS, Limits
 from kg.bridge import from_rdflib, graph_of
 from kg.namespaces import RDF_TYPE, SH, Vocabulary
-from kg.authoring.ontology import OntologyFiles
 from kg.progress import Progress
 from kg.rdf import IRI, BNode, Literal, label_of, nquad
 from kg.report import Finding, Report
-from kg.authoring.sources import Corpus, SourceFile, read_corpus, relative_path, unlinked
-from kg.authoring.yamlld import DEFAULT_LIMITS, Limits
 
 ENGINES = ("sparql", "pyshacl")
 

@@ -14,11 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kg.authoring.sources import Corpus, SourceFile
+from kg.build.reasoning.axioms import Axioms
 from kg.namespaces import RDF_TYPE, STANDARD_PREFIXES, Vocabulary
 from kg.rdf import IRI, BNode, Literal, Term
-from kg.build.reasoning.axioms import Axioms
 from kg.report import Finding
-from kg.authoring.sources import Corpus, SourceFile
 
 Node = IRI | BNode
 

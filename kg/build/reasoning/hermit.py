@@ -13,10 +13,10 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from kg.build.reasoning.axioms import THING, Axioms
 from kg.errors import InconsistentGraph
 from kg.namespaces import OWL, RDF_TYPE
 from kg.rdf import IRI, Triple, nquad
-from kg.build.reasoning.axioms import THING, Axioms
 from kg.report import Finding, Report
 
 #: Heap for HermiT: a floor, plus room per triple of input, capped.

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.build.reasoning.axioms import THING, Axioms, MinCardinality
+from kg.namespaces import RDF_TYPE, Vocabulary
 
 CONNECTS_TO = Path(__file__).resolve().parent / "connects-to.ru"
 

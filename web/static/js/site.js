@@ -76,7 +76,7 @@
       if (e.key === "ArrowDown") { e.preventDefault(); highlight(Math.min(active + 1, items.length - 1)); }
       else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
       else if (e.key === "Enter" && active >= 0) { e.preventDefault(); go(items[active]); }
-      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Escape") { e.preventDefault(); close(); }  // close the list, keep the text
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
