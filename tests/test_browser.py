@@ -452,17 +452,24 @@ def test_a_click_on_a_line_names_the_pair_before_opening_it(live_server, page):
     page.goto(f"{live_server}/interconnections?lang=en")
     page.wait_for_selector("#network[data-rendered]")
     page.locator("#network").scroll_into_view_if_needed()
-    # the strongest link's midpoint, as the canvas draws it
-    point = page.evaluate(
-        """() => { const cy = document.getElementById('network')._cyreg.cy;
-                   const e = cy.edges().sort((a, b) => b.data('weight') - a.data('weight'))[0];
-                   const box = document.getElementById('network').getBoundingClientRect();
-                   const m = e.renderedMidpoint();
-                   return {x: box.left + m.x, y: box.top + m.y}; }"""
-    )
-    page.mouse.click(point["x"], point["y"])
+    # a point on the strongest link, as the canvas draws it, computed again before each try (the
+    # page may still move while a loaded machine lays it out)
+    where = """t => { const el = document.getElementById('network');
+                      const cy = el._cyreg.cy;
+                      const e = cy.edges().sort((a, b) => b.data('weight') - a.data('weight'))[0];
+                      const box = el.getBoundingClientRect();
+                      const s = e.source().renderedPosition(), d = e.target().renderedPosition();
+                      return {x: box.left + s.x + t * (d.x - s.x),
+                              y: box.top + s.y + t * (d.y - s.y)}; }"""
+    for t in (0.5, 0.4, 0.6, 0.3, 0.7):
+        point = page.evaluate(where, t)
+        page.mouse.click(point["x"], point["y"])
+        try:
+            page.wait_for_selector("#network[data-current]", timeout=5_000)
+            break
+        except playwright_api.TimeoutError:
+            continue
     # the line under the pointer is chosen (another may cross the strongest one there)
-    page.wait_for_selector("#network[data-current]", timeout=10_000)
     chosen = page.get_attribute("#network", "data-current")
     title = page.evaluate(
         "id => document.getElementById('network')._cyreg.cy.getElementById(id).data('title')",

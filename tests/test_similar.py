@@ -92,7 +92,7 @@ def _made_up(path: Path, n: int, rng: random.Random) -> dict[int, set[tuple[str,
             (uid, f"{BASE}usecase/u{k}"),
         )
         db.execute(
-            "INSERT INTO usecase VALUES (?, 0, ?, '', 0, ?, ?)",
+            "INSERT INTO usecase VALUES (?, 0, ?, '{}', '', 0, ?, ?)",
             (uid, json.dumps({"en": title}), title, title),
         )
         pairs = {("sector", s) for s in rng.sample(values["sector"], rng.randint(1, 5))}
