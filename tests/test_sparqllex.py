@@ -47,6 +47,7 @@ def lexed(text: str) -> list[tuple[str, str, int]]:
         ('"\\\\" ?x', [("string", '"\\\\"', 0), ("var", "?x", 5)]),
         ('"a\\"b" ?x', [("string", '"a\\"b"', 0), ("var", "?x", 7)]),
         ("'''a'b''' ?x", [("string", "'''a'b'''", 0), ("var", "?x", 10)]),
+        ('"""""" ?x', [("string", '""""""', 0), ("var", "?x", 7)]),  # empty long string
         # comments end at LF or at a lone CR
         ("# c\rSERVICE", [("word", "SERVICE", 4)]),
         ("# c\nASK", [("word", "ASK", 4)]),
