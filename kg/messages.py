@@ -23,6 +23,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "File type '{suffix}' is not supported. Use YAML (.yaml, .yml, .jsonld), "
         "Turtle (.ttl) or RDF/XML (.rdf).",
     },
+    # Forms of the curation pages (kg.curation.forms, kg.curation.spreadsheet)
+    "form-label-id": {"de": "Kennung", "en": "Identifier"},
+    "form-label-type": {"de": "Art", "en": "Kind"},
+    "form-help-id": {
+        "de": "Kurzname aus Kleinbuchstaben, Ziffern und Bindestrichen; die Kennung wird "
+        "{kind}/Kurzname.",
+        "en": "Short name of lower-case letters, digits and hyphens; the identifier becomes "
+        "{kind}/short-name.",
+    },
+    "form-required": {
+        "de": "Das Feld {field} ist ein Pflichtfeld. Bitte füllen Sie es aus.",
+        "en": "The field {field} is required. Please fill it in.",
+    },
+    "form-bad-slug": {
+        "de": "Ungültige Kennung. Verwenden Sie nur Kleinbuchstaben, Ziffern und einzelne "
+        "Bindestriche, z. B. hamburg-traffic-signals.",
+        "en": "Invalid identifier. Use only lower-case letters, digits and single hyphens, "
+        "for example hamburg-traffic-signals.",
+    },
+    "form-bad-date": {
+        "de": "Kein gültiges Datum. Schreiben Sie ein Jahr (2023), einen Monat (2023-06) "
+        "oder einen Tag (2023-06-30).",
+        "en": "Not a valid date. Write a year (2023), a month (2023-06) or a day (2023-06-30).",
+    },
+    "form-bad-value": {
+        "de": "Der Wert hat nicht die erwartete Form.",
+        "en": "The value does not have the expected form.",
+    },
+    "form-unknown-code": {
+        "de": "Unbekannter Code. Wählen Sie einen Eintrag aus der Liste.",
+        "en": "Unknown code. Choose an entry from the list.",
+    },
+    "form-unknown-entity": {
+        "de": "{entity} ist in keiner kuratierten YAML-Datei definiert.",
+        "en": "{entity} is not defined in any curated YAML file.",
+    },
+    "form-file-exists": {
+        "de": "Die Datei {path} gibt es schon. Wählen Sie eine andere Kennung.",
+        "en": "The file {path} already exists. Choose another identifier.",
+    },
     "not-text": {
         "de": "Die Datei ist kein lesbarer UTF-8-Text und damit weder YAML noch Turtle.",
         "en": "The file is not readable UTF-8 text, so it is neither YAML nor Turtle.",

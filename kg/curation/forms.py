@@ -1,0 +1,768 @@
+"""Forms for the curated types, generated from the SHACL shapes and the authoring context.
+
+A :class:`FormSpec` per type lists its fields in the order of the shapes: each field is one key
+of the YAML authoring format (``ontology/context.jsonld`` says how its values are written: a
+language map, a URL, a slug or code under a vocabulary, a nested entry), with the labels, help
+texts, cardinalities and code lists of the property shapes (``ontology/shapes.ttl``) that check
+it. A form is a flat mapping of field names to lists of values, as an HTML form sends it:
+
+* ``id`` holds the slug (without the kind, ``usecase/``);
+* a language field ``title`` is ``title.de`` and ``title.en`` (any other tag works the same);
+* a nested entry (``stakeholders``, ``distributions``, ``population``) is a group of numbered
+  sub-fields, ``stakeholders.0.organization``, ``stakeholders.0.role``, ``stakeholders.1...``.
+
+:func:`record_from_form` turns a form back into the authoring mapping and :func:`files_for`
+into the files a change produces. Editing keeps the file as the curator wrote it: the file is
+read and written with ruamel.yaml's round trip, and only the keys whose values changed are
+written anew, so comments, key order, quoting and the other records of a ``@graph`` file stay
+(``tests/test_curation_forms.py`` holds every curated entity to an unchanged text).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from kg.authoring.ontology import OntologyFiles
+from kg.authoring.sources import DEFAULT_LIMITS, discover_names, read_regular
+from kg.authoring.yamlld import FILE_KINDS, SLUG, Context, TermDef, compose, load_context
+from kg.config import Settings
+from kg.errors import InvalidRequest, NotFound, Problem
+from kg.messages import message
+from kg.report import Finding
+
+TYPES = (
+    "usecase",
+    "pattern",
+    "dataset",
+    "dataservice",
+    "platform",
+    "component",
+    "place",
+    "organisation",
+    "standard",
+    "programme",
+)
+
+#: type -> (classes of the context it may have, the first is a new entity's, id kind, folder)
+_TYPES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "usecase": (("UseCase",), "usecase", "usecases/"),
+    "pattern": (("Pattern",), "pattern", "usecases/patterns/"),
+    "dataset": (("Dataset",), "dataset", "usecases/shared/datasets/"),
+    "dataservice": (("DataService",), "dataset", "usecases/shared/datasets/"),
+    "platform": (("Platform",), "platform", "usecases/shared/platforms/"),
+    "component": (("Component",), "component", "usecases/shared/components/"),
+    "place": (
+        ("Municipality", "District", "State", "Region", "Country"),
+        "place",
+        "usecases/shared/places/",
+    ),
+    "organisation": (("Organization",), "org", "usecases/shared/organisations/"),
+    "standard": (("Standard",), "standard", "usecases/shared/standards/"),
+    "programme": (("Programme",), "programme", "usecases/shared/programmes/"),
+}
+#: id kind -> the type a reference to it points at
+_REFERENCE_TARGETS = {
+    "usecase": "usecase",
+    "pattern": "pattern",
+    "dataset": "dataset",
+    "platform": "platform",
+    "component": "component",
+    "place": "place",
+    "org": "organisation",
+    "standard": "standard",
+    "programme": "programme",
+}
+_LONG_TEXTS = {"description"}
+#: Fields the shapes do not check for a type (yet) but its entities carry: (before the shapes'
+#: fields, after them).
+_UNCHECKED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "platform": (("title", "description"), ("places", "standards", "landingPage", "sources")),
+}
+#: Keys of nested entries the shapes do not check but entries carry, by the group's key.
+_UNCHECKED_PARTS = {"distributions": ("title",)}
+#: Widgets of one value unless a shape allows more.
+_SINGLE_WIDGETS = {"date", "boolean", "number"}
+_SH = "http://www.w3.org/ns/shacl#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_LANGS = ("de", "en")
+_GROUP_NAME = re.compile(r"^([^.]+)\.([0-9]+)\.(.+)$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form: one key of the authoring format."""
+
+    key: str  #: authoring key in the YAML ("title", "sectors", "uses", ...)
+    path: str  #: property IRI (from the shape)
+    #: "text" "textarea" "langtext" "langtextarea" "reference" "code" "date" "url" "number"
+    #: "boolean", or "group" for a nested entry (its sub-fields are ``parts``)
+    widget: str
+    many: bool
+    required: bool
+    label: dict[str, str]  #: sh:name, else the property's rdfs:label
+    help: dict[str, str]  #: sh:description
+    target: str | None  #: widget "reference": the type it points to (a TYPES entry)
+    #: widget "code": (code, labels) from the SKOS scheme
+    choices: tuple[tuple[str, dict[str, str]], ...] = ()
+    #: widget "group": the fields of each entry
+    parts: tuple[Field, ...] = ()
+    #: what ``kg validate`` says when the required field is missing (the shape's sh:message)
+    missing: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: (pattern, message) of the shapes' sh:pattern checks of the field
+    patterns: tuple[tuple[str, dict[str, str]], ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """The form of one curated type."""
+
+    type: str
+    rdf_type: str
+    id_prefix: str  #: e.g. "usecase/"
+    label: dict[str, str]
+    fields: tuple[Field, ...]
+    #: where a new entity's file goes, relative to the project, e.g. "usecases/shared/datasets/"
+    folder: str
+    #: the context's class names an entity of this type may have (``type`` in the YAML)
+    classes: tuple[str, ...] = ()
+
+    def field(self, key: str) -> Field | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an entity is defined: a file relative to the project, and its index in the
+    file's ``@graph`` (None for a file that holds only this entity)."""
+
+    path: str
+    index: int | None
+
+
+# -- specs --------------------------------------------------------------------------------
+
+
+def specs(settings: Settings) -> dict[str, FormSpec]:
+    """The form of every curated type (cached per version of the ontology files)."""
+    ontology = OntologyFiles(settings.ontology_dir, settings.vocab)
+    return _specs(settings.ontology_dir, settings.vocab.base, ontology.digest)
+
+
+@lru_cache(maxsize=4)
+def _specs(folder: Path, base: str, digest: str) -> dict[str, FormSpec]:
+    from kg.namespaces import Vocabulary
+
+    ontology = OntologyFiles(folder, Vocabulary(base))
+    context = load_context(folder, base)
+    reader = _ShapeReader(ontology, context)
+    return {name: reader.spec(name) for name in TYPES}
+
+
+class _ShapeReader:
+    """Reads fields from the shapes graph (rdflib) of one ontology version."""
+
+    def __init__(self, ontology: OntologyFiles, context: Context) -> None:
+        import rdflib
+
+        self.rdflib = rdflib
+        self.shapes = ontology.shapes
+        self.tbox = ontology.tbox
+        self.context = context
+        self.field_predicate = rdflib.URIRef(ontology.vocab.term("field"))
+
+    def u(self, iri: str):
+        return self.rdflib.URIRef(iri)
+
+    def texts(self, node, predicate: str, graph=None) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for value in (graph if graph is not None else self.shapes).objects(node, self.u(predicate)):
+            found.setdefault(getattr(value, "language", None) or "en", str(value))
+        return found
+
+    def spec(self, name: str) -> FormSpec:
+        classes, kind, folder = _TYPES[name]
+        iris = [self.context.classes[c] for c in classes]
+        node_shapes = [
+            s
+            for iri in iris
+            for s in self.shapes.subjects(self.u(_SH + "targetClass"), self.u(iri))
+        ]
+        label = self.texts(node_shapes[0], _RDFS_LABEL) if node_shapes else {}
+        if name == "place":
+            label = {"de": "Ort", "en": "Place"}
+        fields = [_id_field(kind)]
+        if len(classes) > 1:
+            fields.append(self.type_field(classes, iris))
+        before, after = _UNCHECKED.get(name, ((), ()))
+        fields.extend(self.unchecked(key) for key in before)
+        fields.extend(self.fields_of(node_shapes))
+        fields.extend(self.unchecked(key) for key in after)
+        return FormSpec(
+            type=name,
+            rdf_type=iris[0],
+            id_prefix=kind + "/",
+            label=label,
+            fields=tuple(fields),
+            folder=folder,
+            classes=classes,
+        )
+
+    def type_field(self, classes: tuple[str, ...], iris: list[str]) -> Field:
+        choices = []
+        for name, iri in zip(classes, iris, strict=True):
+            shape = next(self.shapes.subjects(self.u(_SH + "targetClass"), self.u(iri)), None)
+            labels = self.texts(shape, _RDFS_LABEL) if shape is not None else {}
+            choices.append((name, labels or {"de": name, "en": name}))
+        return Field(
+            key="type",
+            path=_RDF_TYPE,
+            widget="code",
+            many=False,
+            required=True,
+            label=message("form-label-type"),
+            help={},
+            target=None,
+            choices=tuple(choices),
+            missing=message("form-required", field="type"),
+        )
+
+    def fields_of(self, node_shapes: list, within: str | None = None) -> list[Field]:
+        """The fields the property shapes of ``node_shapes`` check, in the shapes' order;
+        a field a shape forbids (``sh:maxCount 0``) is left out."""
+        grouped: dict[str, list] = {}
+        for node_shape in node_shapes:
+            for prop in self.shapes.objects(node_shape, self.u(_SH + "property")):
+                key = self.key_of(prop)
+                if key is not None and key in self.context.terms and key != within:
+                    grouped.setdefault(key, []).append(prop)
+        forbidden = {
+            key
+            for key, props in grouped.items()
+            if any(int(v) == 0 for p in props for v in self.values(p, "maxCount"))
+        }
+        return [self.field_of(k, props) for k, props in grouped.items() if k not in forbidden]
+
+    def unchecked(self, key: str) -> Field:
+        """A field no shape of the type checks: labelled by its property's rdfs:label."""
+        term = self.context.terms[key]
+        widget, target, choices = self.widget_of(term, [])
+        label = self.texts(self.u(term.iri), _RDFS_LABEL, self.tbox) or {"de": key, "en": key}
+        return Field(
+            key=key,
+            path=term.iri,
+            widget=widget,
+            many=widget not in _SINGLE_WIDGETS and term.kind != "language",
+            required=False,
+            label=label,
+            help={},
+            target=target,
+            choices=choices,
+        )
+
+    def key_of(self, prop) -> str | None:
+        named = self.shapes.value(prop, self.field_predicate)
+        if named is not None:
+            return str(named)
+        path = self.shapes.value(prop, self.u(_SH + "path"))
+        if isinstance(path, self.rdflib.URIRef):
+            return self.context.field_of(str(path))
+        return None
+
+    def field_of(self, key: str, props: list) -> Field:
+        term = self.context.terms[key]
+        values = self.values  # shorthand
+        label = next((t for p in props if (t := self.texts(p, _SH + "name"))), {}) or {
+            "de": key,
+            "en": key,
+        }
+        help_text = next((t for p in props if (t := self.texts(p, _SH + "description"))), {})
+        required = [p for p in props if any(int(v) >= 1 for v in values(p, "minCount"))]
+        required = [p for p in required if _SH + "Warning" not in map(str, values(p, "severity"))]
+        single = any(int(v) <= 1 for p in props for v in values(p, "maxCount"))
+        widget, target, choices = self.widget_of(term, props)
+        parts: tuple[Field, ...] = ()
+        if widget == "group":
+            nested = [n for p in props for n in values(p, "node")]
+            parts = tuple(self.fields_of(nested, within=key))
+            parts = (*(self.unchecked(k) for k in _UNCHECKED_PARTS.get(key, ())), *parts)
+        patterns = tuple(
+            (str(v), self.texts(p, _SH + "message")) for p in props for v in values(p, "pattern")
+        )
+        return Field(
+            key=key,
+            path=term.iri,
+            widget=widget,
+            many=not single and term.kind != "language" and widget not in _SINGLE_WIDGETS,
+            required=bool(required),
+            label=label,
+            help=help_text,
+            target=target,
+            choices=choices,
+            parts=parts,
+            missing=self.texts(required[0], _SH + "message") if required else {},
+            patterns=patterns,
+        )
+
+    def values(self, prop, name: str) -> list:
+        return list(self.shapes.objects(prop, self.u(_SH + name)))
+
+    def widget_of(self, term: TermDef, props: list) -> tuple[str, str | None, tuple]:
+        if term.kind == "language":
+            return ("langtextarea" if term.name in _LONG_TEXTS else "langtext"), None, ()
+        if term.kind == "node":
+            return "group", None, ()
+        if term.kind == "id":
+            return "url", None, ()
+        if term.kind == "temporal":
+            return "date", None, ()
+        if term.kind == "typed":
+            local = (term.datatype or "").removeprefix(_XSD)
+            widgets = {"boolean": "boolean", "date": "date", "integer": "number"}
+            widgets |= {"decimal": "number", "gYear": "number"}
+            return widgets.get(local, "text"), None, ()
+        if term.kind == "vocab":
+            vocab = term.vocab or ""
+            if vocab == self.context.base:
+                return "reference", "usecase", ()
+            kind = vocab[len(self.context.base) :].rstrip("/")
+            if vocab.startswith(self.context.base) and kind in _REFERENCE_TARGETS:
+                return "reference", _REFERENCE_TARGETS[kind], ()
+            choices = self.choices(vocab, [c for p in props for c in self.values(p, "class")])
+            return ("code" if choices else "text"), None, choices
+        return "text", None, ()
+
+    def choices(self, vocab: str, classes: list) -> tuple[tuple[str, dict[str, str]], ...]:
+        """The codes of the SKOS concepts under ``vocab`` (of the shapes' ``sh:class``)."""
+        found: dict[str, dict[str, str]] = {}
+        candidates = [c for cls in classes for c in self.tbox.subjects(self.u(_RDF_TYPE), cls)]
+        for concept in candidates:
+            iri = str(concept)
+            if iri.startswith(vocab) and iri[len(vocab) :] not in found:
+                labels = self.texts(concept, _SKOS_LABEL, self.tbox)
+                found[iri[len(vocab) :]] = labels or {"de": iri[len(vocab) :]}
+        return tuple(found.items())
+
+
+def _id_field(kind: str) -> Field:
+    return Field(
+        key="id",
+        path="@id",
+        widget="text",
+        many=False,
+        required=True,
+        label=message("form-label-id"),
+        help=message("form-help-id", kind=kind),
+        target=None,
+        missing=message("form-required", field="id"),
+        patterns=((SLUG.pattern, message("form-bad-slug")),),
+    )
+
+
+# -- finding entities ---------------------------------------------------------------------
+
+
+def locate(settings: Settings, entity: str) -> Location | None:
+    """Where ``entity`` ("dataset/foo") is defined among the curated YAML files."""
+    return _index(settings).get(entity)
+
+
+def _index(settings: Settings) -> dict[str, Location]:
+    project = Path(settings.project).resolve()
+    found: dict[str, Location] = {}
+    for name in discover_names(project / "usecases"):
+        if os.path.splitext(name)[1].lower() not in (".yaml", ".yml"):
+            continue
+        try:
+            info = os.lstat(name)
+        except OSError:
+            continue
+        relative = Path(name).relative_to(project).as_posix()
+        for entity, index in _defined_in(name, info.st_mtime_ns, info.st_size):
+            found.setdefault(entity, Location(relative, index))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _defined_in(name: str, mtime: int, size: int) -> tuple[tuple[str, int | None], ...]:
+    """The entities a YAML file defines (those with an ``id`` and a ``type``)."""
+    root = _compose_file(Path(name))
+    if not isinstance(root, yaml.MappingNode):
+        return ()
+    entries = _plain(root)
+    if "@graph" in entries:
+        graph = entries["@graph"] if isinstance(entries["@graph"], list) else []
+        return tuple(
+            (item["id"], index)
+            for index, item in enumerate(graph)
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and "type" in item
+        )
+    if isinstance(entries.get("id"), str) and "type" in entries:
+        return ((entries["id"], None),)
+    return ()
+
+
+def _compose_file(path: Path) -> yaml.Node | None:
+    data, refused = read_regular(path, DEFAULT_LIMITS.file_bytes)
+    if refused is not None:
+        return None
+    try:
+        return compose(data.decode("utf-8"))
+    except Exception:  # a file the validator reports; it defines nothing a form can edit
+        return None
+
+
+def _plain(node: yaml.Node) -> object:
+    """YAML nodes as plain data, every scalar the string the file writes (stripped)."""
+    if isinstance(node, yaml.MappingNode):
+        return {str(k.value): _plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v) for v in node.value]
+    return str(node.value).strip()
+
+
+def record_of(settings: Settings, entity: str) -> dict | None:
+    """The authoring mapping of ``entity`` (without the file's ``@context``), every scalar as
+    the text the file writes; None if no curated YAML file defines it."""
+    location = locate(settings, entity)
+    if location is None:
+        return None
+    root = _compose_file(Path(settings.project).resolve() / location.path)
+    data = _plain(root) if root is not None else None
+    if not isinstance(data, dict):
+        return None
+    if location.index is not None:
+        data = data["@graph"][location.index]
+    return {k: v for k, v in data.items() if k != "@context"}
+
+
+# -- forms and records --------------------------------------------------------------------
+
+
+def values_of(spec: FormSpec, record: dict) -> dict[str, list[str]]:
+    """The form of ``record``: field name -> values (see the module docstring for names)."""
+    form: dict[str, list[str]] = {}
+    for f in spec.fields:
+        if f.key == "id":
+            entity = str(record.get("id", ""))
+            form["id"] = [entity.removeprefix(spec.id_prefix)] if entity else []
+        elif f.key in record:
+            _values_into(form, f, f.key, record[f.key])
+    return form
+
+
+def _values_into(form: dict[str, list[str]], f: Field, name: str, value: object) -> None:
+    if f.widget == "group":
+        for index, item in enumerate(_as_list(value)):
+            if isinstance(item, dict):
+                for part in f.parts:
+                    if part.key in item:
+                        _values_into(form, part, f"{name}.{index}.{part.key}", item[part.key])
+        return
+    if f.widget.startswith("lang") and isinstance(value, dict):
+        for lang, text in value.items():
+            form[f"{name}.{lang}"] = [_text(v) for v in _as_list(text)]
+        return
+    form[name] = [_text(v) for v in _as_list(value)]
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def record_from_form(spec: FormSpec, form: Mapping[str, list[str]]) -> tuple[dict, list[Finding]]:
+    """The authoring mapping of a form (keys in the spec's order, empty values left out) and
+    its problems of form level: a required field left empty, a value of the wrong form (with
+    the messages of ``kg validate``)."""
+    findings: list[Finding] = []
+    record: dict = {}
+    slug = _first(form, "id").removeprefix(spec.id_prefix)
+    if slug:
+        record["id"] = spec.id_prefix + slug
+    record["type"] = _first(form, "type") if spec.field("type") else spec.classes[0]
+    for f in spec.fields:
+        if f.key == "type" and record["type"] not in spec.classes:
+            findings.append(_finding(f, "type", record["type"] or None, f.missing))
+        if f.key in ("id", "type"):
+            if f.key == "id":
+                findings.extend(_check_values(f, "id", [slug] if slug else []))
+            continue
+        value = _value_of(f, f.key, form, findings)
+        if value is not None:
+            record[f.key] = value
+        elif f.required:
+            findings.append(_finding(f, f.key, None, f.missing))
+    return record, findings
+
+
+def _first(form: Mapping[str, list[str]], name: str) -> str:
+    values = [v.strip() for v in form.get(name, ()) if v and v.strip()]
+    return values[0] if values else ""
+
+
+def _value_of(
+    f: Field, name: str, form: Mapping[str, list[str]], findings: list[Finding]
+) -> object | None:
+    if f.widget == "group":
+        return _group_of(f, name, form, findings)
+    if f.widget.startswith("lang"):
+        texts: dict[str, object] = {}
+        langs = [*_LANGS, *sorted(k[len(name) + 1 :] for k in form if k.startswith(name + "."))]
+        for lang in dict.fromkeys(langs):
+            values = [v.strip() for v in form.get(f"{name}.{lang}", ()) if v and v.strip()]
+            if values and "." not in lang:
+                texts[lang] = values[0] if len(values) == 1 else values
+        return texts or None
+    values = [v.strip() for v in form.get(name, ()) if v and v.strip()]
+    if f.widget != "url":  # a field of codes may come as one "a; b" text (spreadsheets)
+        values = (
+            [p.strip() for v in values for p in v.split(";") if p.strip()] if f.many else values
+        )
+    findings.extend(_check_values(f, name, values))
+    if not values:
+        return None
+    typed = [_typed(f, v) for v in values]
+    return typed if f.many else typed[0]
+
+
+def _group_of(
+    f: Field, name: str, form: Mapping[str, list[str]], findings: list[Finding]
+) -> list | dict | None:
+    indexes = sorted(
+        {int(m.group(2)) for k in form if (m := _GROUP_NAME.match(k)) and m.group(1) == name}
+    )
+    items = []
+    for index in indexes:
+        prefix = f"{name}.{index}"
+        item: dict = {}
+        if not any(v.strip() for k, vs in form.items() if k.startswith(prefix + ".") for v in vs):
+            continue
+        for part in f.parts:
+            value = _value_of(part, f"{prefix}.{part.key}", form, findings)
+            if value is not None:
+                item[part.key] = value
+            elif part.required:
+                findings.append(_finding(part, f"{prefix}.{part.key}", None, part.missing))
+        items.append(item)
+    if not items:
+        return None
+    return items if f.many else items[0]
+
+
+def _typed(f: Field, value: str) -> object:
+    """The value as the YAML writes it unquoted: numbers, booleans and days."""
+    if f.widget == "boolean" and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if f.widget == "number" and re.fullmatch(r"-?[0-9]+", value):
+        return int(value)
+    if f.widget == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _check_values(f: Field, name: str, values: list[str]) -> list[Finding]:
+    found = []
+    for value in values:
+        for pattern, text in f.patterns:
+            if not re.search(pattern, value):
+                found.append(_finding(f, name, value, text or message("form-bad-value")))
+                break
+        else:
+            if f.widget == "date" and not _is_date(value):
+                found.append(_finding(f, name, value, message("form-bad-date")))
+            elif f.widget == "code" and f.choices and value not in dict(f.choices):
+                found.append(_finding(f, name, value, message("form-unknown-code")))
+    return found
+
+
+def _is_date(value: str) -> bool:
+    if re.fullmatch(r"[0-9]{4}(-(0[1-9]|1[0-2]))?", value):
+        return True
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
+
+
+def _finding(f: Field, name: str, value: str | None, text: dict[str, str]) -> Finding:
+    return Finding(
+        severity="Violation",
+        file="",
+        line=0,
+        message=text or message("form-required", field=name),
+        field=name,
+        value=value,
+        code="form",
+    )
+
+
+# -- files --------------------------------------------------------------------------------
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    handler = YAML(typ="rt")
+    handler.preserve_quotes = True
+    handler.width = 4096  # the curated files keep long texts on one line
+    handler.indent(mapping=2, sequence=4, offset=2)
+    return handler
+
+
+def _dump(data: object) -> str:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()
+
+
+def files_for(
+    settings: Settings, spec: FormSpec, record: dict, entity: str | None = None
+) -> dict[str, str | None]:
+    """The authoring files the change would produce: path relative to the project -> new
+    whole text (None: the file goes). ``entity`` None makes a new entity; an ``entity`` other
+    than ``record["id"]`` renames it."""
+    if entity is None:
+        return {_new_path(settings, spec, record): _new_text(spec, record)}
+    location = locate(settings, entity)
+    if location is None:
+        raise NotFound(message("form-unknown-entity", entity=entity)["en"])
+    project = Path(settings.project).resolve()
+    old_text = (project / location.path).read_text(encoding="utf-8")
+    data = _yaml().load(old_text)
+    target = data if location.index is None else data["@graph"][location.index]
+    _update(spec, target, record)
+    new_text = _dump(data)
+    renamed = record.get("id") != entity
+    if renamed and location.index is None and entity.split("/", 1)[0] in FILE_KINDS:
+        new_path = str(Path(location.path).parent / (_slug(spec, record) + ".yaml"))
+        return {location.path: None, Path(new_path).as_posix(): new_text}
+    return {location.path: new_text}
+
+
+def _slug(spec: FormSpec, record: dict) -> str:
+    slug = str(record.get("id", "")).removeprefix(spec.id_prefix)
+    if not SLUG.match(slug):
+        raise InvalidRequest([_problem("id", message("form-bad-slug"))])
+    return slug
+
+
+def _new_path(settings: Settings, spec: FormSpec, record: dict) -> str:
+    path = spec.folder + _slug(spec, record) + ".yaml"
+    if (Path(settings.project).resolve() / path).exists():
+        raise InvalidRequest([_problem("id", message("form-file-exists", path=path))])
+    return path
+
+
+def _problem(name: str, text: dict[str, str]) -> Problem:
+    return Problem(field=name, de=text["de"], en=text["en"])
+
+
+def _new_text(spec: FormSpec, record: dict) -> str:
+    from ruamel.yaml.comments import CommentedMap
+
+    data = CommentedMap()
+    data["@context"] = "https://w3id.org/sckg/context.jsonld"
+    for key, value in record.items():
+        data[key] = _styled(spec.field(key), value)
+    return _dump(data)
+
+
+def _styled(f: Field | None, value: object) -> object:
+    """New values in the corpus's style: short lists of slugs and codes in flow style."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for key, inner in value.items():
+            part = next((p for p in f.parts if p.key == key), None) if f else None
+            mapping[key] = _styled(part, inner)
+        return mapping
+    if isinstance(value, list):
+        seq = CommentedSeq([_styled(f, v) if isinstance(v, dict) else v for v in value])
+        if f is not None and f.widget in ("reference", "code", "text") and not f.parts:
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def _update(spec: FormSpec, target, record: dict) -> None:
+    """Write ``record`` into the round-trip mapping ``target``: keys whose values are the
+    same (as the form sees them) keep their node; new keys go after the last known one."""
+    known = {f.key for f in spec.fields} | {"type"}
+    old_form = values_of(spec, _plain_data(target))
+    new_form = values_of(spec, record)
+    for key in list(target):
+        if key in known and key not in record:
+            del target[key]
+    for key, value in record.items():
+        f = spec.field(key)
+        if key in target and _same(old_form, new_form, key):
+            continue
+        if key == "type" and key in target and _text(target[key]) == value:
+            continue
+        target[key] = _styled(f, value)
+
+
+def _same(old: dict[str, list[str]], new: dict[str, list[str]], key: str) -> bool:
+    def part(form: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {k: v for k, v in form.items() if k == key or k.startswith(key + ".")}
+
+    return part(old) == part(new)
+
+
+def _plain_data(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_data(v) for v in value]
+    return _text(value)
+
+
+def delete_files(settings: Settings, entity: str) -> dict[str, str | None]:
+    """The files without ``entity``: its own file goes, or its entry of a ``@graph``."""
+    location = locate(settings, entity)
+    if location is None:
+        raise NotFound(message("form-unknown-entity", entity=entity)["en"])
+    if location.index is None:
+        return {location.path: None}
+    project = Path(settings.project).resolve()
+    data = _yaml().load((project / location.path).read_text(encoding="utf-8"))
+    del data["@graph"][location.index]
+    return {location.path: _dump(data)}
+
+
+# -- checks -------------------------------------------------------------------------------
+
+
+def check(settings: Settings, files: dict[str, str | None], lang: str) -> list[Finding]:
+    """Validate the corpus with ``files`` (path relative to the project -> whole text, None:
+    removed) in place of the curated files, without writing anything: the findings of these
+    files, with the messages of ``kg validate``, sorted by file and line (``lang`` orders
+    findings of one line by their message in that language)."""
+    from kg.curation.checking import check_files
+
+    findings = check_files(settings, files)
+    return sorted(findings, key=lambda f: (f.file, f.line, f.message.get(lang, "")))
