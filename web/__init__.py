@@ -43,6 +43,7 @@ def create_app(
 
     from web import (
         catalogue,
+        curation,
         delivery,
         downloads,
         errors,
@@ -72,4 +73,5 @@ def create_app(
     catalogue.register(app)
     gaiax.register(app)
     health.register(app)
+    curation.register(app)
     return app

@@ -73,6 +73,36 @@ _EXISTS = "ASK { ?s ?p ?o }"
 # -- dereferencing ------------------------------------------------------------------------------
 @bp.route(f"/<{_KIND_RULE}:kind>/<name>")
 def resource(kind: str, name: str) -> Response:
+    try:
+        return _resource(kind, name)
+    except NotFound:
+        gone = retired_answer(kind, name)
+        if gone is None:
+            raise
+        return gone
+
+
+def retired_answer(kind: str, name: str) -> Response | None:
+    """For a resource that was deleted or renamed through a reviewed change
+    (``usecases/.retired.yaml``): ``301`` to the new name, else ``410 Gone`` with a tombstone
+    page (in the negotiated language, linking to the history). None for any other resource."""
+    from kg.curation import retired
+
+    slug, dot, extension = name.partition(".")
+    found = retired.load(app_settings()).get(f"{kind}/{slug}")
+    if found is None:
+        return None
+    if found.replaced_by:
+        query = request.query_string.decode("latin-1")
+        target = "/" + found.replaced_by.strip("/") + (dot + extension if dot else "")
+        return redirect(target + ("?" + query if query else ""), code=301)
+    body = render_template(
+        "curation/gone.html", entity=f"{kind}/{slug}", kind=kind, slug=slug, retired=found
+    )
+    return Response(body, status=410, mimetype="text/html")
+
+
+def _resource(kind: str, name: str) -> Response:
     slug, dot, extension = name.partition(".")
     if not is_slug(slug):  # a space, a line break or a bracket: no IRI, so nothing is there
         raise NotFound(f"The knowledge graph has no resource named {slug!r}.")
@@ -239,8 +269,11 @@ def listed_usecases(desc: Description, facet: str) -> dict[str, object]:
     }
 
 
-def render_entity(desc: Description) -> str:
-    context = {
+def render_entity(desc: Description, **extra: object) -> str:
+    """The page of a described resource; ``extra`` goes to the template as it is (the preview
+    of a proposal passes the proposal)."""
+    context: dict[str, object] = {
+        **extra,
         "desc": desc,
         "alternates": alternates(request.path),
         "schema": schema_org(desc),

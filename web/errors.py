@@ -8,6 +8,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import KGError
+from web.i18n import current_language
 from web.logs import printable
 
 log = logging.getLogger(__name__)
@@ -36,18 +37,24 @@ def register(app: Flask) -> None:
             log.warning("%s on %s: %s", type(exc).__name__, printable(request.path), exc)
         titles = {
             400: "Bad Request",
+            403: "Forbidden",
             404: "Not Found",
+            409: "Conflict",
             413: "Payload Too Large",
             422: "Unprocessable Content",
             503: "Service Unavailable",
         }
-        response = _answer(exc.status, titles.get(exc.status, "Error"), str(exc))
+        text = getattr(exc, "text", None)  # a message in German and English
+        detail = text(current_language()) if callable(text) else str(exc)
+        response = _answer(exc.status, titles.get(exc.status, "Error"), detail)
         if exc.status == 503:
             response.headers["Retry-After"] = "30"
         return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
+        if isinstance(exc.response, Response):  # an answer made for this error (429 sign-in)
+            return exc.response
         response = _answer(exc.code or 500, exc.name, exc.description or "")
         for key, value in exc.get_headers():
             if key.lower() not in ("content-type", "content-length"):
