@@ -105,7 +105,7 @@ def test_the_second_proposal_on_an_entity_or_a_file_names_the_first(settings: Se
         proposals.create(EVE, "usecase/bar", "delete", {"usecases/other.yaml": None})
     assert f"#{first.id}" in str(caught.value) and "'ada'" in str(caught.value)
     assert f"Nr. {first.id}" in caught.value.text("de")
-    with pytest.raises(ConflictError, match="usecases/bar.yaml"):
+    with pytest.raises(ConflictError, match=r"usecases/bar\.yaml"):
         proposals.create(EVE, "usecase/baz", "create", {"usecases/bar.yaml": "x: 1\n"})
     with pytest.raises(ConflictError):  # the new id of a rename counts too
         proposals.create(

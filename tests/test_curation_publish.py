@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg import config
-from kg.config import Settings
 from kg.build.pipeline import build
+from kg.config import Settings
 from kg.curation import git, history, retired
 from kg.curation.accounts import Account
 from kg.curation.proposals import Proposals
