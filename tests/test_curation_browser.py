@@ -172,7 +172,9 @@ def test_a_use_case_from_proposal_to_revert(browser, site, lang):
         for entity in (f"dataset/{dataset}", f"usecase/{slug}", f"usecase/{CONSUMER}"):
             assert entity in entities
         diff = page.locator("section[aria-labelledby=files-h]").inner_text()
-        assert f"+  - {dataset}" in diff or f"- {dataset}" in diff
+        assert "usecases/munich-traffic-data.yaml" in diff
+        added = page.locator("section[aria-labelledby=files-h] .d-add").all_inner_texts()
+        assert any("+uses: [" in line and f"{dataset}]" in line for line in added), added
         # the preview: the use case's page as it will be, not public yet
         with page.expect_navigation():
             page.click(f"a[href*='entity=usecase/{slug}']")

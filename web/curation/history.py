@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from kg.curation import history as changes
 from kg.views.describe import ENTITY_KINDS
 from web.context import app_settings
 from web.curation.auth import account, needs
@@ -18,8 +19,6 @@ _KINDS = "any(" + ", ".join(f'"{k}"' for k in ENTITY_KINDS) + ")"
 @bp.route(f"/<{_KINDS}:kind>/<slug>/history")
 def page(kind: str, slug: str) -> str:
     """Open to everyone, like the page it belongs to."""
-    from kg.curation import history as changes
-
     entity = f"{kind}/{slug}"
     found = changes.changes(app_settings(), entity)
     return render_template(
@@ -34,8 +33,6 @@ def page(kind: str, slug: str) -> str:
 @bp.route("/curate/revert/<commit>", methods=["POST"])
 @needs("reviewer")
 def revert(commit: str) -> Response:
-    from kg.curation import history as changes
-
     new = changes.revert(app_settings(), commit, account())
     entity = request.form.get("entity", "")
     kind, _, slug = entity.partition("/")

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from kg.curation import forms
+from kg.curation import forms, preview
 from kg.curation.proposals import Proposal
 from kg.errors import NotFound
 from kg.views.describe import describe
@@ -208,7 +208,6 @@ def add_existing(number: int) -> Response:
 @needs("curator")
 def preview_page(number: int) -> Response:
     """The page of an entity of the proposal as it will look once published."""
-    from kg.curation import preview
     from web.entities import render_entity
 
     found = proposals().get(number)
