@@ -48,12 +48,13 @@ def site(tmp_path):
         yield url, settings
 
 
-def meets_the_bar(page, name: str, lang: str, width: int) -> None:
-    """The standing bar of the site's pages, for the page as it is now."""
+def meets_the_bar(page, name: str, lang: str, width: int, status: int = 200) -> None:
+    """The standing bar of the site's pages, for the page as it is now (answered with
+    ``status``: the browser reports a page's own 4xx status as an error)."""
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(ARTIFACTS / f"curation-{name}-{lang}-{width}.png"), full_page=True)
     assert page.get_attribute("html", "lang") == lang
-    problems = [p for p in page.console_problems if "status of 410" not in p]
+    problems = [p for p in page.console_problems if f"status of {status}" not in p]
     assert problems == [], (name, problems)
     violations = axe_violations(page)
     assert violations == [], (name, json.dumps(violations, indent=1))
@@ -239,7 +240,60 @@ def test_a_use_case_from_proposal_to_revert(browser, site, lang):
             page.click("#history form button[type=submit] >> nth=0")
         answer = page.goto(f"{base}/usecase/{slug}.html?lang={lang}")
         assert answer.status == 410
-        meets_the_bar(page, "gone", lang, 1366)
+        meets_the_bar(page, "gone", lang, 1366, status=410)
         assert weight(base, "environment", "mobility") == before
+    finally:
+        context.close()
+
+
+def _published_change(settings, reviewer: str = "rita") -> int:
+    """A change of an existing use case, made and approved through kg.curation: a page with
+    history to look at."""
+    from kg.curation import forms
+    from kg.curation.accounts import Account
+    from kg.curation.proposals import Proposals
+
+    entity = f"usecase/{CONSUMER}"
+    spec = forms.specs(settings)["usecase"]
+    record = forms.record_of(settings, entity)
+    values = forms.values_of(spec, record)
+    values["title.en"] = ["Munich traffic data, checked"]
+    record, _ = forms.record_from_form(spec, values)
+    files = forms.files_for(settings, spec, record, entity)
+    proposals = Proposals(settings)
+    made = proposals.create(Account("cora", "curator"), entity, "edit", files, "Titel geprüft")
+    proposals.submit(made.id, Account("cora", "curator"))
+    proposals.approve(made.id, Account(reviewer, "reviewer"))
+    return made.id
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_curation_pages_fit_a_phone(browser, site, lang):
+    base, settings = site
+    number = _published_change(settings)
+    context, page = open_page(browser, 390)
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(f"{base}/login?lang={lang}")
+        meets_the_bar(page, "login", lang, 390)
+        sign_in(page, base, "rita", lang)
+        pages = {
+            "dashboard": "/curate",
+            "form": "/curate/new/usecase",
+            "edit": f"/curate/edit/usecase/{CONSUMER}",
+            "proposal": f"/curate/proposals/{number}",
+            "import": "/curate/import",
+            "history": f"/usecase/{CONSUMER}/history",
+            "usecase": f"/usecase/{CONSUMER}",
+        }
+        for name, path in pages.items():
+            page.goto(base + path)
+            meets_the_bar(page, name, lang, 390)
+        # the form again, with the findings of an empty save at their fields
+        page.goto(f"{base}/curate/new/dataset")
+        save(page)
+        assert page.locator("#f-id-findings li").count() >= 1
+        assert page.locator(".form-summary li").count() >= 1
+        meets_the_bar(page, "form-findings", lang, 390, status=422)
     finally:
         context.close()

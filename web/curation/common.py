@@ -13,9 +13,10 @@ from werkzeug.datastructures import MultiDict
 
 from kg.authoring.yamlld import LimitExceeded, to_plain
 from kg.curation import forms
-from kg.curation.forms import FormSpec
+from kg.curation.forms import Field, FormSpec
 from kg.curation.proposals import Proposal, Proposals
 from kg.errors import InvalidRequest
+from kg.messages import message
 from kg.report import Finding
 from web import view
 from web.context import app_settings
@@ -144,3 +145,34 @@ def problems_as_findings(exc: InvalidRequest) -> list[Finding]:
         Finding("Violation", "", 0, {"de": p.de, "en": p.en}, field=p.field, code="form")
         for p in exc.problems
     ]
+
+
+def missing(name: str) -> Finding:
+    """The finding of a required field left empty."""
+    text = message("form-required", field=name)
+    return Finding("Violation", "", 0, text, field=name, code="form")
+
+
+def field_title(f: Field) -> str:
+    """The label of a field in the page's language; a field whose shape names it only by its
+    key (a part of a nested entry) is labelled by its property, as the entity pages do."""
+    text = f.label.get(view.lang()) or f.label.get("en") or ""
+    if text and text != f.key:
+        return text
+    if f.path.startswith(("http://", "https://")):
+        return view.label(f.path)
+    return text or f.key
+
+
+def field_label(spec: FormSpec, name: str) -> str:
+    """The label of a form field by its name: ``title.de`` is the title's,
+    ``stakeholders.0.role`` is "Beteiligte: Rolle"."""
+    key, _, rest = name.partition(".")
+    found = spec.field(key)
+    if found is None:
+        return name
+    part_key = _ENTRY.sub("", "." + rest + ".").strip(".") if rest else ""
+    part = next((p for p in found.parts if p.key == part_key), None)
+    if part is not None:
+        return f"{field_title(found)}: {field_title(part)}"
+    return field_title(found)

@@ -23,6 +23,7 @@ from web.curation.common import (
     finding_text,
     form_values,
     kind_of,
+    missing,
     open_proposal,
     problems_as_findings,
     proposals,
@@ -103,6 +104,8 @@ def _save(spec: FormSpec, entity: str | None, action: str) -> Response:
     summary = request.form.get("summary", "").strip()
     record, findings = forms.record_from_form(spec, values)
     if not record.get("id"):
+        if not any(f.field == "id" for f in findings):
+            findings = [missing("id"), *findings]
         return _render(
             spec, values, findings, entity=entity, number=number, summary=summary, status=422
         )

@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask_babel import lazy_gettext
 
-from web.curation.common import finding_text, kind_of, specs
+from web.curation.common import field_label, field_title, finding_text, kind_of, specs
 
 STATUS = {
     "draft": lazy_gettext("draft"),
@@ -60,6 +60,8 @@ def curated_kind(kind: str) -> bool:
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         curated_kind=curated_kind,
+        field_label=field_label,
+        field_title=field_title,
         fid=fid,
         finding_text=finding_text,
         status_label=_lookup(STATUS),
