@@ -120,6 +120,8 @@ class Field:
     parts: tuple[Field, ...] = ()
     #: what ``kg validate`` says when the required field is missing (the shape's sh:message)
     missing: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: what ``kg validate`` says about a value not among ``choices`` (the shape's sh:message)
+    unknown: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     #: (pattern, message) of the shapes' sh:pattern checks of the field
     patterns: tuple[tuple[str, dict[str, str]], ...] = field(default=(), compare=False)
 
@@ -312,6 +314,7 @@ class _ShapeReader:
             choices=choices,
             parts=parts,
             missing=self.texts(required[0], _SH + "message") if required else {},
+            unknown=next((self.texts(p, _SH + "message") for p in props if values(p, "class")), {}),
             patterns=patterns,
         )
 
@@ -593,7 +596,7 @@ def _check_values(f: Field, name: str, values: list[str]) -> list[Finding]:
             if f.widget == "date" and not _is_date(value):
                 found.append(_finding(f, name, value, message("form-bad-date")))
             elif f.widget == "code" and f.choices and value not in dict(f.choices):
-                found.append(_finding(f, name, value, message("form-unknown-code")))
+                found.append(_finding(f, name, value, f.unknown or message("form-unknown-code")))
     return found
 
 
