@@ -254,3 +254,64 @@ def test_check_sees_identities_across_files(project_settings: Settings) -> None:
     codes = {f.code for f in found}
     assert "duplicate-id" in codes
     assert {f.file for f in found} == {"usecases/shared/datasets/copy.yaml"}
+
+
+def test_an_empty_identifier_and_an_unknown_kind_of_place(settings: Settings) -> None:
+    place = forms.specs(settings)["place"]
+    form = forms.values_of(place, forms.record_of(settings, "place/hamburg"))
+    form["id"] = [""]
+    form["type"] = ["Village"]
+    record, findings = forms.record_from_form(place, form)
+    assert "id" not in record and "type" not in record
+    assert {f.field: f.value for f in findings} == {"id": None, "type": "Village"}
+    assert findings[0].message["de"] == "Das Feld id ist ein Pflichtfeld. Bitte füllen Sie es aus."
+
+
+GRAPH_FILE = """\
+"@context": https://w3id.org/sckg/context.jsonld
+"@graph":
+  # organisations of a test
+  - id: org/test-one
+    type: Organization
+    name: {de: "Eins", en: "One"}   # a comment on the line
+    orgType: company
+
+  # the second one
+  - id: org/test-two
+    type: Organization
+    name: {de: "Zwei", en: "Two"}
+    orgType: company
+  # the third one
+  - id: org/test-three
+    type: Organization
+    name: {de: "Drei", en: "Three"}
+    orgType: 'company'
+"""
+
+
+def test_entries_of_a_graph_file_are_edited_and_deleted_in_their_own_lines(
+    project_settings: Settings,
+) -> None:
+    path = project_settings.project / "usecases" / "shared" / "test-organisations.yaml"
+    path.write_text(GRAPH_FILE, encoding="utf-8")
+    spec = forms.specs(project_settings)["organisation"]
+    assert forms.locate(project_settings, "org/test-two") == forms.Location(
+        "usecases/shared/test-organisations.yaml", 1
+    )
+    files = forms.delete_files(project_settings, "org/test-two")
+    text = files["usecases/shared/test-organisations.yaml"]
+    assert "org/test-two" not in text
+    assert "  # the second one\n  # the third one\n  - id: org/test-three" in text
+    assert text == GRAPH_FILE.replace(
+        GRAPH_FILE[
+            GRAPH_FILE.index("  - id: org/test-two") : GRAPH_FILE.index("  # the third one")
+        ],
+        "",
+    )
+    form = forms.values_of(spec, forms.record_of(project_settings, "org/test-three"))
+    form["name.en"] = ["Third"]
+    record, _ = forms.record_from_form(spec, form)
+    text = forms.files_for(project_settings, spec, record, "org/test-three")[
+        "usecases/shared/test-organisations.yaml"
+    ]
+    assert text == GRAPH_FILE.replace('en: "Three"', 'en: "Third"')  # quoted as it was

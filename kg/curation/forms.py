@@ -299,8 +299,12 @@ class _ShapeReader:
             nested = [n for p in props for n in values(p, "node")]
             parts = tuple(self.fields_of(nested, within=key))
             parts = (*(self.unchecked(k) for k in _UNCHECKED_PARTS.get(key, ())), *parts)
+        # A pattern of a slug or code field applies to the IRI it becomes: kg validate says it.
         patterns = tuple(
-            (str(v), self.texts(p, _SH + "message")) for p in props for v in values(p, "pattern")
+            (str(v), self.texts(p, _SH + "message"))
+            for p in props
+            for v in values(p, "pattern")
+            if term.kind != "vocab"
         )
         return Field(
             key=key,
@@ -499,15 +503,20 @@ def record_from_form(spec: FormSpec, form: Mapping[str, list[str]]) -> tuple[dic
     findings: list[Finding] = []
     record: dict = {}
     slug = _first(form, "id").removeprefix(spec.id_prefix)
+    id_field = spec.field("id")
     if slug:
         record["id"] = spec.id_prefix + slug
-    record["type"] = _first(form, "type") if spec.field("type") else spec.classes[0]
+        findings.extend(_check_values(id_field, "id", [slug]))
+    else:
+        findings.append(_finding(id_field, "id", None, id_field.missing))
+    type_field = spec.field("type")
+    kind = _first(form, "type") if type_field else spec.classes[0]
+    if kind in spec.classes:
+        record["type"] = kind
+    else:
+        findings.append(_finding(type_field, "type", kind or None, type_field.missing))
     for f in spec.fields:
-        if f.key == "type" and record["type"] not in spec.classes:
-            findings.append(_finding(f, "type", record["type"] or None, f.missing))
         if f.key in ("id", "type"):
-            if f.key == "id":
-                findings.extend(_check_values(f, "id", [slug] if slug else []))
             continue
         value = _value_of(f, f.key, form, findings)
         if value is not None:
