@@ -195,6 +195,10 @@ def test_renaming_and_deleting(settings: Settings) -> None:
         "id: usecase/berlin-giess-den-kiez-2020\n"
         in files["usecases/berlin-giess-den-kiez-2020.yaml"]
     )
+    form["id"] = ["leipzig-giesst"]  # the file of another use case
+    record, _ = forms.record_from_form(spec, form)
+    with pytest.raises(InvalidRequest):
+        forms.files_for(settings, spec, record, entity)
     assert forms.delete_files(settings, entity) == {"usecases/berlin-giess-den-kiez.yaml": None}
     files = forms.delete_files(settings, "dataset/hamburg-ev-charging-points")
     text = files["usecases/shared/datasets-a.yaml"]

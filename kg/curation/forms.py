@@ -675,8 +675,10 @@ def files_for(
         new_text = "".join(lines[:start]) + entry + "".join(lines[end:])
     renamed = record.get("id") != entity
     if renamed and location.index is None and entity.split("/", 1)[0] in FILE_KINDS:
-        new_path = str(Path(location.path).parent / (_slug(spec, record) + ".yaml"))
-        return {location.path: None, Path(new_path).as_posix(): new_text}
+        new_path = (Path(location.path).parent / (_slug(spec, record) + ".yaml")).as_posix()
+        if (Path(settings.project).resolve() / new_path).exists():
+            raise InvalidRequest([_problem("id", message("form-file-exists", path=new_path))])
+        return {location.path: None, new_path: new_text}
     return {location.path: new_text}
 
 
