@@ -446,6 +446,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Unbekannte Aktion '{action}': möglich sind create, edit und delete.",
         "en": "Unknown action '{action}': use create, edit or delete.",
     },
+    "proposal-bad-entity": {
+        "de": "'{entity}' ist keine Kennung der Form art/name (z. B. usecase/mein-fall).",
+        "en": "'{entity}' is not an identifier of the form kind/name (e.g. usecase/my-case).",
+    },
     "proposal-bad-path": {
         "de": "'{path}' ist keine kuratierte Datei: Vorschläge ändern nur sichtbare Dateien "
         "unter usecases/ (.yaml, .yml, .jsonld, .ttl, .rdf).",

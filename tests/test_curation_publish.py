@@ -5,6 +5,7 @@ queries with the use cases of tests/fixtures/v2, committed and built once."""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,38 @@ def test_git_runs_without_a_shell(tmp_path: Path) -> None:
     with pytest.raises(PublishFailed):
         git.run(tmp_path, "show", f"$(touch {marker})")
     assert not marker.exists()
+
+
+def test_two_reviewers_publishing_at_once_take_turns(settings: Settings) -> None:
+    """The publishing lock serialises the two: both proposals are published, one commit each,
+    and the second build starts from the first one's files."""
+    one = _submitted(settings, "usecase/ploen-school-transport", "delete", {PLOEN: None})
+    path = "usecases/kiel-school-bus.yaml"
+    two = Proposals(settings).create(
+        Account("eve", "curator"), "usecase/kiel-school-bus", "create",
+        {path: _new_usecase(settings, "kiel-school-bus", "Schulbus in Kiel")},
+    )  # fmt: skip
+    Proposals(settings).submit(two.id, Account("eve", "curator"))
+    start, errors = threading.Barrier(2), []
+
+    def approve(number: int, reviewer: Account) -> None:
+        start.wait()
+        try:
+            Proposals(settings).approve(number, reviewer)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=approve, args=(one.id, BOB)),
+        threading.Thread(target=approve, args=(two.id, Account("carl", "reviewer"))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    log = git.run(settings.project, "log", "--format=%an", "-3").split()
+    assert sorted(log[:2]) == ["ada", "eve"] and log[2] == "setup"
+    assert _defined(settings, "usecase/kiel-school-bus")
+    assert not _defined(settings, "usecase/ploen-school-transport")
+    assert git.run(settings.project, "status", "--porcelain").strip() == ""
