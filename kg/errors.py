@@ -144,3 +144,10 @@ class ConflictError(BilingualError):
     changed since the proposal was made. Nothing was written."""
 
     status = 409
+
+
+class GitFailed(BilingualError, PublishFailed):
+    """Publishing could not use git: the project is not a work tree, or a git command failed.
+    Nothing was published."""
+
+    status = 500

@@ -63,6 +63,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Die Datei {path} gibt es schon. Wählen Sie eine andere Kennung.",
         "en": "The file {path} already exists. Choose another identifier.",
     },
+    "sheet-unknown-type": {
+        "de": "'{type}' ist keine kuratierte Art. Verwenden Sie die Blätter der Vorlage.",
+        "en": "'{type}' is not a curated type. Use the sheets of the template.",
+    },
+    "sheet-unknown-format": {
+        "de": "Das Format '{format}' gibt es nicht als Vorlage; es gibt xlsx und csv.",
+        "en": "There is no template in the format '{format}'; there are xlsx and csv.",
+    },
+    "sheet-not-xlsx": {
+        "de": "Die Datei ist keine lesbare XLSX-Arbeitsmappe ({problem}).",
+        "en": "The file is not a readable XLSX workbook ({problem}).",
+    },
+    "sheet-csv-type": {
+        "de": "Der Name der CSV-Datei nennt keine Art. Verwenden Sie die Vorlage, z. B. "
+        "template-usecase.csv; Arten: {types}.",
+        "en": "The name of the CSV file names no type. Use the template, for example "
+        "template-usecase.csv; types: {types}.",
+    },
+    "sheet-no-header": {
+        "de": "Dem Blatt '{type}' fehlt die Kopfzeile der Vorlage (die erste Zeile mit id).",
+        "en": "The sheet '{type}' lacks the header row of the template (the first row, with id).",
+    },
+    "sheet-unknown-column": {
+        "de": "Die Spalte {column} gehört nicht zur Vorlage; ihre Werte werden nicht gelesen.",
+        "en": "The column {column} is not part of the template; its values are not read.",
+    },
     "not-text": {
         "de": "Die Datei ist kein lesbarer UTF-8-Text und damit weder YAML noch Turtle.",
         "en": "The file is not readable UTF-8 text, so it is neither YAML nor Turtle.",
@@ -485,6 +511,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "proposal-bad-action": {
         "de": "Unbekannte Aktion '{action}': möglich sind create, edit und delete.",
         "en": "Unknown action '{action}': use create, edit or delete.",
+    },
+    "proposal-bad-entity": {
+        "de": "'{entity}' ist keine Kennung der Form art/name (z. B. usecase/mein-fall).",
+        "en": "'{entity}' is not an identifier of the form kind/name (e.g. usecase/my-case).",
     },
     "proposal-bad-path": {
         "de": "'{path}' ist keine kuratierte Datei: Vorschläge ändern nur sichtbare Dateien "

@@ -138,11 +138,16 @@ def test_only_visible_curated_files_can_be_proposed(settings: Settings, path: st
     assert Proposals(settings).list() == []
 
 
-def test_a_curator_role_is_needed_and_the_action_known(settings: Settings) -> None:
+def test_the_action_entity_and_files_must_make_sense(settings: Settings) -> None:
     with pytest.raises(InvalidRequest):
         Proposals(settings).create(ADA, "usecase/foo", "rename", FOO)
     with pytest.raises(InvalidRequest):
         Proposals(settings).create(ADA, "usecase/foo", "create", {})
+    for entity in ("usecase", "usecase/Foo", "usecase/foo/bar", "../foo"):
+        with pytest.raises(InvalidRequest):
+            Proposals(settings).create(ADA, entity, "create", FOO)
+    with pytest.raises(InvalidRequest):
+        Proposals(settings).create(ADA, "usecase/foo", "edit", FOO, new_entity="usecase/x y")
 
 
 def test_simultaneous_proposals_from_threads_make_one_and_conflicts(settings: Settings) -> None:

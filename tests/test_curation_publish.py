@@ -5,6 +5,7 @@ queries with the use cases of tests/fixtures/v2, committed and built once."""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,13 @@ from kg.config import Settings
 from kg.curation import git, history, retired
 from kg.curation.accounts import Account
 from kg.curation.proposals import Proposals
-from kg.errors import ConflictError, PermissionDenied, PublishFailed, ValidationFailed
+from kg.errors import (
+    ConflictError,
+    InvalidRequest,
+    PermissionDenied,
+    PublishFailed,
+    ValidationFailed,
+)
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,7 +167,7 @@ def test_a_failed_build_restores_every_file_byte_for_byte(settings: Settings) ->
     original = (settings.project / PLOEN).read_bytes()
     broken = {
         PLOEN: _text(settings, PLOEN).replace("maturity: idea", "maturity: ideaa"),
-        "usecases/new-one.yaml": _new_usecase(settings, "new-one", "Neu").replace(
+        "usecases/new/folder/new-one.yaml": _new_usecase(settings, "new-one", "Neu").replace(
             "places: [kreis-ploen]", "places: 7"
         ),
     }
@@ -171,7 +178,7 @@ def test_a_failed_build_restores_every_file_byte_for_byte(settings: Settings) ->
     notes = "\n".join(caught.value.__notes__)
     assert release.id in notes and "restored" in notes
     assert (settings.project / PLOEN).read_bytes() == original
-    assert not (settings.project / "usecases" / "new-one.yaml").exists()
+    assert not (settings.project / "usecases" / "new").exists()
     assert _head(settings) == head and open_store(settings).release().id == release.id
     assert git.run(settings.project, "status", "--porcelain").strip() == ""
     assert Proposals(settings).get(proposal.id).status == "submitted"
@@ -217,9 +224,28 @@ def test_the_second_approval_of_one_proposal_is_refused(settings: Settings) -> N
 def test_publishing_needs_a_git_project(tmp_path: Path) -> None:
     settings = _project(tmp_path, with_git=False)
     proposal = _submitted(settings, "usecase/ploen-school-transport", "delete", {PLOEN: None})
-    with pytest.raises(PublishFailed, match="not a git work tree"):
+    with pytest.raises(PublishFailed, match="not a git work tree") as caught:
         Proposals(settings).approve(proposal.id, BOB)
+    assert "kein Git-Arbeitsverzeichnis" in caught.value.text("de")
     assert (settings.project / PLOEN).exists()
+
+
+def test_only_the_proposals_files_are_committed_and_modes_are_kept(settings: Settings) -> None:
+    (settings.project / PLOEN).chmod(0o640)
+    other = settings.project / "usecases" / "herrenberg-ev-charging.yaml"
+    staged = other.read_text(encoding="utf-8") + "# staged by hand\n"
+    other.write_text(staged, encoding="utf-8")
+    git.run(settings.project, "add", str(other))
+    text = _text(settings, PLOEN).replace("maturity: idea", "maturity: pilot")
+    done = Proposals(settings).approve(
+        _submitted(settings, "usecase/ploen-school-transport", "edit", {PLOEN: text}).id, BOB
+    )
+    shown = git.run(settings.project, "show", "--name-only", "--format=", done.commit)
+    assert shown.split() == [PLOEN]
+    assert git.run(settings.project, "diff", "--cached", "--name-only").split() == [
+        "usecases/herrenberg-ev-charging.yaml"
+    ]
+    assert (settings.project / PLOEN).stat().st_mode & 0o777 == 0o640
 
 
 def test_git_runs_without_a_shell(tmp_path: Path) -> None:
@@ -228,3 +254,62 @@ def test_git_runs_without_a_shell(tmp_path: Path) -> None:
     with pytest.raises(PublishFailed):
         git.run(tmp_path, "show", f"$(touch {marker})")
     assert not marker.exists()
+
+
+def test_two_reviewers_publishing_at_once_take_turns(settings: Settings) -> None:
+    """The publishing lock serialises the two: both proposals are published, one commit each,
+    and the second build starts from the first one's files."""
+    one = _submitted(settings, "usecase/ploen-school-transport", "delete", {PLOEN: None})
+    path = "usecases/kiel-school-bus.yaml"
+    two = Proposals(settings).create(
+        Account("eve", "curator"), "usecase/kiel-school-bus", "create",
+        {path: _new_usecase(settings, "kiel-school-bus", "Schulbus in Kiel")},
+    )  # fmt: skip
+    Proposals(settings).submit(two.id, Account("eve", "curator"))
+    start, errors = threading.Barrier(2), []
+
+    def approve(number: int, reviewer: Account) -> None:
+        start.wait()
+        try:
+            Proposals(settings).approve(number, reviewer)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=approve, args=(one.id, BOB)),
+        threading.Thread(target=approve, args=(two.id, Account("carl", "reviewer"))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    log = git.run(settings.project, "log", "--format=%an", "-3").split()
+    assert sorted(log[:2]) == ["ada", "eve"] and log[2] == "setup"
+    assert _defined(settings, "usecase/kiel-school-bus")
+    assert not _defined(settings, "usecase/ploen-school-transport")
+    assert git.run(settings.project, "status", "--porcelain").strip() == ""
+
+
+def test_a_revert_needs_a_curated_commit_whose_files_did_not_change_since(
+    settings: Settings,
+) -> None:
+    entity = "usecase/ploen-school-transport"
+    first = _text(settings, PLOEN).replace("maturity: idea", "maturity: pilot")
+    one = Proposals(settings).approve(_submitted(settings, entity, "edit", {PLOEN: first}).id, BOB)
+    second = first.replace("start: 2025", "start: 2024")
+    two = Proposals(settings).approve(_submitted(settings, entity, "edit", {PLOEN: second}).id, BOB)
+    head = _head(settings)
+    with pytest.raises(ConflictError) as caught:
+        history.revert(settings, one.commit, BOB)
+    assert PLOEN in caught.value.text("de") and _head(settings) == head
+    assert _text(settings, PLOEN) == second
+    for wrong in ("not-a-commit", "0" * 40, "HEAD~1; rm -rf /"):
+        with pytest.raises(InvalidRequest):
+            history.revert(settings, wrong, BOB)
+    git.run(settings.project, "commit", "-q", "--allow-empty", "-m", "nothing", committer="x")
+    with pytest.raises(InvalidRequest):  # a commit that changes no curated file
+        history.revert(settings, _head(settings), BOB)
+    history.revert(settings, two.commit, BOB)
+    history.revert(settings, one.commit, BOB)
+    assert _text(settings, PLOEN) == git.show(settings.project, "HEAD~5", PLOEN).decode()

@@ -120,6 +120,8 @@ class Field:
     parts: tuple[Field, ...] = ()
     #: what ``kg validate`` says when the required field is missing (the shape's sh:message)
     missing: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: what ``kg validate`` says about a value not among ``choices`` (the shape's sh:message)
+    unknown: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     #: (pattern, message) of the shapes' sh:pattern checks of the field
     patterns: tuple[tuple[str, dict[str, str]], ...] = field(default=(), compare=False)
 
@@ -297,8 +299,12 @@ class _ShapeReader:
             nested = [n for p in props for n in values(p, "node")]
             parts = tuple(self.fields_of(nested, within=key))
             parts = (*(self.unchecked(k) for k in _UNCHECKED_PARTS.get(key, ())), *parts)
+        # A pattern of a slug or code field applies to the IRI it becomes: kg validate says it.
         patterns = tuple(
-            (str(v), self.texts(p, _SH + "message")) for p in props for v in values(p, "pattern")
+            (str(v), self.texts(p, _SH + "message"))
+            for p in props
+            for v in values(p, "pattern")
+            if term.kind != "vocab"
         )
         return Field(
             key=key,
@@ -312,6 +318,7 @@ class _ShapeReader:
             choices=choices,
             parts=parts,
             missing=self.texts(required[0], _SH + "message") if required else {},
+            unknown=next((self.texts(p, _SH + "message") for p in props if values(p, "class")), {}),
             patterns=patterns,
         )
 
@@ -496,15 +503,20 @@ def record_from_form(spec: FormSpec, form: Mapping[str, list[str]]) -> tuple[dic
     findings: list[Finding] = []
     record: dict = {}
     slug = _first(form, "id").removeprefix(spec.id_prefix)
+    id_field = spec.field("id")
     if slug:
         record["id"] = spec.id_prefix + slug
-    record["type"] = _first(form, "type") if spec.field("type") else spec.classes[0]
+        findings.extend(_check_values(id_field, "id", [slug]))
+    else:
+        findings.append(_finding(id_field, "id", None, id_field.missing))
+    type_field = spec.field("type")
+    kind = _first(form, "type") if type_field else spec.classes[0]
+    if kind in spec.classes:
+        record["type"] = kind
+    else:
+        findings.append(_finding(type_field, "type", kind or None, type_field.missing))
     for f in spec.fields:
-        if f.key == "type" and record["type"] not in spec.classes:
-            findings.append(_finding(f, "type", record["type"] or None, f.missing))
         if f.key in ("id", "type"):
-            if f.key == "id":
-                findings.extend(_check_values(f, "id", [slug] if slug else []))
             continue
         value = _value_of(f, f.key, form, findings)
         if value is not None:
@@ -593,7 +605,7 @@ def _check_values(f: Field, name: str, values: list[str]) -> list[Finding]:
             if f.widget == "date" and not _is_date(value):
                 found.append(_finding(f, name, value, message("form-bad-date")))
             elif f.widget == "code" and f.choices and value not in dict(f.choices):
-                found.append(_finding(f, name, value, message("form-unknown-code")))
+                found.append(_finding(f, name, value, f.unknown or message("form-unknown-code")))
     return found
 
 
@@ -646,20 +658,64 @@ def files_for(
     than ``record["id"]`` renames it."""
     if entity is None:
         return {_new_path(settings, spec, record): _new_text(spec, record)}
+    location = _location(settings, entity)
+    old_text = (Path(settings.project).resolve() / location.path).read_text(encoding="utf-8")
+    lines = old_text.splitlines(keepends=True)
+    span = _span(old_text, location.index) if location.index is not None else None
+    if span is None:  # a file of its own: round trip of the whole file
+        data = _yaml().load(old_text)
+        target = data if location.index is None else data["@graph"][location.index]
+        _update(spec, target, record)
+        new_text = _dump(data)
+    else:  # one entry of a @graph: round trip of its lines only, the rest stays as it is
+        start, end = span
+        data = _yaml().load(_GRAPH_KEY + "".join(lines[start:end]))
+        _update(spec, data["@graph"][0], record)
+        entry = _dump(data).removeprefix(_GRAPH_KEY)
+        new_text = "".join(lines[:start]) + entry + "".join(lines[end:])
+    renamed = record.get("id") != entity
+    if renamed and location.index is None and entity.split("/", 1)[0] in FILE_KINDS:
+        new_path = (Path(location.path).parent / (_slug(spec, record) + ".yaml")).as_posix()
+        if (Path(settings.project).resolve() / new_path).exists():
+            raise InvalidRequest([_problem("id", message("form-file-exists", path=new_path))])
+        return {location.path: None, new_path: new_text}
+    return {location.path: new_text}
+
+
+_GRAPH_KEY = '"@graph":\n'
+#: Column of an entry's first key in a ``@graph`` list as the corpus writes it ("  - id:")
+_ENTRY_COLUMN = 4
+
+
+def _location(settings: Settings, entity: str) -> Location:
     location = locate(settings, entity)
     if location is None:
         raise NotFound(message("form-unknown-entity", entity=entity)["en"])
-    project = Path(settings.project).resolve()
-    old_text = (project / location.path).read_text(encoding="utf-8")
-    data = _yaml().load(old_text)
-    target = data if location.index is None else data["@graph"][location.index]
-    _update(spec, target, record)
-    new_text = _dump(data)
-    renamed = record.get("id") != entity
-    if renamed and location.index is None and entity.split("/", 1)[0] in FILE_KINDS:
-        new_path = str(Path(location.path).parent / (_slug(spec, record) + ".yaml"))
-        return {location.path: None, Path(new_path).as_posix(): new_text}
-    return {location.path: new_text}
+    return location
+
+
+def _span(text: str, index: int) -> tuple[int, int] | None:
+    """Lines ``[start, end)`` of entry ``index`` of the ``@graph`` of ``text``, without the
+    blank and comment lines after it (they introduce the next entry); None if the file is
+    not laid out as the corpus lays out a ``@graph`` (then the whole file is written)."""
+    root = compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    graph = next((v for k, v in root.value if k.value == "@graph"), None)
+    if not isinstance(graph, yaml.SequenceNode) or index >= len(graph.value):
+        return None
+    item = graph.value[index]
+    if item.start_mark.column != _ENTRY_COLUMN:
+        return None
+    start = item.start_mark.line
+    if index + 1 < len(graph.value):
+        end = graph.value[index + 1].start_mark.line
+    else:
+        end = graph.end_mark.line + (1 if graph.end_mark.column else 0)
+    lines = text.splitlines()
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip()[:1] == "#"):
+        end -= 1
+    return start, end
 
 
 def _slug(spec: FormSpec, record: dict) -> str:
@@ -682,9 +738,10 @@ def _problem(name: str, text: dict[str, str]) -> Problem:
 
 def _new_text(spec: FormSpec, record: dict) -> str:
     from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     data = CommentedMap()
-    data["@context"] = "https://w3id.org/sckg/context.jsonld"
+    data[DoubleQuotedScalarString("@context")] = "https://w3id.org/sckg/context.jsonld"
     for key, value in record.items():
         data[key] = _styled(spec.field(key), value)
     return _dump(data)
@@ -710,7 +767,9 @@ def _styled(f: Field | None, value: object) -> object:
 
 def _update(spec: FormSpec, target, record: dict) -> None:
     """Write ``record`` into the round-trip mapping ``target``: keys whose values are the
-    same (as the form sees them) keep their node; new keys go after the last known one."""
+    same (as the form sees them) keep their node, changed ones are merged into it (so a
+    mapping or list keeps its style), new keys go at the end, and keys the form does not
+    know stay as they are."""
     known = {f.key for f in spec.fields} | {"type"}
     old_form = values_of(spec, _plain_data(target))
     new_form = values_of(spec, record)
@@ -718,12 +777,52 @@ def _update(spec: FormSpec, target, record: dict) -> None:
         if key in known and key not in record:
             del target[key]
     for key, value in record.items():
+        if key in target and (
+            _text(target[key]) == value if key == "type" else _same(old_form, new_form, key)
+        ):
+            continue
         f = spec.field(key)
-        if key in target and _same(old_form, new_form, key):
-            continue
-        if key == "type" and key in target and _text(target[key]) == value:
-            continue
-        target[key] = _styled(f, value)
+        target[key] = _merge(target[key], value, f) if key in target else _styled(f, value)
+
+
+def _merge(old: object, new: object, f: Field | None) -> object:
+    """``new`` written over the round-trip node ``old``: what is equal keeps its node."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        known = {p.key for p in f.parts} if f is not None and f.parts else None
+        for key in list(old):
+            if key not in new and (known is None or key in known):
+                del old[key]
+        for key, value in new.items():
+            part = next((p for p in f.parts if p.key == key), None) if f else None
+            if key not in old:
+                old[key] = _styled(part, value)
+            elif not _equal(part, old[key], value):
+                old[key] = _merge(old[key], value, part)
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list):
+        for index, value in enumerate(new):
+            if index >= len(old):
+                old.append(_styled(f, value))
+            elif not _equal(f, old[index], value):
+                old[index] = _merge(old[index], value, f)
+        del old[len(new) :]
+        return old
+    if isinstance(new, list) and len(new) == 1 and not isinstance(old, (list, dict)):
+        new = new[0]  # one value where the file wrote one value: no list
+    return _styled(f, new)
+
+
+def _equal(f: Field | None, old: object, new: object) -> bool:
+    """Whether two values are the same for the form (``[a]`` and ``a`` are)."""
+    if f is None:
+        return _plain_data(old) == _plain_data(new)
+    before: dict[str, list[str]] = {}
+    after: dict[str, list[str]] = {}
+    _values_into(before, f, "value", _plain_data(old))
+    _values_into(after, f, "value", _plain_data(new))
+    return before == after
 
 
 def _same(old: dict[str, list[str]], new: dict[str, list[str]], key: str) -> bool:
@@ -742,16 +841,19 @@ def _plain_data(value: object) -> object:
 
 
 def delete_files(settings: Settings, entity: str) -> dict[str, str | None]:
-    """The files without ``entity``: its own file goes, or its entry of a ``@graph``."""
-    location = locate(settings, entity)
-    if location is None:
-        raise NotFound(message("form-unknown-entity", entity=entity)["en"])
+    """The files without ``entity``: its own file goes, or its entry of a ``@graph`` (the
+    comment lines before the next entry stay)."""
+    location = _location(settings, entity)
     if location.index is None:
         return {location.path: None}
-    project = Path(settings.project).resolve()
-    data = _yaml().load((project / location.path).read_text(encoding="utf-8"))
-    del data["@graph"][location.index]
-    return {location.path: _dump(data)}
+    text = (Path(settings.project).resolve() / location.path).read_text(encoding="utf-8")
+    span = _span(text, location.index)
+    if span is None:
+        data = _yaml().load(text)
+        del data["@graph"][location.index]
+        return {location.path: _dump(data)}
+    lines = text.splitlines(keepends=True)
+    return {location.path: "".join(lines[: span[0]]) + "".join(lines[span[1] :])}
 
 
 # -- checks -------------------------------------------------------------------------------

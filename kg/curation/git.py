@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from kg.errors import PublishFailed
+from kg.errors import GitFailed
 from kg.messages import message
 
 AUTHOR_DOMAIN = "curators.invalid"
@@ -27,7 +27,7 @@ def run(
     input: str | None = None,
 ) -> str:
     """``git ARGS`` in ``project``; its standard output. With ``committer`` the commit is made
-    in that name (``-c user.name=… -c user.email=…``). :class:`~kg.errors.PublishFailed` with
+    in that name (``-c user.name=… -c user.email=…``). :class:`~kg.errors.GitFailed` with
     git's own message when it fails and ``check`` is set."""
     options = ["-c", "core.quotepath=off", "-c", "commit.gpgsign=false"]
     if committer is not None:
@@ -46,7 +46,7 @@ def run(
     )
     if check and done.returncode != 0:
         error = (done.stderr or done.stdout).strip()
-        raise PublishFailed(message("git-failed", command=args[0], error=error)["en"])
+        raise GitFailed(message("git-failed", command=args[0], error=error))
     return done.stdout
 
 

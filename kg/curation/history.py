@@ -23,7 +23,7 @@ import yaml
 from kg.config import Settings
 from kg.curation import git, retired
 from kg.curation.accounts import Account
-from kg.curation.publish import apply, publish_lock, records, require_git
+from kg.curation.publish import apply, load_yaml, publish_lock, records, require_git
 from kg.errors import ConflictError, InvalidRequest, Problem
 from kg.messages import message
 
@@ -125,7 +125,7 @@ def _entry(data: bytes | None, entity: str) -> dict | None:
     if data is None:
         return None
     try:
-        parsed = yaml.safe_load(data)
+        parsed = load_yaml(data)
     except yaml.YAMLError:
         return {"unreadable": data}  # a broken version differs from any readable one
     return next((entry for key, entry in records(parsed) if key == entity), None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,8 @@ STATUSES = ("draft", "submitted", "changes-requested", "published", "withdrawn")
 OPEN = ("draft", "submitted", "changes-requested")
 ACTIONS = ("create", "edit", "delete")
 KINDS = ("comment", "request-changes", "approve", "withdraw")
+#: an entity as proposals name it: ``kind/slug`` (``usecase/berlin-giess-den-kiez``)
+ENTITY = re.compile(r"[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass
@@ -99,6 +102,9 @@ class Proposals:
         author.require("curator")
         if action not in ACTIONS:
             raise _invalid("action", "proposal-bad-action", action=action)
+        for given in (entity, new_entity):
+            if given is not None and not ENTITY.fullmatch(given):
+                raise _invalid("entity", "proposal-bad-entity", entity=given)
         files = _checked_files(files)
         base = {path: file_hash(self.settings.project / path) for path in files}
         now = _now()

@@ -32,11 +32,16 @@ from kg.config import Settings
 from kg.curation import git, retired
 from kg.curation.accounts import Account
 from kg.curation.db import folder
-from kg.errors import ConflictError, KGError, PermissionDenied, PublishFailed
+from kg.errors import ConflictError, GitFailed, KGError, PermissionDenied
 from kg.messages import message
 
 if TYPE_CHECKING:
     from kg.curation.proposals import Proposal
+
+try:  # libyaml is several times faster; fall back to the pure-Python loader.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 LOCK = "publish.lock"
 
@@ -88,7 +93,7 @@ def publish_locked(settings: Settings, proposal: Proposal, reviewer: Account) ->
 
 def require_git(settings: Settings) -> None:
     if not git.is_work_tree(settings.project):
-        raise PublishFailed(message("not-a-git-project", project=settings.project)["en"])
+        raise GitFailed(message("not-a-git-project", project=settings.project))
 
 
 def apply(
@@ -157,11 +162,16 @@ def defined_in(files: dict[str, str | None]) -> set[str]:
         if text is None or not path.lower().endswith((".yaml", ".yml", ".jsonld")):
             continue
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
         except yaml.YAMLError:
             continue
         found |= {key for key, _ in records(data)}
     return found
+
+
+def load_yaml(text: str | bytes) -> object:
+    """A YAML text as Python data (libyaml's safe loader when PyYAML has it)."""
+    return yaml.load(text, Loader=_Loader)
 
 
 def records(data: object) -> Iterator[tuple[str, dict]]:
@@ -231,22 +241,35 @@ def _write(project: Path, files: dict[str, str | None]) -> None:
 
 
 def _restore(project: Path, saved: dict[str, bytes | None]) -> None:
+    """Put every file back as it was; a file that did not exist is removed, and so are the
+    folders under ``usecases/`` writing it left empty."""
     for path, data in saved.items():
         target = project / path
-        if data is None:
-            target.unlink(missing_ok=True)
-        else:
+        if data is not None:
             _write_bytes(target, data)
+            continue
+        target.unlink(missing_ok=True)
+        for parent in target.parents:
+            if parent == project / "usecases" or not parent.is_relative_to(project):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
 
 
 def _write_bytes(target: Path, data: bytes) -> None:
     """Replace ``target`` atomically (a reader sees the old or the new text, never half)."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644  # os.umask() cannot be read without changing it for every thread
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".kg-")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
