@@ -143,3 +143,184 @@ def test_failed_sign_ins_are_limited_per_address_and_name(web):
 def test_successful_sign_ins_are_not_counted(web):
     for _ in range(7):
         sign_in(web, "cora")
+
+
+# -- forms, proposals, import, history, retired entities ----------------------------------------
+def _form(client, path: str, fields: dict) -> object:
+    token = csrf_token(client)
+    return client.post(path, data={"csrf_token": token, "action": "save", **fields})
+
+
+DATASET = {
+    "id": "ploen-bus-positions",
+    "title.de": "Buspositionen im Kreis Plön",
+    "title.en": "Bus positions in the District of Plön",
+}
+
+
+def test_a_save_becomes_a_draft_proposal_with_its_diff(web, curated):
+    sign_in(web, "cora")
+    saved = _form(web, "/curate/new/dataset", DATASET)
+    assert saved.status_code == 303
+    page = web.get(saved.headers["Location"] + "?lang=de")
+    assert "Entwurf" in page.text
+    assert "usecases/shared/datasets/ploen-bus-positions.yaml" in page.text
+    assert "Buspositionen im Kreis Plön" in page.text  # the diff of the new file
+    preview = web.get(saved.headers["Location"] + "/preview?lang=en")
+    assert preview.status_code == 200
+    assert "Bus positions in the District of Plön" in preview.text
+    assert 'id="preview-banner"' in preview.text
+
+
+def test_the_findings_of_a_save_are_shown_at_their_fields(web):
+    sign_in(web, "cora")
+    answer = _form(web, "/curate/new/dataset?lang=de", {"id": "Bad Slug!", "title.de": "x"})
+    assert answer.status_code == 422
+    page = answer.text
+    at_id = page.split('id="f-id-findings"', 1)[1].split("</ul>", 1)[0]
+    assert "<li" in at_id  # the slug is refused at the identifier field
+
+
+def _edited(settings, title_en: str) -> dict:
+    """The form of the use case as it is, with another English title."""
+    from kg.curation import forms
+
+    spec = forms.specs(settings)["usecase"]
+    values = forms.values_of(spec, forms.record_of(settings, USECASE))
+    return values | {"title.en": [title_en]}
+
+
+def test_a_second_edit_of_an_entity_is_a_conflict(web, curation_app, curated):
+    sign_in(web, "cora")
+    first = _form(web, f"/curate/edit/{USECASE}", _edited(curated, "School buses in Plön"))
+    assert first.status_code == 303
+    other = curation_app.test_client()
+    sign_in(other, "adam")
+    second = _form(other, f"/curate/edit/{USECASE}?lang=de", _edited(curated, "School runs"))
+    assert second.status_code == 409
+    assert "cora" in second.text  # the message names the open proposal and its author
+    withdrawn = web.post(first.headers["Location"] + "/withdraw",
+                         data={"csrf_token": csrf_token(web)})  # fmt: skip
+    assert withdrawn.status_code == 303
+
+
+def test_live_check_and_lookup_answer_json(web):
+    token = sign_in(web, "cora")
+    found = web.post(
+        "/curate/check",
+        json={"type": "dataset", "fields": {"id": ["x"], "title.en": ["only English"]}},
+        headers={"X-CSRFToken": token},
+    )
+    assert found.status_code == 200
+    assert any(f["field"].startswith("title") for f in found.json)
+    looked = web.get("/curate/lookup?type=place&q=Plön")
+    assert "kreis-ploen" in [item["id"] for item in looked.json]
+    assert all(item["label"] for item in looked.json)
+
+
+def test_entity_pages_link_to_history_and_edit(web):
+    anonymous = web.get(f"/{USECASE}.html").text
+    assert f'href="/{USECASE}/history"' in anonymous
+    assert "/curate/edit/" not in anonymous
+    sign_in(web, "cora")
+    signed = web.get(f"/{USECASE}.html").text
+    assert f'href="/curate/edit/{USECASE}"' in signed
+    history = web.get(f"/{USECASE}/history?lang=de")
+    assert history.status_code == 200
+    assert "Änderungshistorie" in history.text
+
+
+def _organisation(number: int) -> dict[str, str]:
+    return {
+        "id": f"test-organisation-{number}",
+        "name.de": f"Testorganisation {number}",
+        "name.en": f"Test organisation {number}",
+        "orgType": "company",
+        "places": "munich; stuttgart",
+    }
+
+
+def _sheet(settings, rows: list[dict[str, str]], sheet: str) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    from kg.curation import spreadsheet
+
+    book = load_workbook(io.BytesIO(spreadsheet.template(settings, "xlsx")))
+    target = book[sheet]
+    header = [c.value for c in target[1]]
+    for values in rows:
+        target.append([values.get(name) for name in header])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_importing_twenty_rows_three_bad_makes_seventeen_proposals(web, curated):
+    import io
+
+    from kg.curation.proposals import Proposals
+
+    rows = [_organisation(n) for n in range(20)]
+    rows[3]["orgType"] = "konzern"  # no such code
+    rows[9]["name.de"] = rows[9]["name.en"] = ""  # a required field empty
+    rows[18]["places"] = "munich; atlantis"  # no such place
+    before = len(Proposals(curated).list())
+    token = sign_in(web, "cora")
+    sheet = (io.BytesIO(_sheet(curated, rows, "organisation")), "inventory.xlsx")
+    answer = web.post("/curate/import?lang=de", data={"csrf_token": token, "sheet": sheet},
+                      content_type="multipart/form-data")  # fmt: skip
+    assert answer.status_code == 200
+    assert "17 von 20 Zeilen sind Vorschläge geworden." in answer.text
+    table = answer.text.split('id="import-result"', 1)[1]
+    assert table.count('class="bad"') == 3
+    assert table.count('class="ok"') == 17
+    assert "konzern" in table and "atlantis" in table
+    assert len(Proposals(curated).list()) - before == 17
+
+
+def test_a_template_downloads_without_signing_in(web):
+    workbook = web.get("/curate/template.xlsx")
+    assert workbook.status_code == 200
+    assert workbook.headers["Content-Disposition"].endswith('.xlsx"')
+    csv = web.get("/curate/template-dataset.csv")
+    assert csv.status_code == 200
+    assert csv.text.lstrip("\ufeff").splitlines()[0].startswith("id,")
+    assert web.get("/curate/template-nothing.csv").status_code == 404
+
+
+def _approved(web, location: str) -> None:
+    """Submit the proposal at ``location`` as its author, and approve it as the reviewer."""
+    assert web.post(location + "/submit", data={"csrf_token": csrf_token(web)}).status_code == 303
+    token = sign_in(web, "rita")
+    answer = web.post(location + "/approve", data={"csrf_token": token})
+    assert answer.status_code == 303
+    assert "status-published" in web.get(location).text
+
+
+@pytest.mark.slow
+def test_a_renamed_entity_forwards_and_a_deleted_one_is_gone(web, curated):
+    sign_in(web, "cora")
+    old, new = "usecase/kalubbe-fire-water-ponds", "usecase/kalubbe-fire-ponds"
+    from kg.curation import forms
+
+    spec = forms.specs(curated)["usecase"]
+    values = forms.values_of(spec, forms.record_of(curated, old)) | {"id": [new.split("/")[1]]}
+    renamed = _form(web, f"/curate/edit/{old}", values)
+    assert renamed.status_code == 303
+    _approved(web, renamed.headers["Location"])
+    moved = web.get(f"/{old}.html?lang=de")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == f"/{new}.html?lang=de"
+    assert web.get(f"/{new}.html").status_code == 200
+
+    sign_in(web, "cora")
+    deleted = web.post(f"/curate/delete/{new}", data={"csrf_token": csrf_token(web)})
+    assert deleted.status_code == 303
+    _approved(web, deleted.headers["Location"])
+    gone = web.get(f"/{new}.html?lang=de")
+    assert gone.status_code == 410
+    assert "aus dem Wissensgraphen entfernt" in gone.text
+    assert f'href="/{new}/history"' in gone.text
+    assert web.get(f"/{old}.html").status_code in (301, 410)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext
 
-from kg.curation import forms
+from kg.curation import forms, spreadsheet
 from kg.errors import KGError
 from web import view
 from web.context import app_settings
@@ -33,16 +33,12 @@ class Outcome:
 
 @bp.route("/template.xlsx")
 def template_xlsx() -> Response:
-    from kg.curation import spreadsheet
-
     body = spreadsheet.template(app_settings(), "xlsx")
     return _download(body, XLSX, "sckg-template.xlsx")
 
 
 @bp.route("/template-<type_>.csv")
 def template_csv(type_: str) -> Response:
-    from kg.curation import spreadsheet
-
     if type_ not in specs():
         abort(404)
     body = spreadsheet.template(app_settings(), "csv", type_)
@@ -60,8 +56,6 @@ def _download(body: bytes, mimetype: str, name: str) -> Response:
 def upload() -> Response | str:
     if request.method == "GET":
         return render_template("curation/import.html", outcomes=None, specs=specs())
-    from kg.curation import spreadsheet
-
     sent = request.files.get("sheet")
     if sent is None or not sent.filename:
         abort(400, gettext("Choose a file to import."))
@@ -78,7 +72,7 @@ def upload() -> Response | str:
     return Response(body, mimetype="text/html")
 
 
-def _propose(row, filename: str) -> Outcome:  # a kg.curation.spreadsheet.Row
+def _propose(row: spreadsheet.Row, filename: str) -> Outcome:
     outcome = Outcome(row.number, row.type, row.entity)
     if blocking(row.findings) or row.record is None or row.entity is None:
         outcome.messages = [finding_text(f) for f in row.findings if f.severity == "Violation"]
