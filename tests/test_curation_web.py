@@ -324,3 +324,23 @@ def test_a_renamed_entity_forwards_and_a_deleted_one_is_gone(web, curated):
     assert "aus dem Wissensgraphen entfernt" in gone.text
     assert f'href="/{new}/history"' in gone.text
     assert web.get(f"/{old}.html").status_code in (301, 410)
+
+
+def test_only_the_author_changes_submits_or_withdraws_a_proposal(web, curation_app):
+    sign_in(web, "cora")
+    saved = _form(web, "/curate/new/dataset", DATASET | {"id": "author-only"})
+    assert saved.status_code == 303
+    location = saved.headers["Location"]
+    number = location.rsplit("/", 1)[1]
+    other = curation_app.test_client()
+    token = sign_in(other, "rita")
+    added = other.get(f"/curate/new/usecase?proposal={number}")
+    assert added.status_code == 403
+    for action in ("submit", "withdraw"):
+        answer = other.post(f"{location}/{action}", data={"csrf_token": token})
+        assert answer.status_code == 403, action
+    commented = other.post(f"{location}/comment", data={"csrf_token": token, "text": "Gut."})
+    assert commented.status_code == 303
+    admin = curation_app.test_client()
+    withdrawn = admin.post(f"{location}/withdraw", data={"csrf_token": sign_in(admin, "adam")})
+    assert withdrawn.status_code == 303
