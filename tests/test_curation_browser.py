@@ -297,3 +297,26 @@ def test_the_curation_pages_fit_a_phone(browser, site, lang):
         meets_the_bar(page, "form-findings", lang, 390, status=422)
     finally:
         context.close()
+
+
+def test_the_form_checks_while_typing_and_suggests_references(browser, site):
+    base, _settings = site
+    context, page = open_page(browser, 1366)
+    page.set_default_timeout(TIMEOUT)
+    try:
+        sign_in(page, base, "cora", "de")
+        page.goto(f"{base}/curate/new/dataset")
+        assert page.locator("#f-title-findings li").count() == 0
+        with page.expect_response(lambda r: r.url.endswith("/curate/check")):
+            page.fill("#f-id", "laerm-sensoren")
+        page.wait_for_selector("#f-title-findings li")  # the title is required: said at once
+        assert "Titel" in page.locator("#f-title-findings").inner_text()
+        assert "Befund" in page.locator("#live-status").inner_text()
+        with page.expect_response(lambda r: "/curate/lookup" in r.url):
+            page.fill("#f-places", "Plön")
+        page.wait_for_function("document.querySelectorAll('#f-places-list option').length > 0")
+        values = page.eval_on_selector_all("#f-places-list option", "os => os.map(o => o.value)")
+        assert "kreis-ploen" in values
+        assert page.console_problems == []
+    finally:
+        context.close()
