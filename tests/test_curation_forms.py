@@ -319,3 +319,17 @@ def test_entries_of_a_graph_file_are_edited_and_deleted_in_their_own_lines(
         "usecases/shared/test-organisations.yaml"
     ]
     assert text == GRAPH_FILE.replace('en: "Three"', 'en: "Third"')  # quoted as it was
+
+
+def test_a_check_sees_removed_files_and_leaves_the_corpus_as_it_was(settings: Settings) -> None:
+    """Removing the file that defines a dataset: the use case using it is told; the next
+    check, without that removal, is clean again (the check's store is swapped back)."""
+    usecase = "usecases/berlin-giess-den-kiez.yaml"
+    text = (ROOT / usecase).read_text(encoding="utf-8")
+    without = forms.check(settings, {"usecases/shared/datasets.yaml": None, usecase: text}, "en")
+    assert ("uses", "berlin-street-tree-register") in {
+        (f.field, f.value) for f in without if f.severity == "Violation"
+    }
+    assert {f.file for f in without} == {usecase}
+    again = forms.check(settings, {usecase: text}, "en")
+    assert [f for f in again if f.severity == "Violation"] == []
