@@ -85,6 +85,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Dem Blatt '{type}' fehlt die Kopfzeile der Vorlage (die erste Zeile mit id).",
         "en": "The sheet '{type}' lacks the header row of the template (the first row, with id).",
     },
+    "sheet-repeated-id": {
+        "de": "Diese Kennung steht schon in Zeile {row}. Jede Zeile beschreibt eine andere "
+        "Entität; führen Sie die beiden Zeilen zusammen.",
+        "en": "This identifier is already in row {row}. Each row describes another entity; "
+        "merge the two rows.",
+    },
     "sheet-unknown-column": {
         "de": "Die Spalte {column} gehört nicht zur Vorlage; ihre Werte werden nicht gelesen.",
         "en": "The column {column} is not part of the template; its values are not read.",

@@ -32,6 +32,9 @@ def test_the_xlsx_template_has_a_sheet_per_type_with_the_form_columns(
     assert labels["title.de"] == "Titel (de) / Title (de)"
     assert labels["stakeholders.1.role"].endswith("Stakeholders 2: Role")
     assert "stakeholders.2.organization" in header and "sectors" in header
+    places = book["place"]
+    ags = next(c.column_letter for c in places[1] if c.value == "ags")
+    assert places.column_dimensions[ags].number_format == "@"  # 02000000 stays text
 
 
 def test_the_csv_template_has_the_columns_of_one_type(project_settings: Settings) -> None:
@@ -115,3 +118,13 @@ def test_csv_rows_with_semicolons_and_labels(project_settings: Settings) -> None
     assert read[0].ok and read[0].record["places"] == ["hamburg", "berlin"]
     assert not read[1].ok
     assert [f.field for f in read[1].findings if f.severity == "Violation"] == ["orgType"]
+
+
+def test_a_repeated_identifier_is_refused(project_settings: Settings) -> None:
+    rows = [organisation(1), organisation(2), organisation(1) | {"name.en": "Other"}]
+    read = spreadsheet.read_rows(
+        project_settings, fill(project_settings, rows, "organisation"), "orgs.xlsx"
+    )
+    assert [r.ok for r in read] == [True, True, False]
+    assert read[2].files == {}
+    assert read[2].findings[0].message["en"].startswith("This identifier is already in row 3.")

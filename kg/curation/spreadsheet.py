@@ -97,6 +97,7 @@ def template(settings: Settings, fmt: str, type: str | None = None) -> bytes:
         raise NotFound(message("sheet-unknown-format", format=fmt)["en"])
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
@@ -107,8 +108,13 @@ def template(settings: Settings, fmt: str, type: str | None = None) -> bytes:
         cols = columns(specs[name])
         sheet.append([col for col, _ in cols])
         sheet.append(_label_row(cols))
-        for cell in sheet[1]:
+        for index, cell in enumerate(sheet[1], start=1):
             cell.font = Font(bold=True)
+            # Text columns: spreadsheet programs otherwise turn 02000000 (an AGS) into a
+            # number and 2023-06 into a day.
+            column = sheet.column_dimensions[get_column_letter(index)]
+            column.number_format = "@"
+            column.width = 24
         sheet.freeze_panes = "B3"
     out = io.BytesIO()
     book.save(out)
@@ -133,8 +139,32 @@ def read_rows(settings: Settings, data: bytes, filename: str) -> list[Row]:
         if type_name not in specs:
             raise ImportFailed(message("sheet-unknown-type", type=type_name)["en"])
         rows.extend(_rows_of(settings, specs[type_name], table, filename))
+    _mark_repeats(rows, filename)
     _check_rows(settings, rows, filename)
     return rows
+
+
+def _mark_repeats(rows: list[Row], filename: str) -> None:
+    """A row naming the identifier of an earlier row: a Violation, and no files."""
+    first: dict[str, int] = {}
+    for row in rows:
+        if row.entity is None:
+            continue
+        if row.entity in first:
+            row.files = {}
+            row.findings.append(
+                Finding(
+                    severity="Violation",
+                    file=filename,
+                    line=row.number,
+                    field="id",
+                    value=row.entity,
+                    message=message("sheet-repeated-id", row=first[row.entity]),
+                    code="sheet",
+                )
+            )
+        else:
+            first[row.entity] = row.number
 
 
 def _xlsx_tables(data: bytes) -> list[tuple[str, list[list[str]]]]:
