@@ -242,19 +242,28 @@ class _ShapeReader:
 
     def fields_of(self, node_shapes: list, within: str | None = None) -> list[Field]:
         """The fields the property shapes of ``node_shapes`` check, in the shapes' order;
-        a field a shape forbids (``sh:maxCount 0``) is left out."""
+        a field every shape naming it forbids (``sh:maxCount 0``) is left out (a place's
+        form has ``sizeClass``, which only a district's shape forbids)."""
         grouped: dict[str, list] = {}
+        allowed: set[str] = set()
         for node_shape in node_shapes:
+            own: dict[str, list] = {}
             for prop in self.shapes.objects(node_shape, self.u(_SH + "property")):
                 key = self.key_of(prop)
                 if key is not None and key in self.context.terms and key != within:
-                    grouped.setdefault(key, []).append(prop)
-        forbidden = {
-            key
+                    own.setdefault(key, []).append(prop)
+            for key, props in own.items():
+                grouped.setdefault(key, []).extend(props)
+                if not any(int(v) == 0 for p in props for v in self.values(p, "maxCount")):
+                    allowed.add(key)
+        return [
+            self.field_of(key, [p for p in props if not self._forbids(p)])
             for key, props in grouped.items()
-            if any(int(v) == 0 for p in props for v in self.values(p, "maxCount"))
-        }
-        return [self.field_of(k, props) for k, props in grouped.items() if k not in forbidden]
+            if key in allowed
+        ]
+
+    def _forbids(self, prop) -> bool:
+        return any(int(v) == 0 for v in self.values(prop, "maxCount"))
 
     def unchecked(self, key: str) -> Field:
         """A field no shape of the type checks: labelled by its property's rdfs:label."""
