@@ -59,6 +59,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{entity} ist in keiner kuratierten YAML-Datei definiert.",
         "en": "{entity} is not defined in any curated YAML file.",
     },
+    "form-bad-path": {
+        "de": "{path} ist keine kuratierte YAML-Datei unter usecases/.",
+        "en": "{path} is not a curated YAML file below usecases/.",
+    },
     "form-file-exists": {
         "de": "Die Datei {path} gibt es schon. Wählen Sie eine andere Kennung.",
         "en": "The file {path} already exists. Choose another identifier.",

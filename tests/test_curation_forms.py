@@ -336,3 +336,19 @@ def test_a_check_sees_removed_files_and_leaves_the_corpus_as_it_was(settings: Se
     assert {f.file for f in without} == {usecase}
     again = forms.check(settings, {usecase: text}, "en")
     assert [f for f in again if f.severity == "Violation"] == []
+
+
+def test_the_type_of_an_entity_and_paths_a_check_refuses(settings: Settings) -> None:
+    assert forms.type_of(settings, "usecase/berlin-giess-den-kiez") == "usecase"
+    assert forms.type_of(settings, "dataset/hamburg-ev-charging-points") == "dataset"
+    assert forms.type_of(settings, "org/citylab-berlin") == "organisation"
+    assert forms.type_of(settings, "place/hamburg") == "place"
+    assert forms.type_of(settings, "dataset/no-such-thing") is None
+    for path in (
+        "../etc/passwd.yaml",
+        "usecases/../x.yaml",
+        "usecases/.retired.yaml",
+        "ontology/shapes.ttl",
+    ):
+        with pytest.raises(InvalidRequest):
+            forms.check(settings, {path: "id: usecase/x"}, "en")

@@ -97,6 +97,10 @@ _SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _LANGS = ("de", "en")
+#: A path a change may write: a YAML file below usecases/ (no hidden file, no "..")
+_CURATED_PATH = re.compile(
+    r"^usecases/(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.ya?ml$"
+)
 _GROUP_NAME = re.compile(r"^([^.]+)\.([0-9]+)\.(.+)$")
 
 
@@ -446,6 +450,19 @@ def _plain(node: yaml.Node) -> object:
     if isinstance(node, yaml.SequenceNode):
         return [_plain(v) for v in node.value]
     return str(node.value).strip()
+
+
+def type_of(settings: Settings, entity: str) -> str | None:
+    """The form type (a :data:`TYPES` entry) of a defined ``entity`` ("dataset/foo" is a
+    "dataset" or a "dataservice", by its ``type``); None if no curated YAML file defines it."""
+    record = record_of(settings, entity)
+    if record is None:
+        return None
+    kind = entity.split("/", 1)[0]
+    for name, (classes, id_kind, _) in _TYPES.items():
+        if id_kind == kind and record.get("type") in classes:
+            return name
+    return next((name for name, (_, k, _) in _TYPES.items() if k == kind), None)
 
 
 def record_of(settings: Settings, entity: str) -> dict | None:
@@ -875,5 +892,8 @@ def check(settings: Settings, files: dict[str, str | None], lang: str) -> list[F
     findings of one line by their message in that language)."""
     from kg.curation.checking import check_files
 
+    for path in files:
+        if not _CURATED_PATH.match(path) or ".." in path.split("/"):
+            raise InvalidRequest([_problem("files", message("form-bad-path", path=path))])
     findings = check_files(settings, files)
     return sorted(findings, key=lambda f: (f.file, f.line, f.message.get(lang, "")))
