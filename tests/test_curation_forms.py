@@ -352,3 +352,28 @@ def test_the_type_of_an_entity_and_paths_a_check_refuses(settings: Settings) -> 
     ):
         with pytest.raises(InvalidRequest):
             forms.check(settings, {path: "id: usecase/x"}, "en")
+
+
+def test_new_long_texts_are_folded_as_the_corpus_writes_them(settings: Settings) -> None:
+    spec = forms.specs(settings)["usecase"]
+    long_de = " ".join(["Sensoren melden freie Parkplätze an eine offene Plattform."] * 8)
+    form = {
+        "id": ["musterstadt-long-text"],
+        "title.de": ["Parken"],
+        "title.en": ["Parking"],
+        "description.de": [long_de],
+        "description.en": ["First line.\r\nSecond line: with a colon # and a hash"],
+    }
+    record, _ = forms.record_from_form(spec, form)
+    text = forms.files_for(settings, spec, record)["usecases/musterstadt-long-text.yaml"]
+    assert "  de: >-\n    Sensoren melden" in text and "  en: |-\n    First line.\n" in text
+    assert max(len(line) for line in text.splitlines()) <= forms.FOLD_WIDTH + 4
+    context = load_context(ROOT / "ontology", settings.vocab.base)
+    parsed = convert(text, context, stem="musterstadt-long-text")
+    texts = {o.lang: o.value for _, p, o in parsed.triples if p.value.endswith("description")}
+    assert texts == {"de": long_de, "en": "First line.\nSecond line: with a colon # and a hash"}
+    place = forms.specs(settings)["place"]
+    form = forms.values_of(place, forms.record_of(settings, "place/hamburg"))
+    form["lat"] = ["53.55"]
+    record, _ = forms.record_from_form(place, form)
+    assert record["lat"] == 53.55

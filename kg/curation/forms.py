@@ -612,6 +612,9 @@ def _typed(f: Field, value: str) -> object:
         return value.lower() == "true"
     if f.widget == "number" and re.fullmatch(r"-?[0-9]+", value):
         return int(value)
+    number = f.widget == "number" and re.fullmatch(r"-?[0-9]+\.[0-9]+", value)
+    if number and repr(float(value)) == value:  # else as typed (9.050 stays 9.050)
+        return float(value)
     if f.widget == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return datetime.date.fromisoformat(value)
@@ -780,15 +783,52 @@ def _styled(f: Field | None, value: object) -> object:
     if isinstance(value, dict):
         mapping = CommentedMap()
         for key, inner in value.items():
-            part = next((p for p in f.parts if p.key == key), None) if f else None
-            mapping[key] = _styled(part, inner)
+            mapping[key] = _styled(_part(f, key), inner)
         return mapping
     if isinstance(value, list):
-        seq = CommentedSeq([_styled(f, v) if isinstance(v, dict) else v for v in value])
+        seq = CommentedSeq([_styled(f, v) if isinstance(v, (dict, str)) else v for v in value])
         if f is not None and f.widget in ("reference", "code", "text") and not f.parts:
             seq.fa.set_flow_style()
         return seq
+    if isinstance(value, str) and f is not None and f.widget == "langtextarea":
+        return _block_text(value)
     return value
+
+
+def _part(f: Field | None, key: str) -> Field | None:
+    """The field of ``key`` inside a value of ``f``: a part of a group, or ``f`` itself for
+    a language of a language map."""
+    if f is None:
+        return None
+    if f.widget.startswith("lang"):
+        return f
+    return next((p for p in f.parts if p.key == key), None)
+
+
+#: Width at which a new long text is folded over several lines, as the corpus writes them.
+FOLD_WIDTH = 110
+
+
+def _block_text(text: str) -> object:
+    """A long text as a block: folded (``>-``) at spaces near :data:`FOLD_WIDTH` characters,
+    or literal (``|-``) when it has line breaks of its own; short texts stay as they are."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    text = text.replace("\r\n", "\n").strip()
+    if "\n" in text:
+        return LiteralScalarString(text)
+    if len(text) <= FOLD_WIDTH:
+        return text
+    chosen, line_start = [], 0
+    candidates = [m.start() for m in re.finditer(r"(?<=\S) (?=\S)", text)]
+    for index, position in enumerate(candidates):
+        following = candidates[index + 1] if index + 1 < len(candidates) else len(text)
+        if following - line_start > FOLD_WIDTH:
+            chosen.append(position)
+            line_start = position + 1
+    folded = FoldedScalarString(text)
+    folded.fold_pos = chosen
+    return folded
 
 
 def _update(spec: FormSpec, target, record: dict) -> None:
@@ -821,7 +861,7 @@ def _merge(old: object, new: object, f: Field | None) -> object:
             if key not in new and (known is None or key in known):
                 del old[key]
         for key, value in new.items():
-            part = next((p for p in f.parts if p.key == key), None) if f else None
+            part = _part(f, key)
             if key not in old:
                 old[key] = _styled(part, value)
             elif not _equal(part, old[key], value):
