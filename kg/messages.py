@@ -26,6 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Forms of the curation pages (kg.curation.forms, kg.curation.spreadsheet)
     "form-label-id": {"de": "Kennung", "en": "Identifier"},
     "form-label-type": {"de": "Art", "en": "Kind"},
+    "form-label-place": {"de": "Ort", "en": "Place"},
     "form-help-id": {
         "de": "Kurzname aus Kleinbuchstaben, Ziffern und Bindestrichen; die Kennung wird "
         "{kind}/Kurzname.",

@@ -78,6 +78,8 @@ def test_every_type_has_a_form_from_the_shapes(settings: Settings) -> None:
         "Country",
     ]
     assert [p.key for p in place.field("population").parts] == ["value", "year", "source"]
+    assert place.label == {"de": "Ort", "en": "Place"}
+    assert "kleinstadt" in dict(place.field("sizeClass").choices)  # a district forbids it
     assert specs["pattern"].field("stakeholders") is None  # the shapes forbid it on patterns
     assert "title" in [p.key for p in specs["dataset"].field("distributions").parts]
     assert specs["platform"].field("title") is not None

@@ -205,9 +205,10 @@ class _ShapeReader:
             for iri in iris
             for s in self.shapes.subjects(self.u(_SH + "targetClass"), self.u(iri))
         ]
-        label = self.texts(node_shapes[0], _RDFS_LABEL) if node_shapes else {}
-        if name == "place":
-            label = {"de": "Ort", "en": "Place"}
+        if len(classes) > 1:  # the shapes name each kind of place, not places as such
+            label = message("form-label-place")
+        else:
+            label = self.texts(node_shapes[0], _RDFS_LABEL)
         fields = [_id_field(kind)]
         if len(classes) > 1:
             fields.append(self.type_field(classes, iris))
@@ -258,7 +259,7 @@ class _ShapeReader:
                     own.setdefault(key, []).append(prop)
             for key, props in own.items():
                 grouped.setdefault(key, []).extend(props)
-                if not any(int(v) == 0 for p in props for v in self.values(p, "maxCount")):
+                if not any(self._forbids(p) for p in props):
                     allowed.add(key)
         return [
             self.field_of(key, [p for p in props if not self._forbids(p)])
