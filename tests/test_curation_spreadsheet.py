@@ -128,3 +128,22 @@ def test_a_repeated_identifier_is_refused(project_settings: Settings) -> None:
     assert [r.ok for r in read] == [True, True, False]
     assert read[2].files == {}
     assert read[2].findings[0].message["en"].startswith("This identifier is already in row 3.")
+
+
+def test_an_edit_keeps_the_fields_the_sheet_has_no_column_for(project_settings: Settings) -> None:
+    """A German CSV (Windows-1252, semicolons) of a few columns edits an organisation: its
+    homepage, for which the sheet has no column, stays."""
+    before = forms.record_of(project_settings, "org/stadt-darmstadt")
+    assert before["homepage"]
+    text = (
+        "id;name.de;name.en;orgType\n"
+        "org/stadt-darmstadt;Wissenschaftsstadt Darmstadt – Größe;City of Darmstadt;kommune\n"
+    )
+    read = spreadsheet.read_rows(project_settings, text.encode("cp1252"), "organisation.csv")
+    assert [r.ok for r in read] == [True]
+    assert read[0].record["homepage"] == [before["homepage"]]
+    assert read[0].record["name"]["de"] == "Wissenschaftsstadt Darmstadt – Größe"
+    ((path, new),) = read[0].files.items()
+    assert path == forms.locate(project_settings, "org/stadt-darmstadt").path
+    assert "Wissenschaftsstadt Darmstadt – Größe" in new
+    assert f"homepage: {before['homepage']}\n" in new  # as the file writes it, not a list

@@ -208,8 +208,9 @@ def _csv_type(filename: str) -> str:
 def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(message("not-text")["en"]) from exc
+    except UnicodeDecodeError:
+        # What spreadsheet programs write as "CSV" on German Windows: Windows-1252.
+        text = data.decode("cp1252", errors="replace")
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     return [
@@ -235,6 +236,7 @@ def _rows_of(
         if not any(cells):
             continue
         number = first + offset
+        cells = [*cells, *[""] * (len(header) - len(cells))]  # a short CSV line: empty cells
         form = {
             name: _split(spec, name, cell)
             for name, cell in zip(header, cells, strict=False)
@@ -268,6 +270,12 @@ def _row(
     filename: str,
     unknown: list[str],
 ) -> Row:
+    """The row ``form``: a new entity, or an edit of the one its ``id`` names (whose fields
+    without a column in the sheet keep their values)."""
+    slug = next(iter(form.get("id", ())), "").strip().removeprefix(spec.id_prefix)
+    existing = forms.record_of(settings, spec.id_prefix + slug) if slug else None
+    if existing is not None:
+        form = {**forms.values_of(spec, existing), **form}
     record, found = forms.record_from_form(spec, form)
     findings = [_at(f, filename, number, form) for f in found]
     findings.extend(
@@ -285,12 +293,11 @@ def _row(
     row = Row(spec.type, number, entity, record, {}, findings)
     if entity is None or any(f.field == "id" for f in findings):
         return row
-    existing = forms.locate(settings, entity)
     try:
         row.files = forms.files_for(settings, spec, record, entity if existing else None)
-    except (InvalidRequest, NotFound) as exc:
-        problems = getattr(exc, "problems", [])
-        text = {"de": problems[0].de, "en": problems[0].en} if problems else {"en": str(exc)}
+    except InvalidRequest as exc:
+        problem = exc.problems[0]
+        text = {"de": problem.de, "en": problem.en}
         row.findings.append(
             _at(Finding("Violation", "", 0, text, "id", entity), filename, number, form)
         )
