@@ -27,6 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form-label-id": {"de": "Kennung", "en": "Identifier"},
     "form-label-type": {"de": "Art", "en": "Kind"},
     "form-label-place": {"de": "Ort", "en": "Place"},
+    "form-yes": {"de": "ja", "en": "yes"},
+    "form-no": {"de": "nein", "en": "no"},
     "form-help-id": {
         "de": "Kurzname aus Kleinbuchstaben, Ziffern und Bindestrichen; die Kennung wird "
         "{kind}/Kurzname.",

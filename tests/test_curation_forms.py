@@ -379,3 +379,22 @@ def test_new_long_texts_are_folded_as_the_corpus_writes_them(settings: Settings)
     form["lat"] = ["53.55"]
     record, _ = forms.record_from_form(place, form)
     assert record["lat"] == 53.55
+    form["population.0.value"] = ["1,8 Mio."]
+    _, findings = forms.record_from_form(place, form)
+    assert [(f.field, f.value) for f in findings] == [("population.0.value", "1,8 Mio.")]
+    assert findings[0].message["de"] != forms.message("form-bad-value")["de"]  # the shape's
+
+
+def test_a_yes_no_field_offers_yes_no_and_says_what_kg_validate_says(settings: Settings) -> None:
+    platform = forms.specs(settings)["platform"]
+    export = platform.field("dataExport")
+    assert export.widget == "boolean" and dict(export.choices)["false"] == {
+        "de": "nein",
+        "en": "no",
+    }
+    form = {"id": ["test-platform"], "dataExport": ["false"]}
+    record, findings = forms.record_from_form(platform, form)
+    assert record["dataExport"] is False and findings == []
+    record, findings = forms.record_from_form(platform, form | {"dataExport": ["maybe"]})
+    assert [(f.field, f.value) for f in findings] == [("dataExport", "maybe")]
+    assert findings[0].message == export.unknown and "dataExport" in findings[0].message["en"]

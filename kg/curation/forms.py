@@ -332,7 +332,14 @@ class _ShapeReader:
             choices=choices,
             parts=parts,
             missing=self.texts(required[0], _SH + "message") if required else {},
-            unknown=next((self.texts(p, _SH + "message") for p in props if values(p, "class")), {}),
+            unknown=next(
+                (
+                    self.texts(p, _SH + "message")
+                    for p in props
+                    if values(p, "class") or values(p, "datatype")
+                ),
+                {},
+            ),
             patterns=patterns,
         )
 
@@ -352,6 +359,12 @@ class _ShapeReader:
             local = (term.datatype or "").removeprefix(_XSD)
             widgets = {"boolean": "boolean", "date": "date", "integer": "number"}
             widgets |= {"decimal": "number", "gYear": "number"}
+            if local == "boolean":  # yes, no, or not known (a checkbox cannot say the last)
+                return (
+                    "boolean",
+                    None,
+                    (("true", message("form-yes")), ("false", message("form-no"))),
+                )
             return widgets.get(local, "text"), None, ()
         if term.kind == "vocab":
             vocab = term.vocab or ""
@@ -609,8 +622,8 @@ def _group_of(
 
 def _typed(f: Field, value: str) -> object:
     """The value as the YAML writes it unquoted: numbers, booleans and days."""
-    if f.widget == "boolean" and value.lower() in ("true", "false"):
-        return value.lower() == "true"
+    if f.widget == "boolean" and value in ("true", "false"):
+        return value == "true"
     if f.widget == "number" and re.fullmatch(r"-?[0-9]+", value):
         return int(value)
     number = f.widget == "number" and re.fullmatch(r"-?[0-9]+\.[0-9]+", value)
@@ -634,7 +647,9 @@ def _check_values(f: Field, name: str, values: list[str]) -> list[Finding]:
         else:
             if f.widget == "date" and not _is_date(value):
                 found.append(_finding(f, name, value, message("form-bad-date")))
-            elif f.widget == "code" and f.choices and value not in dict(f.choices):
+            elif f.widget == "number" and not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+                found.append(_finding(f, name, value, f.unknown or message("form-bad-value")))
+            elif f.widget in ("code", "boolean") and f.choices and value not in dict(f.choices):
                 found.append(_finding(f, name, value, f.unknown or message("form-unknown-code")))
     return found
 
