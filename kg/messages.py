@@ -26,6 +26,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Forms of the curation pages (kg.curation.forms, kg.curation.spreadsheet)
     "form-label-id": {"de": "Kennung", "en": "Identifier"},
     "form-label-type": {"de": "Art", "en": "Kind"},
+    "form-label-place": {"de": "Ort", "en": "Place"},
+    "form-yes": {"de": "ja", "en": "yes"},
+    "form-no": {"de": "nein", "en": "no"},
     "form-help-id": {
         "de": "Kurzname aus Kleinbuchstaben, Ziffern und Bindestrichen; die Kennung wird "
         "{kind}/Kurzname.",
@@ -59,6 +62,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{entity} ist in keiner kuratierten YAML-Datei definiert.",
         "en": "{entity} is not defined in any curated YAML file.",
     },
+    "form-bad-path": {
+        "de": "{path} ist keine kuratierte YAML-Datei unter usecases/.",
+        "en": "{path} is not a curated YAML file below usecases/.",
+    },
     "form-file-exists": {
         "de": "Die Datei {path} gibt es schon. Wählen Sie eine andere Kennung.",
         "en": "The file {path} already exists. Choose another identifier.",
@@ -84,6 +91,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sheet-no-header": {
         "de": "Dem Blatt '{type}' fehlt die Kopfzeile der Vorlage (die erste Zeile mit id).",
         "en": "The sheet '{type}' lacks the header row of the template (the first row, with id).",
+    },
+    "sheet-repeated-id": {
+        "de": "Diese Kennung steht schon in Zeile {row}. Jede Zeile beschreibt eine andere "
+        "Entität; führen Sie die beiden Zeilen zusammen.",
+        "en": "This identifier is already in row {row}. Each row describes another entity; "
+        "merge the two rows.",
     },
     "sheet-unknown-column": {
         "de": "Die Spalte {column} gehört nicht zur Vorlage; ihre Werte werden nicht gelesen.",

@@ -78,6 +78,8 @@ def test_every_type_has_a_form_from_the_shapes(settings: Settings) -> None:
         "Country",
     ]
     assert [p.key for p in place.field("population").parts] == ["value", "year", "source"]
+    assert place.label == {"de": "Ort", "en": "Place"}
+    assert "kleinstadt" in dict(place.field("sizeClass").choices)  # a district forbids it
     assert specs["pattern"].field("stakeholders") is None  # the shapes forbid it on patterns
     assert "title" in [p.key for p in specs["dataset"].field("distributions").parts]
     assert specs["platform"].field("title") is not None
@@ -90,15 +92,18 @@ def test_every_curated_entity_comes_back_as_the_same_file(settings: Settings) ->
     entities = forms._index(settings)
     assert len(entities) > 800
     changed = []
+    unknown = set()  # keys the corpus writes that a form would not show
     for entity in entities:
         record = forms.record_of(settings, entity)
         spec = spec_for(settings, entity, record)
+        unknown |= {(spec.type, key) for key in record if key != "type" and not spec.field(key)}
         rebuilt, _ = forms.record_from_form(spec, forms.values_of(spec, record))
         files = forms.files_for(settings, spec, rebuilt, entity)
         for path, text in files.items():
             if text != (ROOT / path).read_text(encoding="utf-8"):
                 changed.append(entity)
     assert changed == []
+    assert unknown == set()
 
 
 def test_nested_entries_are_numbered_sub_fields(settings: Settings) -> None:
@@ -319,3 +324,77 @@ def test_entries_of_a_graph_file_are_edited_and_deleted_in_their_own_lines(
         "usecases/shared/test-organisations.yaml"
     ]
     assert text == GRAPH_FILE.replace('en: "Three"', 'en: "Third"')  # quoted as it was
+
+
+def test_a_check_sees_removed_files_and_leaves_the_corpus_as_it_was(settings: Settings) -> None:
+    """Removing the file that defines a dataset: the use case using it is told; the next
+    check, without that removal, is clean again (the check's store is swapped back)."""
+    usecase = "usecases/berlin-giess-den-kiez.yaml"
+    text = (ROOT / usecase).read_text(encoding="utf-8")
+    without = forms.check(settings, {"usecases/shared/datasets.yaml": None, usecase: text}, "en")
+    assert ("uses", "berlin-street-tree-register") in {
+        (f.field, f.value) for f in without if f.severity == "Violation"
+    }
+    assert {f.file for f in without} == {usecase}
+    again = forms.check(settings, {usecase: text}, "en")
+    assert [f for f in again if f.severity == "Violation"] == []
+
+
+def test_the_type_of_an_entity_and_paths_a_check_refuses(settings: Settings) -> None:
+    assert forms.type_of(settings, "usecase/berlin-giess-den-kiez") == "usecase"
+    assert forms.type_of(settings, "dataset/hamburg-ev-charging-points") == "dataset"
+    assert forms.type_of(settings, "org/citylab-berlin") == "organisation"
+    assert forms.type_of(settings, "place/hamburg") == "place"
+    assert forms.type_of(settings, "dataset/no-such-thing") is None
+    for path in (
+        "../etc/passwd.yaml",
+        "usecases/../x.yaml",
+        "usecases/.retired.yaml",
+        "ontology/shapes.ttl",
+    ):
+        with pytest.raises(InvalidRequest):
+            forms.check(settings, {path: "id: usecase/x"}, "en")
+
+
+def test_new_long_texts_are_folded_as_the_corpus_writes_them(settings: Settings) -> None:
+    spec = forms.specs(settings)["usecase"]
+    long_de = " ".join(["Sensoren melden freie Parkplätze an eine offene Plattform."] * 8)
+    form = {
+        "id": ["musterstadt-long-text"],
+        "title.de": ["Parken"],
+        "title.en": ["Parking"],
+        "description.de": [long_de],
+        "description.en": ["First line.\r\nSecond line: with a colon # and a hash"],
+    }
+    record, _ = forms.record_from_form(spec, form)
+    text = forms.files_for(settings, spec, record)["usecases/musterstadt-long-text.yaml"]
+    assert "  de: >-\n    Sensoren melden" in text and "  en: |-\n    First line.\n" in text
+    assert max(len(line) for line in text.splitlines()) <= forms.FOLD_WIDTH + 4
+    context = load_context(ROOT / "ontology", settings.vocab.base)
+    parsed = convert(text, context, stem="musterstadt-long-text")
+    texts = {o.lang: o.value for _, p, o in parsed.triples if p.value.endswith("description")}
+    assert texts == {"de": long_de, "en": "First line.\nSecond line: with a colon # and a hash"}
+    place = forms.specs(settings)["place"]
+    form = forms.values_of(place, forms.record_of(settings, "place/hamburg"))
+    form["lat"] = ["53.55"]
+    record, _ = forms.record_from_form(place, form)
+    assert record["lat"] == 53.55
+    form["population.0.value"] = ["1,8 Mio."]
+    _, findings = forms.record_from_form(place, form)
+    assert [(f.field, f.value) for f in findings] == [("population.0.value", "1,8 Mio.")]
+    assert findings[0].message["de"] != forms.message("form-bad-value")["de"]  # the shape's
+
+
+def test_a_yes_no_field_offers_yes_no_and_says_what_kg_validate_says(settings: Settings) -> None:
+    platform = forms.specs(settings)["platform"]
+    export = platform.field("dataExport")
+    assert export.widget == "boolean" and dict(export.choices)["false"] == {
+        "de": "nein",
+        "en": "no",
+    }
+    form = {"id": ["test-platform"], "dataExport": ["false"]}
+    record, findings = forms.record_from_form(platform, form)
+    assert record["dataExport"] is False and findings == []
+    record, findings = forms.record_from_form(platform, form | {"dataExport": ["maybe"]})
+    assert [(f.field, f.value) for f in findings] == [("dataExport", "maybe")]
+    assert findings[0].message == export.unknown and "dataExport" in findings[0].message["en"]

@@ -32,6 +32,9 @@ def test_the_xlsx_template_has_a_sheet_per_type_with_the_form_columns(
     assert labels["title.de"] == "Titel (de) / Title (de)"
     assert labels["stakeholders.1.role"].endswith("Stakeholders 2: Role")
     assert "stakeholders.2.organization" in header and "sectors" in header
+    places = book["place"]
+    ags = next(c.column_letter for c in places[1] if c.value == "ags")
+    assert places.column_dimensions[ags].number_format == "@"  # 02000000 stays text
 
 
 def test_the_csv_template_has_the_columns_of_one_type(project_settings: Settings) -> None:
@@ -115,3 +118,32 @@ def test_csv_rows_with_semicolons_and_labels(project_settings: Settings) -> None
     assert read[0].ok and read[0].record["places"] == ["hamburg", "berlin"]
     assert not read[1].ok
     assert [f.field for f in read[1].findings if f.severity == "Violation"] == ["orgType"]
+
+
+def test_a_repeated_identifier_is_refused(project_settings: Settings) -> None:
+    rows = [organisation(1), organisation(2), organisation(1) | {"name.en": "Other"}]
+    read = spreadsheet.read_rows(
+        project_settings, fill(project_settings, rows, "organisation"), "orgs.xlsx"
+    )
+    assert [r.ok for r in read] == [True, True, False]
+    assert read[2].files == {}
+    assert read[2].findings[0].message["en"].startswith("This identifier is already in row 3.")
+
+
+def test_an_edit_keeps_the_fields_the_sheet_has_no_column_for(project_settings: Settings) -> None:
+    """A German CSV (Windows-1252, semicolons) of a few columns edits an organisation: its
+    homepage, for which the sheet has no column, stays."""
+    before = forms.record_of(project_settings, "org/stadt-darmstadt")
+    assert before["homepage"]
+    text = (
+        "id;name.de;name.en;orgType\n"
+        "org/stadt-darmstadt;Wissenschaftsstadt Darmstadt – Größe;City of Darmstadt;kommune\n"
+    )
+    read = spreadsheet.read_rows(project_settings, text.encode("cp1252"), "organisation.csv")
+    assert [r.ok for r in read] == [True]
+    assert read[0].record["homepage"] == [before["homepage"]]
+    assert read[0].record["name"]["de"] == "Wissenschaftsstadt Darmstadt – Größe"
+    ((path, new),) = read[0].files.items()
+    assert path == forms.locate(project_settings, "org/stadt-darmstadt").path
+    assert "Wissenschaftsstadt Darmstadt – Größe" in new
+    assert f"homepage: {before['homepage']}\n" in new  # as the file writes it, not a list

@@ -97,6 +97,10 @@ _SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _LANGS = ("de", "en")
+#: A path a change may write: a YAML file below usecases/ (no hidden file, no "..")
+_CURATED_PATH = re.compile(
+    r"^usecases/(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.ya?ml$"
+)
 _GROUP_NAME = re.compile(r"^([^.]+)\.([0-9]+)\.(.+)$")
 
 
@@ -201,9 +205,10 @@ class _ShapeReader:
             for iri in iris
             for s in self.shapes.subjects(self.u(_SH + "targetClass"), self.u(iri))
         ]
-        label = self.texts(node_shapes[0], _RDFS_LABEL) if node_shapes else {}
-        if name == "place":
-            label = {"de": "Ort", "en": "Place"}
+        if len(classes) > 1:  # the shapes name each kind of place, not places as such
+            label = message("form-label-place")
+        else:
+            label = self.texts(node_shapes[0], _RDFS_LABEL)
         fields = [_id_field(kind)]
         if len(classes) > 1:
             fields.append(self.type_field(classes, iris))
@@ -242,19 +247,28 @@ class _ShapeReader:
 
     def fields_of(self, node_shapes: list, within: str | None = None) -> list[Field]:
         """The fields the property shapes of ``node_shapes`` check, in the shapes' order;
-        a field a shape forbids (``sh:maxCount 0``) is left out."""
+        a field every shape naming it forbids (``sh:maxCount 0``) is left out (a place's
+        form has ``sizeClass``, which only a district's shape forbids)."""
         grouped: dict[str, list] = {}
+        allowed: set[str] = set()
         for node_shape in node_shapes:
+            own: dict[str, list] = {}
             for prop in self.shapes.objects(node_shape, self.u(_SH + "property")):
                 key = self.key_of(prop)
                 if key is not None and key in self.context.terms and key != within:
-                    grouped.setdefault(key, []).append(prop)
-        forbidden = {
-            key
+                    own.setdefault(key, []).append(prop)
+            for key, props in own.items():
+                grouped.setdefault(key, []).extend(props)
+                if not any(self._forbids(p) for p in props):
+                    allowed.add(key)
+        return [
+            self.field_of(key, [p for p in props if not self._forbids(p)])
             for key, props in grouped.items()
-            if any(int(v) == 0 for p in props for v in self.values(p, "maxCount"))
-        }
-        return [self.field_of(k, props) for k, props in grouped.items() if k not in forbidden]
+            if key in allowed
+        ]
+
+    def _forbids(self, prop) -> bool:
+        return any(int(v) == 0 for v in self.values(prop, "maxCount"))
 
     def unchecked(self, key: str) -> Field:
         """A field no shape of the type checks: labelled by its property's rdfs:label."""
@@ -318,7 +332,14 @@ class _ShapeReader:
             choices=choices,
             parts=parts,
             missing=self.texts(required[0], _SH + "message") if required else {},
-            unknown=next((self.texts(p, _SH + "message") for p in props if values(p, "class")), {}),
+            unknown=next(
+                (
+                    self.texts(p, _SH + "message")
+                    for p in props
+                    if values(p, "class") or values(p, "datatype")
+                ),
+                {},
+            ),
             patterns=patterns,
         )
 
@@ -338,6 +359,12 @@ class _ShapeReader:
             local = (term.datatype or "").removeprefix(_XSD)
             widgets = {"boolean": "boolean", "date": "date", "integer": "number"}
             widgets |= {"decimal": "number", "gYear": "number"}
+            if local == "boolean":  # yes, no, or not known (a checkbox cannot say the last)
+                return (
+                    "boolean",
+                    None,
+                    (("true", message("form-yes")), ("false", message("form-no"))),
+                )
             return widgets.get(local, "text"), None, ()
         if term.kind == "vocab":
             vocab = term.vocab or ""
@@ -437,6 +464,19 @@ def _plain(node: yaml.Node) -> object:
     if isinstance(node, yaml.SequenceNode):
         return [_plain(v) for v in node.value]
     return str(node.value).strip()
+
+
+def type_of(settings: Settings, entity: str) -> str | None:
+    """The form type (a :data:`TYPES` entry) of a defined ``entity`` ("dataset/foo" is a
+    "dataset" or a "dataservice", by its ``type``); None if no curated YAML file defines it."""
+    record = record_of(settings, entity)
+    if record is None:
+        return None
+    kind = entity.split("/", 1)[0]
+    for name, (classes, id_kind, _) in _TYPES.items():
+        if id_kind == kind and record.get("type") in classes:
+            return name
+    return next((name for name, (_, k, _) in _TYPES.items() if k == kind), None)
 
 
 def record_of(settings: Settings, entity: str) -> dict | None:
@@ -582,10 +622,13 @@ def _group_of(
 
 def _typed(f: Field, value: str) -> object:
     """The value as the YAML writes it unquoted: numbers, booleans and days."""
-    if f.widget == "boolean" and value.lower() in ("true", "false"):
-        return value.lower() == "true"
+    if f.widget == "boolean" and value in ("true", "false"):
+        return value == "true"
     if f.widget == "number" and re.fullmatch(r"-?[0-9]+", value):
         return int(value)
+    number = f.widget == "number" and re.fullmatch(r"-?[0-9]+\.[0-9]+", value)
+    if number and repr(float(value)) == value:  # else as typed (9.050 stays 9.050)
+        return float(value)
     if f.widget == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return datetime.date.fromisoformat(value)
@@ -604,7 +647,9 @@ def _check_values(f: Field, name: str, values: list[str]) -> list[Finding]:
         else:
             if f.widget == "date" and not _is_date(value):
                 found.append(_finding(f, name, value, message("form-bad-date")))
-            elif f.widget == "code" and f.choices and value not in dict(f.choices):
+            elif f.widget == "number" and not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+                found.append(_finding(f, name, value, f.unknown or message("form-bad-value")))
+            elif f.widget in ("code", "boolean") and f.choices and value not in dict(f.choices):
                 found.append(_finding(f, name, value, f.unknown or message("form-unknown-code")))
     return found
 
@@ -754,15 +799,52 @@ def _styled(f: Field | None, value: object) -> object:
     if isinstance(value, dict):
         mapping = CommentedMap()
         for key, inner in value.items():
-            part = next((p for p in f.parts if p.key == key), None) if f else None
-            mapping[key] = _styled(part, inner)
+            mapping[key] = _styled(_part(f, key), inner)
         return mapping
     if isinstance(value, list):
-        seq = CommentedSeq([_styled(f, v) if isinstance(v, dict) else v for v in value])
+        seq = CommentedSeq([_styled(f, v) if isinstance(v, (dict, str)) else v for v in value])
         if f is not None and f.widget in ("reference", "code", "text") and not f.parts:
             seq.fa.set_flow_style()
         return seq
+    if isinstance(value, str) and f is not None and f.widget == "langtextarea":
+        return _block_text(value)
     return value
+
+
+def _part(f: Field | None, key: str) -> Field | None:
+    """The field of ``key`` inside a value of ``f``: a part of a group, or ``f`` itself for
+    a language of a language map."""
+    if f is None:
+        return None
+    if f.widget.startswith("lang"):
+        return f
+    return next((p for p in f.parts if p.key == key), None)
+
+
+#: Width at which a new long text is folded over several lines, as the corpus writes them.
+FOLD_WIDTH = 110
+
+
+def _block_text(text: str) -> object:
+    """A long text as a block: folded (``>-``) at spaces near :data:`FOLD_WIDTH` characters,
+    or literal (``|-``) when it has line breaks of its own; short texts stay as they are."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    text = text.replace("\r\n", "\n").strip()
+    if "\n" in text:
+        return LiteralScalarString(text)
+    if len(text) <= FOLD_WIDTH:
+        return text
+    chosen, line_start = [], 0
+    candidates = [m.start() for m in re.finditer(r"(?<=\S) (?=\S)", text)]
+    for index, position in enumerate(candidates):
+        following = candidates[index + 1] if index + 1 < len(candidates) else len(text)
+        if following - line_start > FOLD_WIDTH:
+            chosen.append(position)
+            line_start = position + 1
+    folded = FoldedScalarString(text)
+    folded.fold_pos = chosen
+    return folded
 
 
 def _update(spec: FormSpec, target, record: dict) -> None:
@@ -795,7 +877,7 @@ def _merge(old: object, new: object, f: Field | None) -> object:
             if key not in new and (known is None or key in known):
                 del old[key]
         for key, value in new.items():
-            part = next((p for p in f.parts if p.key == key), None) if f else None
+            part = _part(f, key)
             if key not in old:
                 old[key] = _styled(part, value)
             elif not _equal(part, old[key], value):
@@ -866,5 +948,8 @@ def check(settings: Settings, files: dict[str, str | None], lang: str) -> list[F
     findings of one line by their message in that language)."""
     from kg.curation.checking import check_files
 
+    for path in files:
+        if not _CURATED_PATH.match(path) or ".." in path.split("/"):
+            raise InvalidRequest([_problem("files", message("form-bad-path", path=path))])
     findings = check_files(settings, files)
     return sorted(findings, key=lambda f: (f.file, f.line, f.message.get(lang, "")))

@@ -97,6 +97,7 @@ def template(settings: Settings, fmt: str, type: str | None = None) -> bytes:
         raise NotFound(message("sheet-unknown-format", format=fmt)["en"])
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
@@ -107,8 +108,13 @@ def template(settings: Settings, fmt: str, type: str | None = None) -> bytes:
         cols = columns(specs[name])
         sheet.append([col for col, _ in cols])
         sheet.append(_label_row(cols))
-        for cell in sheet[1]:
+        for index, cell in enumerate(sheet[1], start=1):
             cell.font = Font(bold=True)
+            # Text columns: spreadsheet programs otherwise turn 02000000 (an AGS) into a
+            # number and 2023-06 into a day.
+            column = sheet.column_dimensions[get_column_letter(index)]
+            column.number_format = "@"
+            column.width = 24
         sheet.freeze_panes = "B3"
     out = io.BytesIO()
     book.save(out)
@@ -133,8 +139,32 @@ def read_rows(settings: Settings, data: bytes, filename: str) -> list[Row]:
         if type_name not in specs:
             raise ImportFailed(message("sheet-unknown-type", type=type_name)["en"])
         rows.extend(_rows_of(settings, specs[type_name], table, filename))
+    _mark_repeats(rows, filename)
     _check_rows(settings, rows, filename)
     return rows
+
+
+def _mark_repeats(rows: list[Row], filename: str) -> None:
+    """A row naming the identifier of an earlier row: a Violation, and no files."""
+    first: dict[str, int] = {}
+    for row in rows:
+        if row.entity is None:
+            continue
+        if row.entity in first:
+            row.files = {}
+            row.findings.append(
+                Finding(
+                    severity="Violation",
+                    file=filename,
+                    line=row.number,
+                    field="id",
+                    value=row.entity,
+                    message=message("sheet-repeated-id", row=first[row.entity]),
+                    code="sheet",
+                )
+            )
+        else:
+            first[row.entity] = row.number
 
 
 def _xlsx_tables(data: bytes) -> list[tuple[str, list[list[str]]]]:
@@ -178,8 +208,9 @@ def _csv_type(filename: str) -> str:
 def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(message("not-text")["en"]) from exc
+    except UnicodeDecodeError:
+        # What spreadsheet programs write as "CSV" on German Windows: Windows-1252.
+        text = data.decode("cp1252", errors="replace")
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     return [
@@ -205,6 +236,7 @@ def _rows_of(
         if not any(cells):
             continue
         number = first + offset
+        cells = [*cells, *[""] * (len(header) - len(cells))]  # a short CSV line: empty cells
         form = {
             name: _split(spec, name, cell)
             for name, cell in zip(header, cells, strict=False)
@@ -238,6 +270,12 @@ def _row(
     filename: str,
     unknown: list[str],
 ) -> Row:
+    """The row ``form``: a new entity, or an edit of the one its ``id`` names (whose fields
+    without a column in the sheet keep their values)."""
+    slug = next(iter(form.get("id", ())), "").strip().removeprefix(spec.id_prefix)
+    existing = forms.record_of(settings, spec.id_prefix + slug) if slug else None
+    if existing is not None:
+        form = {**forms.values_of(spec, existing), **form}
     record, found = forms.record_from_form(spec, form)
     findings = [_at(f, filename, number, form) for f in found]
     findings.extend(
@@ -255,12 +293,11 @@ def _row(
     row = Row(spec.type, number, entity, record, {}, findings)
     if entity is None or any(f.field == "id" for f in findings):
         return row
-    existing = forms.locate(settings, entity)
     try:
         row.files = forms.files_for(settings, spec, record, entity if existing else None)
-    except (InvalidRequest, NotFound) as exc:
-        problems = getattr(exc, "problems", [])
-        text = {"de": problems[0].de, "en": problems[0].en} if problems else {"en": str(exc)}
+    except InvalidRequest as exc:
+        problem = exc.problems[0]
+        text = {"de": problem.de, "en": problem.en}
         row.findings.append(
             _at(Finding("Violation", "", 0, text, "id", entity), filename, number, form)
         )
