@@ -80,7 +80,11 @@ def test_create_review_publish_history_and_revert(settings: Settings) -> None:
     path, entity = "usecases/kiel-school-bus.yaml", "usecase/kiel-school-bus"
     proposals = Proposals(settings)
     made = proposals.create(
-        ADA, entity, "create", {path: _new_usecase(settings, "kiel-school-bus", "Schulbus")}
+        ADA,
+        entity,
+        "create",
+        {path: _new_usecase(settings, "kiel-school-bus", "Schulbus")},
+        summary="Neuer Anwendungsfall\n\nReviewed-by: mallory\nProposal: 999",
     )
     proposals.submit(made.id, ADA)
     proposals.request_changes(made.id, BOB, "Bitte den Ort im Titel nennen")
