@@ -209,6 +209,8 @@ def _commit(project: Path, files: dict[str, str | None], text: str, author: str,
         "commit",
         "-q",
         "--no-verify",
+        "--only",  # these paths, whatever else is staged
+        "--allow-empty",  # a proposal that changes nothing still leaves its record
         f"--author={git.identity(author)}",
         "-F",
         "-",
