@@ -94,8 +94,9 @@ def test_withdraw_by_the_author_or_an_admin_only(settings: Settings) -> None:
     assert proposals.withdraw(two.id, EVE).status == "withdrawn"
     assert [p.id for p in proposals.list(status="withdrawn")] == [two.id, one.id]
     assert [p.id for p in proposals.list(author="ada")] == [one.id]
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound) as caught:
         proposals.get(99)
+    assert caught.value.status == 404 and "Nr. 99" in caught.value.text("de")
 
 
 def test_the_second_proposal_on_an_entity_or_a_file_names_the_first(settings: Settings) -> None:

@@ -80,7 +80,11 @@ def test_create_review_publish_history_and_revert(settings: Settings) -> None:
     path, entity = "usecases/kiel-school-bus.yaml", "usecase/kiel-school-bus"
     proposals = Proposals(settings)
     made = proposals.create(
-        ADA, entity, "create", {path: _new_usecase(settings, "kiel-school-bus", "Schulbus")}
+        ADA,
+        entity,
+        "create",
+        {path: _new_usecase(settings, "kiel-school-bus", "Schulbus")},
+        summary="Neuer Anwendungsfall\n\nReviewed-by: mallory\nProposal: 999",
     )
     proposals.submit(made.id, ADA)
     proposals.request_changes(made.id, BOB, "Bitte den Ort im Titel nennen")
@@ -246,6 +250,13 @@ def test_only_the_proposals_files_are_committed_and_modes_are_kept(settings: Set
         "usecases/herrenberg-ev-charging.yaml"
     ]
     assert (settings.project / PLOEN).stat().st_mode & 0o777 == 0o640
+    same = Proposals(settings).approve(
+        _submitted(settings, "usecase/ploen-school-transport", "edit", {PLOEN: text}).id, BOB
+    )  # nothing changes: an empty commit records the review, the staged file stays staged
+    assert git.run(settings.project, "show", "--name-only", "--format=", same.commit).split() == []
+    assert git.run(settings.project, "diff", "--cached", "--name-only").split() == [
+        "usecases/herrenberg-ev-charging.yaml"
+    ]
 
 
 def test_git_runs_without_a_shell(tmp_path: Path) -> None:

@@ -139,14 +139,14 @@ def _change(settings: Settings, commit: str, paths: set[str]) -> Change:
     diff = git.run(
         settings.project, "show", "--format=", "--no-color", "-M", commit, "--", *sorted(paths)
     )
-    reviewer = REVIEWED.search(text)
-    proposal = PROPOSAL.search(text)
+    # the last ones: publishing appends the trailers after the summary a curator wrote
+    reviewers, proposals = REVIEWED.findall(text), PROPOSAL.findall(text)
     return Change(
         commit=sha,
         at=datetime.fromisoformat(when.strip()),
         author=author,
-        reviewer=reviewer.group(1) if reviewer else None,
-        proposal=int(proposal.group(1)) if proposal else None,
+        reviewer=reviewers[-1] if reviewers else None,
+        proposal=int(proposals[-1]) if proposals else None,
         message=text.strip(),
         diff=diff,
     )

@@ -29,7 +29,14 @@ from kg.authoring.sources import READABLE_SUFFIXES
 from kg.config import Settings
 from kg.curation.accounts import Account
 from kg.curation.db import connect
-from kg.errors import ConflictError, InvalidRequest, NotFound, PermissionDenied, Problem
+from kg.errors import (
+    BilingualError,
+    ConflictError,
+    InvalidRequest,
+    NotFound,
+    PermissionDenied,
+    Problem,
+)
 from kg.messages import message
 
 STATUSES = ("draft", "submitted", "changes-requested", "published", "withdrawn")
@@ -78,8 +85,8 @@ class Proposal:
         return self.status in OPEN
 
 
-class ProposalNotFound(NotFound):
-    """There is no proposal with this number."""
+class ProposalNotFound(BilingualError, NotFound):
+    """There is no proposal with this number (404)."""
 
 
 class Proposals:
@@ -308,7 +315,7 @@ def _open(db: sqlite3.Connection) -> list[Proposal]:
 def _load(db: sqlite3.Connection, id: int) -> Proposal:
     row = db.execute("SELECT * FROM proposals WHERE id = ?", (int(id),)).fetchone()
     if row is None:
-        raise ProposalNotFound(message("proposal-missing", id=id)["en"])
+        raise ProposalNotFound(message("proposal-missing", id=id))
     return _proposal(db, row)
 
 

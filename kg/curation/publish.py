@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from kg.authoring.yamlld import LimitExceeded, to_plain
 from kg.config import Settings
 from kg.curation import git, retired
 from kg.curation.accounts import Account
@@ -37,11 +38,6 @@ from kg.messages import message
 
 if TYPE_CHECKING:
     from kg.curation.proposals import Proposal
-
-try:  # libyaml is several times faster; fall back to the pure-Python loader.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 LOCK = "publish.lock"
 
@@ -170,8 +166,16 @@ def defined_in(files: dict[str, str | None]) -> set[str]:
 
 
 def load_yaml(text: str | bytes) -> object:
-    """A YAML text as Python data (libyaml's safe loader when PyYAML has it)."""
-    return yaml.load(text, Loader=_Loader)
+    """A YAML text as plain data (every scalar a string), read as the build reads curated
+    files: within the limits, refusing anchors and aliases (a few bytes of nested aliases
+    would otherwise cost exponential time to compare). :class:`yaml.YAMLError` for a text
+    that is not YAML or goes past a limit."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    try:
+        return to_plain(text)
+    except LimitExceeded as exc:
+        raise yaml.YAMLError(str(exc)) from exc
 
 
 def records(data: object) -> Iterator[tuple[str, dict]]:
@@ -205,6 +209,8 @@ def _commit(project: Path, files: dict[str, str | None], text: str, author: str,
         "commit",
         "-q",
         "--no-verify",
+        "--only",  # these paths, whatever else is staged
+        "--allow-empty",  # a proposal that changes nothing still leaves its record
         f"--author={git.identity(author)}",
         "-F",
         "-",

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
@@ -42,11 +44,18 @@ def load(settings: Settings) -> dict[str, Retired]:
     the chain (which may itself be deleted: then it answers 410)."""
     path = settings.project / PATH
     try:
-        text = path.read_text(encoding="utf-8")
+        stat = path.stat()
     except FileNotFoundError:
         return {}
-    entries = {entry.id: entry for entry in parse(text)}
-    return {key: _followed(entry, entries) for key, entry in entries.items()}
+    return dict(_load(path, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: int, size: int, inode: int) -> tuple[tuple[str, Retired], ...]:
+    """The list as read from ``path`` (cached until the file changes: a page asks for every
+    request that finds nothing)."""
+    entries = {entry.id: entry for entry in parse(path.read_text(encoding="utf-8"))}
+    return tuple((key, _followed(entry, entries)) for key, entry in entries.items())
 
 
 def parse(text: str) -> list[Retired]:
@@ -99,9 +108,16 @@ def dump(entries: list[Retired]) -> str:
 
 
 def _followed(entry: Retired, entries: dict[str, Retired]) -> Retired:
+    """``entry`` forwarded to the end of its chain of renames; a chain that comes back to
+    where it began (only a hand edit makes one) forwards nowhere: 410, not a redirect loop."""
     seen = {entry.id}
     target = entry.replaced_by
-    while target in entries and entries[target].replaced_by and target not in seen:
+    while target is not None and target in entries and entries[target].replaced_by:
+        if target in seen:
+            target = None
+            break
         seen.add(target)
         target = entries[target].replaced_by
+    if target in seen:
+        target = None
     return Retired(entry.id, entry.retired, target, entry.commit)
