@@ -323,6 +323,9 @@ def test_a_renamed_entity_forwards_and_a_deleted_one_is_gone(web, curated):
     assert gone.status_code == 410
     assert "aus dem Wissensgraphen entfernt" in gone.text
     assert f'href="/{new}/history"' in gone.text
+    data = web.get(f"/{new}", headers={"Accept": "application/json"})
+    assert data.status_code == 410
+    assert data.json["title"] == "Gone"
     assert web.get(f"/{old}.html").status_code in (301, 410)
 
 

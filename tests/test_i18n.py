@@ -91,7 +91,7 @@ def test_every_python_string_of_the_web_is_translated():
     translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.string}
     call = r'(?<![\w.])(?:gettext|ngettext|lazy_gettext|_)\(\s*"((?:[^"\\]|\\.)*)"'
     wanted = set()
-    for path in WEB.glob("*.py"):
+    for path in WEB.rglob("*.py"):  # web/curation/ too
         wanted |= set(re.findall(call, path.read_text(encoding="utf-8")))
     assert wanted, "no call found: the pattern no longer matches the code"
     assert wanted - translated == set()

@@ -39,6 +39,7 @@ from kg.views.similar import WEIGHTS, similar
 from web import view
 from web.conneg import Format, negotiate
 from web.context import app_release, app_settings, app_store
+from web.errors import error_answer, wants_html
 from web.graphs import neighbourhood
 from web.schemaorg import schema_org
 
@@ -96,6 +97,9 @@ def retired_answer(kind: str, name: str) -> Response | None:
         query = request.query_string.decode("latin-1")
         target = "/" + found.replaced_by.strip("/") + (dot + extension if dot else "")
         return redirect(target + ("?" + query if query else ""), code=301)
+    if extension != "html" and not wants_html():  # a client of the data: JSON or text
+        text = f"<{view.vocab().entity(kind, slug)}> was removed on {found.retired}."
+        return error_answer(410, "Gone", text)
     body = render_template(
         "curation/gone.html", entity=f"{kind}/{slug}", kind=kind, slug=slug, retired=found
     )

@@ -19,7 +19,8 @@ def wants_html() -> bool:
     return best == "text/html" and request.path != "/sparql"
 
 
-def _answer(status: int, title: str, detail: str) -> Response:
+def error_answer(status: int, title: str, detail: str) -> Response:
+    """An error as an HTML page, JSON or plain text, as the client asks."""
     if wants_html():
         body = render_template("error.html", status=status, title=title, detail=detail)
         return Response(body, status=status, mimetype="text/html")
@@ -46,7 +47,7 @@ def register(app: Flask) -> None:
         }
         text = getattr(exc, "text", None)  # a message in German and English
         detail = text(current_language()) if callable(text) else str(exc)
-        response = _answer(exc.status, titles.get(exc.status, "Error"), detail)
+        response = error_answer(exc.status, titles.get(exc.status, "Error"), detail)
         if exc.status == 503:
             response.headers["Retry-After"] = "30"
         return response
@@ -55,7 +56,7 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Response:
         if isinstance(exc.response, Response):  # an answer made for this error (429 sign-in)
             return exc.response
-        response = _answer(exc.code or 500, exc.name, exc.description or "")
+        response = error_answer(exc.code or 500, exc.name, exc.description or "")
         for key, value in exc.get_headers():
             if key.lower() not in ("content-type", "content-length"):
                 response.headers[key] = value
