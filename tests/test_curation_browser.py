@@ -233,6 +233,7 @@ def test_a_use_case_from_proposal_to_revert(browser, site, lang):
         page.goto(f"{base}/usecase/{slug}/history?lang={lang}")
         history = page.locator("#history").inner_text()
         assert "cora" in history and "rita" in history
+        assert page.locator(f"#history a[href$='/curate/proposals/{number}']").count() == 1
         meets_the_bar(page, "history", lang, 1366)
 
         # -- the reviewer reverts it: gone
