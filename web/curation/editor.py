@@ -191,7 +191,6 @@ def delete(kind: str, slug: str) -> Response | str:
         "curation/delete.html",
         spec=spec,
         entity=entity,
-        label=view.href(view.vocab().entity(kind, slug)),
     )
 
 
