@@ -26,10 +26,11 @@ ROLE = {
     "reviewer": lazy_gettext("reviewer"),
     "admin": lazy_gettext("administrator"),
 }
+#: The words of ``kg validate`` (kg.report), also on the shapes page.
 SEVERITY = {
-    "Violation": lazy_gettext("Error"),
+    "Violation": lazy_gettext("Violation"),
     "Warning": lazy_gettext("Warning"),
-    "Info": lazy_gettext("Note"),
+    "Info": lazy_gettext("Info"),
 }
 FILE_STATUS = {
     "new": lazy_gettext("new file"),
