@@ -92,6 +92,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Dem Blatt '{type}' fehlt die Kopfzeile der Vorlage (die erste Zeile mit id).",
         "en": "The sheet '{type}' lacks the header row of the template (the first row, with id).",
     },
+    "sheet-no-type-sheet": {
+        "de": "Die Arbeitsmappe hat kein Blatt der Vorlage. Die Blätter heißen wie die Arten: "
+        "{types}.",
+        "en": "The workbook has no sheet of the template. The sheets are named after the "
+        "types: {types}.",
+    },
     "sheet-repeated-id": {
         "de": "Diese Kennung steht schon in Zeile {row}. Jede Zeile beschreibt eine andere "
         "Entität; führen Sie die beiden Zeilen zusammen.",
