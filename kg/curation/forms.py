@@ -1,10 +1,7 @@
-"""Forms for the curated types, generated from the SHACL shapes and the authoring context.
+"""Forms of the curated types: from an entity to a form, from a form to the files it changes.
 
-A :class:`FormSpec` per type lists its fields in the order of the shapes: each field is one key
-of the YAML authoring format (``ontology/context.jsonld`` says how its values are written: a
-language map, a URL, a slug or code under a vocabulary, a nested entry), with the labels, help
-texts, cardinalities and code lists of the property shapes (``ontology/shapes.ttl``) that check
-it. A form is a flat mapping of field names to lists of values, as an HTML form sends it:
+The forms themselves are read from the shapes and the context (:mod:`kg.curation.formspec`).
+A form is a flat mapping of field names to lists of values, as an HTML form sends it:
 
 * ``id`` holds the slug (without the kind, ``usecase/``);
 * a language field ``title`` is ``title.de`` and ``title.en`` (any other tag works the same);
