@@ -398,3 +398,22 @@ def test_a_yes_no_field_offers_yes_no_and_says_what_kg_validate_says(settings: S
     record, findings = forms.record_from_form(platform, form | {"dataExport": ["maybe"]})
     assert [(f.field, f.value) for f in findings] == [("dataExport", "maybe")]
     assert findings[0].message == export.unknown and "dataExport" in findings[0].message["en"]
+
+
+def test_a_created_entity_can_be_renamed_with_its_file(project_settings: Settings) -> None:
+    spec = forms.specs(project_settings)["standard"]
+    form = {"id": ["test-standard"], "title.de": ["Norm"], "title.en": ["Standard"]}
+    record, findings = forms.record_from_form(spec, form)
+    assert findings == []
+    ((path, text),) = forms.files_for(project_settings, spec, record).items()
+    assert path == "usecases/shared/standards/test-standard.yaml"
+    (project_settings.project / path).parent.mkdir(parents=True)
+    (project_settings.project / path).write_text(text, encoding="utf-8")
+    assert forms.locate(project_settings, "standard/test-standard") == forms.Location(path, None)
+    form["id"] = ["test-standard-2"]
+    record, _ = forms.record_from_form(spec, form)
+    files = forms.files_for(project_settings, spec, record, "standard/test-standard")
+    assert files[path] is None
+    assert (
+        "id: standard/test-standard-2\n" in files["usecases/shared/standards/test-standard-2.yaml"]
+    )

@@ -29,7 +29,7 @@ import yaml
 
 from kg.authoring.ontology import OntologyFiles
 from kg.authoring.sources import DEFAULT_LIMITS, discover_names, read_regular
-from kg.authoring.yamlld import FILE_KINDS, SLUG, compose
+from kg.authoring.yamlld import SLUG, compose
 from kg.config import Settings
 from kg.curation.formspec import (
     LANGUAGES,
@@ -396,7 +396,9 @@ def files_for(
         entry = _dump(data).removeprefix(_GRAPH_KEY)
         new_text = "".join(lines[:start]) + entry + "".join(lines[end:])
     renamed = record.get("id") != entity
-    if renamed and location.index is None and entity.split("/", 1)[0] in FILE_KINDS:
+    # A file named after its one entity (every use case, and what the forms create) follows it.
+    own_file = location.index is None and Path(location.path).stem == entity.split("/", 1)[-1]
+    if renamed and own_file:
         new_path = (Path(location.path).parent / (_slug(spec, record) + ".yaml")).as_posix()
         if (Path(settings.project).resolve() / new_path).exists():
             raise InvalidRequest([_problem("id", message("form-file-exists", path=new_path))])
