@@ -172,3 +172,16 @@ def test_uploads_that_are_no_template(project_settings: Settings) -> None:
     book.save(out)
     read = spreadsheet.read_rows(project_settings, out.getvalue(), "with-notes.xlsx")
     assert [(r.type, r.ok) for r in read] == [("organisation", True)]
+
+
+def test_columns_beyond_the_template(project_settings: Settings) -> None:
+    """A fourth stakeholder or a French title is read; a column no form knows is named once
+    per row as not read."""
+    text = (
+        "id,name.de,name.en,name.fr,orgType,remarks\n"
+        "test-org,Testorganisation,Test organisation,Organisation test,company,call back\n"
+    )
+    (row,) = spreadsheet.read_rows(project_settings, text.encode(), "template-organisation.csv")
+    assert row.ok and row.record["name"]["fr"] == "Organisation test"
+    assert [(f.severity, f.field) for f in row.findings] == [("Warning", "remarks")]
+    assert "remarks" not in row.record

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -254,9 +255,26 @@ def _rows_of(
             for name, cell in zip(header, cells, strict=False)
             if name
         }
-        unknown = [name for name in header if name and name not in known]
+        unknown = [name for name in header if name and not _is_form_name(spec, name, known)]
+        form = {name: values for name, values in form.items() if name not in unknown}
         rows.append(_row(settings, spec, form, number, filename, unknown))
     return rows
+
+
+def _is_form_name(spec: FormSpec, name: str, known: set[str]) -> bool:
+    """A column of the template, or another name the form reads (``title.fr``, a fourth
+    stakeholder ``stakeholders.3.organization``)."""
+    if name in known:
+        return True
+    key, _, rest = name.partition(".")
+    f = spec.field(key)
+    if f is None or not rest:
+        return False
+    if f.widget.startswith("lang"):
+        return bool(re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*", rest))
+    index, _, part_name = rest.partition(".")
+    part = next((p for p in f.parts if p.key == part_name.split(".")[0]), None)
+    return f.widget == "group" and index.isdigit() and part is not None
 
 
 def _split(spec: FormSpec, name: str, cell: str) -> list[str]:
