@@ -86,6 +86,7 @@ def test_every_type_has_a_form_from_the_shapes(settings: Settings) -> None:
     assert specs["organisation"].id_prefix == "org/"
 
 
+@pytest.mark.slow
 def test_every_curated_entity_comes_back_as_the_same_file(settings: Settings) -> None:
     """record_of, values_of, record_from_form and files_for on an unchanged record write each
     curated file exactly as it is: comments, key order, quoting and the other records stay."""
