@@ -49,6 +49,7 @@ __all__ = [
     "Field",
     "FormSpec",
     "Location",
+    "additions",
     "check",
     "delete_files",
     "files_for",
@@ -86,12 +87,19 @@ def _specs(folder: Path, base: str, digest: str) -> dict[str, FormSpec]:
 
 def locate(settings: Settings, entity: str) -> Location | None:
     """Where ``entity`` ("dataset/foo") is defined among the curated YAML files."""
-    return _index(settings).get(entity)
+    return _index(settings)[0].get(entity)
 
 
-def _index(settings: Settings) -> dict[str, Location]:
+def additions(settings: Settings, entity: str) -> list[Location]:
+    """The entries that add fields to ``entity`` (``@graph`` entries without ``type``, such as
+    the dataset types in ``usecases/shared/dataset-types.yaml``), in file order."""
+    return _index(settings)[1].get(entity, [])
+
+
+def _index(settings: Settings) -> tuple[dict[str, Location], dict[str, list[Location]]]:
     project = Path(settings.project).resolve()
-    found: dict[str, Location] = {}
+    defined: dict[str, Location] = {}
+    added: dict[str, list[Location]] = {}
     for name in discover_names(project / "usecases"):
         if os.path.splitext(name)[1].lower() not in (".yaml", ".yml"):
             continue
@@ -100,14 +108,18 @@ def _index(settings: Settings) -> dict[str, Location]:
         except OSError:
             continue
         relative = Path(name).relative_to(project).as_posix()
-        for entity, index in _defined_in(name, info.st_mtime_ns, info.st_size):
-            found.setdefault(entity, Location(relative, index))
-    return found
+        for entity, index, typed in _entries_of(name, info.st_mtime_ns, info.st_size):
+            if typed:
+                defined.setdefault(entity, Location(relative, index))
+            else:
+                added.setdefault(entity, []).append(Location(relative, index))
+    return defined, added
 
 
 @lru_cache(maxsize=4096)
-def _defined_in(name: str, mtime: int, size: int) -> tuple[tuple[str, int | None], ...]:
-    """The entities a YAML file defines (those with an ``id`` and a ``type``)."""
+def _entries_of(name: str, mtime: int, size: int) -> tuple[tuple[str, int | None, bool], ...]:
+    """The entries of a YAML file with an ``id``: (id, index in ``@graph`` or None, whether
+    it has a ``type``, that is defines the entity rather than adds to it)."""
     root = _compose_file(Path(name))
     if not isinstance(root, yaml.MappingNode):
         return ()
@@ -115,12 +127,12 @@ def _defined_in(name: str, mtime: int, size: int) -> tuple[tuple[str, int | None
     if "@graph" in entries:
         graph = entries["@graph"] if isinstance(entries["@graph"], list) else []
         return tuple(
-            (item["id"], index)
+            (item["id"], index, "type" in item)
             for index, item in enumerate(graph)
-            if isinstance(item, dict) and isinstance(item.get("id"), str) and "type" in item
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
         )
     if isinstance(entries.get("id"), str) and "type" in entries:
-        return ((entries["id"], None),)
+        return ((entries["id"], None, True),)
     return ()
 
 
@@ -158,10 +170,19 @@ def type_of(settings: Settings, entity: str) -> str | None:
 
 def record_of(settings: Settings, entity: str) -> dict | None:
     """The authoring mapping of ``entity`` (without the file's ``@context``), every scalar as
-    the text the file writes; None if no curated YAML file defines it."""
+    the text the file writes, with the fields its additions in other entries add (a field the
+    definition has is its own); None if no curated YAML file defines it."""
     location = locate(settings, entity)
-    if location is None:
+    record = _entry(settings, location) if location is not None else None
+    if record is None:
         return None
+    for addition in additions(settings, entity):
+        for key, value in (_entry(settings, addition) or {}).items():
+            record.setdefault(key, value)
+    return record
+
+
+def _entry(settings: Settings, location: Location) -> dict | None:
     root = _compose_file(Path(settings.project).resolve() / location.path)
     data = _plain(root) if root is not None else None
     if not isinstance(data, dict):
@@ -381,29 +402,56 @@ def files_for(
     if entity is None:
         return {_new_path(settings, spec, record): _new_text(spec, record)}
     location = _location(settings, entity)
-    old_text = (Path(settings.project).resolve() / location.path).read_text(encoding="utf-8")
-    lines = old_text.splitlines(keepends=True)
-    span = _span(old_text, location.index) if location.index is not None else None
-    if span is None:  # a file of its own: round trip of the whole file
-        data = _yaml().load(old_text)
-        target = data if location.index is None else data["@graph"][location.index]
-        _update(spec, target, record)
-        new_text = _dump(data)
-    else:  # one entry of a @graph: round trip of its lines only, the rest stays as it is
-        start, end = span
-        data = _yaml().load(_GRAPH_KEY + "".join(lines[start:end]))
-        _update(spec, data["@graph"][0], record)
-        entry = _dump(data).removeprefix(_GRAPH_KEY)
-        new_text = "".join(lines[:start]) + entry + "".join(lines[end:])
+    project = Path(settings.project).resolve()
+    texts: dict[str, str] = {}
+
+    def text_of(path: str) -> str:
+        return texts.get(path) or (project / path).read_text(encoding="utf-8")
+
+    # A field an addition gives (and the definition does not) stays in the addition.
+    owned: dict[int, set[str]] = {}
+    own_keys = set(_entry(settings, location) or {})
+    for number, addition in enumerate(additions(settings, entity)):
+        keys = set(_entry(settings, addition) or {}) - own_keys - {"id"}
+        owned[number] = keys - {k for n in owned.values() for k in n}
+    for number, addition in enumerate(additions(settings, entity)):
+        part = {"id": record.get("id", entity)}
+        part |= {k: v for k, v in record.items() if k in owned[number]}
+        scope = owned[number] | {"id"}
+        texts[addition.path] = _edit(text_of(addition.path), addition.index, spec, part, scope)
+    given = {k for n in owned.values() for k in n}
+    definition = {k: v for k, v in record.items() if k not in given}
+    new_text = _edit(text_of(location.path), location.index, spec, definition)
+    files: dict[str, str | None] = {**texts, location.path: new_text}
     renamed = record.get("id") != entity
     # A file named after its one entity (every use case, and what the forms create) follows it.
     own_file = location.index is None and Path(location.path).stem == entity.split("/", 1)[-1]
     if renamed and own_file:
         new_path = (Path(location.path).parent / (_slug(spec, record) + ".yaml")).as_posix()
-        if (Path(settings.project).resolve() / new_path).exists():
+        if (project / new_path).exists():
             raise InvalidRequest([_problem("id", message("form-file-exists", path=new_path))])
-        return {location.path: None, new_path: new_text}
-    return {location.path: new_text}
+        files[location.path] = None
+        files[new_path] = new_text
+    return files
+
+
+def _edit(
+    text: str, index: int | None, spec: FormSpec, record: dict, scope: set[str] | None = None
+) -> str:
+    """``text`` with the entry ``index`` of its ``@graph`` (None: the file's one entity)
+    updated to ``record``: the entry's own lines go through ruamel.yaml's round trip, the
+    rest of the file stays as it is."""
+    span = _span(text, index) if index is not None else None
+    if span is None:  # a file of its own, or laid out otherwise: round trip of the whole file
+        data = _yaml().load(text)
+        _update(spec, data if index is None else data["@graph"][index], record, scope)
+        return _dump(data)
+    lines = text.splitlines(keepends=True)
+    start, end = span
+    data = _yaml().load(_GRAPH_KEY + "".join(lines[start:end]))
+    _update(spec, data["@graph"][0], record, scope)
+    entry = _dump(data).removeprefix(_GRAPH_KEY)
+    return "".join(lines[:start]) + entry + "".join(lines[end:])
 
 
 _GRAPH_KEY = '"@graph":\n'
@@ -526,12 +574,14 @@ def _block_text(text: str) -> object:
     return folded
 
 
-def _update(spec: FormSpec, target, record: dict) -> None:
+def _update(spec: FormSpec, target, record: dict, scope: set[str] | None = None) -> None:
     """Write ``record`` into the round-trip mapping ``target``: keys whose values are the
     same (as the form sees them) keep their node, changed ones are merged into it (so a
     mapping or list keeps its style), new keys go at the end, and keys the form does not
-    know stay as they are."""
+    know (or outside ``scope``, when given) stay as they are."""
     known = {f.key for f in spec.fields} | {"type"}
+    if scope is not None:
+        known &= scope
     old_form = values_of(spec, _plain_data(target))
     new_form = values_of(spec, record)
     for key in list(target):
@@ -603,18 +653,29 @@ def _plain_data(value: object) -> object:
 
 def delete_files(settings: Settings, entity: str) -> dict[str, str | None]:
     """The files without ``entity``: its own file goes, or its entry of a ``@graph`` (the
-    comment lines before the next entry stay)."""
+    comment lines before the next entry stay); so do the entries that add to it."""
     location = _location(settings, entity)
-    if location.index is None:
-        return {location.path: None}
-    text = (Path(settings.project).resolve() / location.path).read_text(encoding="utf-8")
-    span = _span(text, location.index)
+    project = Path(settings.project).resolve()
+    files: dict[str, str | None] = {}
+    entries = [location, *additions(settings, entity)]
+    # later entries of a file first, so the earlier ones keep their index
+    for place in sorted(entries, key=lambda e: (e.path, -(e.index or 0))):
+        if place.index is None:
+            files[place.path] = None
+            continue
+        text = files.get(place.path) or (project / place.path).read_text(encoding="utf-8")
+        files[place.path] = _without_entry(text, place.index)
+    return files
+
+
+def _without_entry(text: str, index: int) -> str:
+    span = _span(text, index)
     if span is None:
         data = _yaml().load(text)
-        del data["@graph"][location.index]
-        return {location.path: _dump(data)}
+        del data["@graph"][index]
+        return _dump(data)
     lines = text.splitlines(keepends=True)
-    return {location.path: "".join(lines[: span[0]]) + "".join(lines[span[1] :])}
+    return "".join(lines[: span[0]]) + "".join(lines[span[1] :])
 
 
 # -- checks -------------------------------------------------------------------------------
