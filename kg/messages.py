@@ -335,10 +335,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "literal-too-long": {
         "de": "Der Text ist {length} Zeichen lang, erlaubt sind höchstens {limit} "
         "(KG_MAX_LITERAL_LENGTH); die Datei wird nicht gelesen. Kürzen Sie ihn und verweisen "
-        "Sie für Ausführliches auf eine Quelle (Feld 'source').",
+        "Sie für Ausführliches auf eine Quelle (Feld 'sources').",
         "en": "The text is {length} characters long; at most {limit} are allowed "
         "(KG_MAX_LITERAL_LENGTH) and the file is not read. Shorten it and link to a source "
-        "for the details (field 'source').",
+        "for the details (field 'sources').",
     },
     "file-too-large": {
         "de": "Die Datei ist größer als {limit} Bytes (KG_MAX_FILE_BYTES) und wird nicht "
@@ -386,6 +386,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{path} ist keine kuratierte Datei. Erlaubt sind {suffixes}.",
         "en": "{path} is not a curated file. Accepted are {suffixes}.",
     },
+    "validate-elsewhere": {
+        "de": "Im übrigen Bestand: {violations} Verstöße, {warnings} Warnungen in {files} "
+        "weiteren Dateien (kg validate ohne Datei listet sie auf).",
+        "en": "Elsewhere in the corpus: {violations} violations, {warnings} warnings in {files} "
+        "other files (kg validate without a file lists them).",
+    },
+    "validate-elsewhere-blocks": {
+        "de": " Solange dort ein Verstoß steht, bricht kg build ab.",
+        "en": " While a violation is left there, kg build stops.",
+    },
     "build-failed-served": {
         "de": "Nichts veröffentlicht; ausgeliefert wird weiterhin Release {release}.",
         "en": "Nothing published; release {release} is still being served.",
@@ -393,6 +403,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "build-failed-nothing-served": {
         "de": "Nichts veröffentlicht; es wird noch kein Release ausgeliefert.",
         "en": "Nothing published; no release is being served yet.",
+    },
+    "build-failed-unknown": {
+        "de": "Nichts veröffentlicht; welches Release ausgeliefert wird, lässt sich gerade nicht "
+        "feststellen, denn der Speicher antwortet nicht ({reason}). Ein fehlgeschlagener Build "
+        "ändert das ausgelieferte Release nie.",
+        "en": "Nothing published; which release is served cannot be told right now, as the "
+        "store does not answer ({reason}). A failed build never changes the release served.",
     },
     "doctype-refused": {
         "de": "RDF/XML mit DOCTYPE oder ENTITY wird aus Sicherheitsgründen abgelehnt. "

@@ -11,6 +11,7 @@ gets its suggestions without code here.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cached_property
@@ -38,6 +39,7 @@ class Suggestions:
         self.context = context
         self._store = store
         self._known: dict[str, dict[str, str]] = {}
+        self._words: dict[str, dict[str, list[str]]] = {}
 
     @cached_property
     def _shapes(self) -> tuple[dict[str, set[str]], set[str]]:
@@ -81,8 +83,15 @@ class Suggestions:
         does, as a curator writes them."""
         known = self._candidates(field)
         word = value.strip().rsplit("/", 1)[-1].lower()
-        found = difflib.get_close_matches(word, list(known), n=MANY * 3, cutoff=0.6)
-        return list(dict.fromkeys(known[k] for k in found))[:MANY]
+        found = [known[k] for k in difflib.get_close_matches(word, list(known), n=MANY * 3)]
+        if not found:  # a word of a label: "Umwelt" for "Umwelt, Klima und Stadtgrün"
+            words = self._words[field]
+            found = [
+                w
+                for k in difflib.get_close_matches(word, list(words), cutoff=0.8)
+                for w in words[k]
+            ]
+        return list(dict.fromkeys(found))[:MANY]
 
     def _candidates(self, field: str) -> dict[str, str]:
         """Lowercase slug or label → what to write under ``field``."""
@@ -90,6 +99,7 @@ class Suggestions:
             term = self.context.terms.get(field)
             prefix = term.vocab if term is not None and term.vocab else ""
             known: dict[str, str] = {}
+            words: dict[str, list[str]] = {}
             for cls in sorted(self._shapes[0][field]):
                 for iri, label in self._instances(cls):
                     if not iri.startswith(prefix) or iri == prefix:
@@ -98,7 +108,10 @@ class Suggestions:
                     known.setdefault(label_of(IRI(iri)).lower(), written)
                     if label:
                         known.setdefault(label.lower(), written)
+                    for word in re.findall(r"\w{4,}", label.lower()):
+                        words.setdefault(word, []).append(written)
             self._known[field] = known
+            self._words[field] = words
         return self._known[field]
 
     def _instances(self, cls: str) -> list[tuple[str, str]]:
