@@ -295,8 +295,9 @@ class _Converter:
             return self.out
         entries = self.mapping(root)
         if not entries.keys() & {*self.ctx.terms, "id", "type", "@context", "@graph"}:
-            found = ", ".join(list(entries)[:5]) or self.describe(root)
-            self.problem("not-a-record", root, found=message("found-keys", keys=found))
+            keys = ", ".join(list(entries)[:5])
+            found = message("found-keys", keys=keys) if keys else self.describe(root)
+            self.problem("not-a-record", root, found=found)
             return self.out
         if "@context" in entries:
             _, ctx_node = entries.pop("@context")
