@@ -61,7 +61,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "yaml-documents": {
         "de": "die Datei enthält mehr als ein Dokument (eine Zeile '---' oder Text nach dem "
-        "Ende); eine Datei hält genau ein Dokument",
+        "Ende); eine Datei enthält genau ein Dokument",
         "en": "the file holds more than one document (a line '---' or text after the end); a "
         "file holds exactly one",
     },
