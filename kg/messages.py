@@ -505,6 +505,131 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{unsourced} without source, {place} incomplete places, {short-text} short "
         "texts, {assessed-flow} assessed flows.",
     },
+    "account-exists": {
+        "de": "Das Konto '{name}' gibt es schon.",
+        "en": "The account '{name}' already exists.",
+    },
+    "account-missing": {
+        "de": "Ein Konto '{name}' gibt es nicht.",
+        "en": "There is no account '{name}'.",
+    },
+    "account-bad-name": {
+        "de": "'{name}' taugt nicht als Kontoname: erlaubt sind 1 bis 64 Buchstaben (a–z, A–Z), "
+        "Ziffern, Punkt, Binde- und Unterstrich, am Anfang ein Buchstabe oder eine Ziffer.",
+        "en": "'{name}' cannot be an account name: use 1 to 64 letters (a–z, A–Z), digits, "
+        "dots, hyphens and underscores, starting with a letter or a digit.",
+    },
+    "account-bad-role": {
+        "de": "Die Rolle '{role}' gibt es nicht. Möglich sind: {roles}.",
+        "en": "There is no role '{role}'. Choose one of: {roles}.",
+    },
+    "password-short": {
+        "de": "Das Passwort ist zu kurz: Es muss mindestens {length} Zeichen lang sein.",
+        "en": "The password is too short: it needs at least {length} characters.",
+    },
+    "password-mismatch": {
+        "de": "Die beiden Eingaben stimmen nicht überein. Nichts wurde geändert.",
+        "en": "The two entries differ. Nothing was changed.",
+    },
+    "password-prompt": {"de": "Passwort für {name}: ", "en": "Password for {name}: "},
+    "password-again": {"de": "Passwort wiederholen: ", "en": "Password again: "},
+    "user-added": {
+        "de": "Konto '{name}' mit der Rolle {role} angelegt.",
+        "en": "Account '{name}' created with the role {role}.",
+    },
+    "user-removed": {"de": "Konto '{name}' entfernt.", "en": "Account '{name}' removed."},
+    "user-password-set": {
+        "de": "Neues Passwort für '{name}' gespeichert.",
+        "en": "New password for '{name}' saved.",
+    },
+    "user-role-set": {
+        "de": "'{name}' hat jetzt die Rolle {role}.",
+        "en": "'{name}' now has the role {role}.",
+    },
+    "user-none": {
+        "de": "Noch kein Konto. Legen Sie eines an: kg user add NAME --role admin",
+        "en": "No account yet. Create one: kg user add NAME --role admin",
+    },
+    "role-needed": {
+        "de": "Dafür braucht es die Rolle {role}; '{name}' hat die Rolle {has}.",
+        "en": "This needs the role {role}; '{name}' has the role {has}.",
+    },
+    "own-proposal": {
+        "de": "Den eigenen Vorschlag Nr. {id} kann '{name}' nicht selbst prüfen: Das muss "
+        "jemand anderes tun.",
+        "en": "'{name}' cannot review their own proposal #{id}: someone else must.",
+    },
+    "not-proposal-author": {
+        "de": "Nur '{author}', wer Vorschlag Nr. {id} angelegt hat, kann ihn ändern.",
+        "en": "Only '{author}', who made proposal #{id}, can change it.",
+    },
+    "proposal-status": {
+        "de": "Vorschlag Nr. {id} ist im Zustand '{status}'; das geht nur im Zustand {allowed}.",
+        "en": "Proposal #{id} is '{status}'; this is only possible when it is {allowed}.",
+    },
+    "proposal-missing": {
+        "de": "Einen Vorschlag Nr. {id} gibt es nicht.",
+        "en": "There is no proposal #{id}.",
+    },
+    "proposal-bad-action": {
+        "de": "Unbekannte Aktion '{action}': möglich sind create, edit und delete.",
+        "en": "Unknown action '{action}': use create, edit or delete.",
+    },
+    "proposal-bad-entity": {
+        "de": "'{entity}' ist keine Kennung der Form art/name (z. B. usecase/mein-fall).",
+        "en": "'{entity}' is not an identifier of the form kind/name (e.g. usecase/my-case).",
+    },
+    "proposal-bad-path": {
+        "de": "'{path}' ist keine kuratierte Datei: Vorschläge ändern nur sichtbare Dateien "
+        "unter usecases/ (.yaml, .yml, .jsonld, .ttl, .rdf).",
+        "en": "'{path}' is not a curated file: proposals only change visible files under "
+        "usecases/ (.yaml, .yml, .jsonld, .ttl, .rdf).",
+    },
+    "proposal-no-files": {
+        "de": "Der Vorschlag ändert keine Datei.",
+        "en": "The proposal changes no file.",
+    },
+    "proposal-comment-empty": {
+        "de": "Schreiben Sie, was geändert werden soll.",
+        "en": "Write what should be changed.",
+    },
+    "proposal-conflict": {
+        "de": "Vorschlag Nr. {id} von '{author}' ändert schon {what}. Warten Sie, bis er "
+        "veröffentlicht oder zurückgezogen ist, oder sprechen Sie sich ab.",
+        "en": "Proposal #{id} by '{author}' already changes {what}. Wait until it is published "
+        "or withdrawn, or talk to its author.",
+    },
+    "file-changed": {
+        "de": "Seit dem Vorschlag wurde geändert: {paths}. Nichts wurde geschrieben; legen Sie "
+        "den Vorschlag auf dem heutigen Stand neu an.",
+        "en": "Changed since the proposal was made: {paths}. Nothing was written; make the "
+        "proposal again from the current state.",
+    },
+    "not-a-git-project": {
+        "de": "Der Projektordner {project} ist kein Git-Arbeitsverzeichnis: Veröffentlichen "
+        "braucht Git, damit jede Änderung mit Autor und Prüfer nachvollziehbar bleibt "
+        "(git init; git add -A; git commit).",
+        "en": "The project folder {project} is not a git work tree: publishing needs git so "
+        "that every change keeps its author and reviewer (git init; git add -A; git commit).",
+    },
+    "git-failed": {
+        "de": "git {command} ist fehlgeschlagen: {error}",
+        "en": "git {command} failed: {error}",
+    },
+    "publish-restored": {
+        "de": "Die geänderten Dateien sind wiederhergestellt; nichts wurde veröffentlicht.",
+        "en": "The changed files are restored; nothing was published.",
+    },
+    "revert-changed": {
+        "de": "Commit {commit} lässt sich nicht zurücknehmen: {paths} wurde seither erneut "
+        "geändert. Nehmen Sie die späteren Änderungen zuerst zurück.",
+        "en": "Commit {commit} cannot be reverted: {paths} changed again since. Revert the "
+        "later changes first.",
+    },
+    "revert-unknown": {
+        "de": "'{commit}' ist kein Commit dieses Projekts, der kuratierte Dateien ändert.",
+        "en": "'{commit}' is not a commit of this project that changes curated files.",
+    },
 }
 
 
