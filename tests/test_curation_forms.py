@@ -445,3 +445,19 @@ def test_fields_an_addition_gives_are_shown_and_edited_where_they_are(
     deleted = forms.delete_files(settings, entity)
     assert all(entity not in text for text in deleted.values())
     assert set(deleted) == set(files)
+
+
+def test_a_check_of_one_entry_of_a_shared_file(settings: Settings) -> None:
+    """The other entries of a shared file have warnings of their own (missing publishers and
+    the like); a check of one entry reports that entry's findings only."""
+    entity = "dataset/port-bridge-sensor-data"
+    spec = forms.specs(settings)["dataset"]
+    form = forms.values_of(spec, forms.record_of(settings, entity))
+    form["places"] = ["hamburg", "atlantis"]
+    record, _ = forms.record_from_form(spec, form)
+    files = forms.files_for(settings, spec, record, entity)
+    everything = forms.check(settings, files, "en")
+    own = forms.check(settings, files, "en", entity=entity)
+    assert len({f.focus for f in everything}) > 10
+    assert {f.focus for f in own} == {settings.vocab.base + entity}
+    assert ("places", "atlantis") in {(f.field, f.value) for f in own}

@@ -681,15 +681,28 @@ def _without_entry(text: str, index: int) -> str:
 # -- checks -------------------------------------------------------------------------------
 
 
-def check(settings: Settings, files: dict[str, str | None], lang: str) -> list[Finding]:
+def check(
+    settings: Settings,
+    files: dict[str, str | None],
+    lang: str,
+    *,
+    entity: str | None = None,
+) -> list[Finding]:
     """Validate the corpus with ``files`` (path relative to the project -> whole text, None:
     removed) in place of the curated files, without writing anything: the findings of these
     files, with the messages of ``kg validate``, sorted by file and line (``lang`` orders
-    findings of one line by their message in that language)."""
+    findings of one line by their message in that language).
+
+    With ``entity`` ("dataset/foo"), only the findings about that entity and those about no
+    entity in particular (a YAML syntax error, say) are kept: an entry of a shared file is
+    checked without the warnings of the file's other entries."""
     from kg.curation.checking import check_files
 
     for path in files:
         if not _CURATED_PATH.match(path) or ".." in path.split("/"):
             raise InvalidRequest([_problem("files", message("form-bad-path", path=path))])
     findings = check_files(settings, files)
+    if entity is not None:
+        iri = settings.vocab.base + entity
+        findings = [f for f in findings if f.focus in (None, iri)]
     return sorted(findings, key=lambda f: (f.file, f.line, f.message.get(lang, "")))
