@@ -194,13 +194,31 @@ def _user_commands(parser: argparse.ArgumentParser, common: argparse.ArgumentPar
 
 
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.build.pipeline import check
+    """The findings of the named files (or of all), then those of the rest as a count."""
+    from kg.build.pipeline import check_focused
 
     paths = [_curated_path(p, settings) for p in args.paths] or None
-    report = check(settings, paths, progress=_progress(args.format != "text"), engine=args.engine)
-    render = {"text": report.text, "json": report.json, "sarif": report.sarif}[args.format]
-    print(render(settings.lang))
+    progress = _progress(args.format != "text")
+    focused = check_focused(settings, paths, progress=progress, engine=args.engine)
+    report, rest, lang = focused.own, focused.rest, settings.lang
+    if args.format == "json":
+        print(report.json(lang, elsewhere=rest))
+    elif args.format == "sarif":
+        print(report.sarif(lang))
+    else:
+        print(report.text(lang))
+        if rest is not None:
+            print(_elsewhere(rest, lang))
     return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def _elsewhere(rest, lang: str) -> str:
+    """One line on the files not asked about: how many findings of each severity."""
+    counts = {"violations": rest.count("Violation"), "warnings": rest.count("Warning")}
+    text = message("validate-elsewhere", files=rest.files, **counts)[lang]
+    if counts["violations"]:
+        text += message("validate-elsewhere-blocks")[lang]
+    return text
 
 
 def _curated_path(given: Path, settings: config.Settings) -> Path:
@@ -231,9 +249,8 @@ def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
     progress = _progress(args.quiet)
     try:
         result = build(settings, progress=progress, no_reason=args.no_reason, full=args.full)
-    except KGError as exc:
-        if (served := _what_is_served(settings)) is not None:
-            exc.add_note(served)
+    except BaseException as exc:  # any failure (even Ctrl-C) ends with what is still served
+        exc.add_note(_what_is_served(settings))
         raise
     warnings = result.report.count("Warning")
     if not args.quiet:
@@ -253,15 +270,15 @@ def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
     return EXIT_OK
 
 
-def _what_is_served(settings: config.Settings) -> str | None:
-    """After a failed build: which release the site still serves (nothing was published),
-    or None when the store cannot say (the build's own error tells why)."""
+def _what_is_served(settings: config.Settings) -> str:
+    """After a failed build: which release the site still serves (nothing was published), or
+    that the store cannot say right now."""
     from kg.store import open_store
 
     try:
         served = open_store(settings).release()
-    except KGError:
-        return None
+    except (KGError, OSError) as exc:
+        return message("build-failed-unknown", reason=exc)[settings.lang]
     if served is None:
         return message("build-failed-nothing-served")[settings.lang]
     return message("build-failed-served", release=served.id)[settings.lang]

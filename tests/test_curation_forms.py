@@ -86,10 +86,11 @@ def test_every_type_has_a_form_from_the_shapes(settings: Settings) -> None:
     assert specs["organisation"].id_prefix == "org/"
 
 
+@pytest.mark.slow
 def test_every_curated_entity_comes_back_as_the_same_file(settings: Settings) -> None:
     """record_of, values_of, record_from_form and files_for on an unchanged record write each
     curated file exactly as it is: comments, key order, quoting and the other records stay."""
-    entities = forms._index(settings)
+    entities = forms._index(settings)[0]
     assert len(entities) > 800
     changed = []
     unknown = set()  # keys the corpus writes that a form would not show
@@ -398,3 +399,65 @@ def test_a_yes_no_field_offers_yes_no_and_says_what_kg_validate_says(settings: S
     record, findings = forms.record_from_form(platform, form | {"dataExport": ["maybe"]})
     assert [(f.field, f.value) for f in findings] == [("dataExport", "maybe")]
     assert findings[0].message == export.unknown and "dataExport" in findings[0].message["en"]
+
+
+def test_a_created_entity_can_be_renamed_with_its_file(project_settings: Settings) -> None:
+    spec = forms.specs(project_settings)["standard"]
+    form = {"id": ["test-standard"], "title.de": ["Norm"], "title.en": ["Standard"]}
+    record, findings = forms.record_from_form(spec, form)
+    assert findings == []
+    ((path, text),) = forms.files_for(project_settings, spec, record).items()
+    assert path == "usecases/shared/standards/test-standard.yaml"
+    (project_settings.project / path).parent.mkdir(parents=True)
+    (project_settings.project / path).write_text(text, encoding="utf-8")
+    assert forms.locate(project_settings, "standard/test-standard") == forms.Location(path, None)
+    form["id"] = ["test-standard-2"]
+    record, _ = forms.record_from_form(spec, form)
+    files = forms.files_for(project_settings, spec, record, "standard/test-standard")
+    assert files[path] is None
+    assert (
+        "id: standard/test-standard-2\n" in files["usecases/shared/standards/test-standard-2.yaml"]
+    )
+
+
+def test_fields_an_addition_gives_are_shown_and_edited_where_they_are(
+    settings: Settings,
+) -> None:
+    """A dataset's type lives in usecases/shared/dataset-types.yaml: the form shows it, an
+    edit of it changes that line, an edit of the title the definition's, a deletion both."""
+    entity = "dataset/port-bridge-sensor-data"
+    types = "usecases/shared/dataset-types.yaml"
+    assert forms.additions(settings, entity) == [forms.Location(types, 0)]
+    spec = forms.specs(settings)["dataset"]
+    form = forms.values_of(spec, forms.record_of(settings, entity))
+    assert form["datasetType"] == ["bau--tiefbau"]
+    form["datasetType"] = ["energie--wasserversorgung"]
+    form["title.en"] = ["Kattwyk bridge sensor data"]
+    record, _ = forms.record_from_form(spec, form)
+    files = forms.files_for(settings, spec, record, entity)
+    assert set(files) == {types, "usecases/shared/datasets-a.yaml"}
+    for path, text in files.items():
+        old = (ROOT / path).read_text(encoding="utf-8").splitlines()
+        changed = [(a, b) for a, b in zip(old, text.splitlines(), strict=True) if a != b]
+        assert len(changed) == 1, path
+    assert "datasetType: energie--wasserversorgung" in files[types]
+    assert "datasetType" not in files["usecases/shared/datasets-a.yaml"]
+    deleted = forms.delete_files(settings, entity)
+    assert all(entity not in text for text in deleted.values())
+    assert set(deleted) == set(files)
+
+
+def test_a_check_of_one_entry_of_a_shared_file(settings: Settings) -> None:
+    """The other entries of a shared file have warnings of their own (missing publishers and
+    the like); a check of one entry reports that entry's findings only."""
+    entity = "dataset/port-bridge-sensor-data"
+    spec = forms.specs(settings)["dataset"]
+    form = forms.values_of(spec, forms.record_of(settings, entity))
+    form["places"] = ["hamburg", "atlantis"]
+    record, _ = forms.record_from_form(spec, form)
+    files = forms.files_for(settings, spec, record, entity)
+    everything = forms.check(settings, files, "en")
+    own = forms.check(settings, files, "en", entity=entity)
+    assert len({f.focus for f in everything}) > 10
+    assert {f.focus for f in own} == {settings.vocab.base + entity}
+    assert ("places", "atlantis") in {(f.field, f.value) for f in own}

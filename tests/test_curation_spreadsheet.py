@@ -147,3 +147,45 @@ def test_an_edit_keeps_the_fields_the_sheet_has_no_column_for(project_settings: 
     assert path == forms.locate(project_settings, "org/stadt-darmstadt").path
     assert "Wissenschaftsstadt Darmstadt – Größe" in new
     assert f"homepage: {before['homepage']}\n" in new  # as the file writes it, not a list
+
+
+def test_uploads_that_are_no_template(project_settings: Settings) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notizen"
+    book.active.append(["id", "Titel"])
+    book.active.append(["x", "y"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ImportFailed) as caught:
+        spreadsheet.read_rows(project_settings, out.getvalue(), "notes.xlsx")
+    assert caught.value.messages["de"].startswith("Die Arbeitsmappe hat kein Blatt der Vorlage.")
+    with pytest.raises(ImportFailed) as caught:
+        spreadsheet.read_rows(project_settings, b"PK\x03\x04 not a zip", "broken.xlsx")
+    assert "XLSX" in caught.value.messages["en"]
+    # a notes sheet beside the template's sheets is left alone
+    data = fill(project_settings, [organisation(1)], "organisation")
+    book = load_workbook(io.BytesIO(data))
+    book.create_sheet("Notizen").append(["anything", "at all"])
+    out = io.BytesIO()
+    book.save(out)
+    read = spreadsheet.read_rows(project_settings, out.getvalue(), "with-notes.xlsx")
+    assert [(r.type, r.ok) for r in read] == [("organisation", True)]
+
+
+def test_columns_beyond_the_template(project_settings: Settings) -> None:
+    """A fourth stakeholder or a French title is read; a column no form knows is named once
+    per row as not read."""
+    text = (
+        "id,name.de,name.en,name.fr,orgType,remarks\n"
+        "test-org,Testorganisation,Test organisation,Organisation test,company,call back\n"
+    )
+    (row,) = spreadsheet.read_rows(project_settings, text.encode(), "template-organisation.csv")
+    assert row.ok and row.record["name"]["fr"] == "Organisation test"
+    # kg validate keeps a language the site does not show with a Warning
+    assert sorted((f.severity, f.field) for f in row.findings) == [
+        ("Warning", "name.fr"),
+        ("Warning", "remarks"),
+    ]
+    assert "remarks" not in row.record

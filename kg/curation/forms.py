@@ -1,10 +1,7 @@
-"""Forms for the curated types, generated from the SHACL shapes and the authoring context.
+"""Forms of the curated types: from an entity to a form, from a form to the files it changes.
 
-A :class:`FormSpec` per type lists its fields in the order of the shapes: each field is one key
-of the YAML authoring format (``ontology/context.jsonld`` says how its values are written: a
-language map, a URL, a slug or code under a vocabulary, a nested entry), with the labels, help
-texts, cardinalities and code lists of the property shapes (``ontology/shapes.ttl``) that check
-it. A form is a flat mapping of field names to lists of values, as an HTML form sends it:
+The forms themselves are read from the shapes and the context (:mod:`kg.curation.formspec`).
+A form is a flat mapping of field names to lists of values, as an HTML form sends it:
 
 * ``id`` holds the slug (without the kind, ``usecase/``);
 * a language field ``title`` is ``title.de`` and ``title.en`` (any other tag works the same);
@@ -25,7 +22,6 @@ import io
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,128 +29,43 @@ import yaml
 
 from kg.authoring.ontology import OntologyFiles
 from kg.authoring.sources import DEFAULT_LIMITS, discover_names, read_regular
-from kg.authoring.yamlld import FILE_KINDS, SLUG, Context, TermDef, compose, load_context
+from kg.authoring.yamlld import SLUG, compose
 from kg.config import Settings
+from kg.curation.formspec import (
+    LANGUAGES,
+    TYPE_CLASSES,
+    TYPES,
+    Field,
+    FormSpec,
+    Location,
+    build_specs,
+)
 from kg.errors import InvalidRequest, NotFound, Problem
 from kg.messages import message
 from kg.report import Finding
 
-TYPES = (
-    "usecase",
-    "pattern",
-    "dataset",
-    "dataservice",
-    "platform",
-    "component",
-    "place",
-    "organisation",
-    "standard",
-    "programme",
-)
+__all__ = [
+    "TYPES",
+    "Field",
+    "FormSpec",
+    "Location",
+    "additions",
+    "check",
+    "delete_files",
+    "files_for",
+    "locate",
+    "record_from_form",
+    "record_of",
+    "specs",
+    "type_of",
+    "values_of",
+]
 
-#: type -> (classes of the context it may have, the first is a new entity's, id kind, folder)
-_TYPES: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "usecase": (("UseCase",), "usecase", "usecases/"),
-    "pattern": (("Pattern",), "pattern", "usecases/patterns/"),
-    "dataset": (("Dataset",), "dataset", "usecases/shared/datasets/"),
-    "dataservice": (("DataService",), "dataset", "usecases/shared/datasets/"),
-    "platform": (("Platform",), "platform", "usecases/shared/platforms/"),
-    "component": (("Component",), "component", "usecases/shared/components/"),
-    "place": (
-        ("Municipality", "District", "State", "Region", "Country"),
-        "place",
-        "usecases/shared/places/",
-    ),
-    "organisation": (("Organization",), "org", "usecases/shared/organisations/"),
-    "standard": (("Standard",), "standard", "usecases/shared/standards/"),
-    "programme": (("Programme",), "programme", "usecases/shared/programmes/"),
-}
-#: id kind -> the type a reference to it points at
-_REFERENCE_TARGETS = {
-    "usecase": "usecase",
-    "pattern": "pattern",
-    "dataset": "dataset",
-    "platform": "platform",
-    "component": "component",
-    "place": "place",
-    "org": "organisation",
-    "standard": "standard",
-    "programme": "programme",
-}
-_LONG_TEXTS = {"description"}
-#: Fields the shapes do not check for a type (yet) but its entities carry: (before the shapes'
-#: fields, after them).
-_UNCHECKED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "platform": (("title", "description"), ("places", "standards", "landingPage", "sources")),
-}
-#: Keys of nested entries the shapes do not check but entries carry, by the group's key.
-_UNCHECKED_PARTS = {"distributions": ("title",)}
-#: Widgets of one value unless a shape allows more.
-_SINGLE_WIDGETS = {"date", "boolean", "number"}
-_SH = "http://www.w3.org/ns/shacl#"
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_LANGS = ("de", "en")
 #: A path a change may write: a YAML file below usecases/ (no hidden file, no "..")
 _CURATED_PATH = re.compile(
     r"^usecases/(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.ya?ml$"
 )
 _GROUP_NAME = re.compile(r"^([^.]+)\.([0-9]+)\.(.+)$")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a form: one key of the authoring format."""
-
-    key: str  #: authoring key in the YAML ("title", "sectors", "uses", ...)
-    path: str  #: property IRI (from the shape)
-    #: "text" "textarea" "langtext" "langtextarea" "reference" "code" "date" "url" "number"
-    #: "boolean", or "group" for a nested entry (its sub-fields are ``parts``)
-    widget: str
-    many: bool
-    required: bool
-    label: dict[str, str]  #: sh:name, else the property's rdfs:label
-    help: dict[str, str]  #: sh:description
-    target: str | None  #: widget "reference": the type it points to (a TYPES entry)
-    #: widget "code": (code, labels) from the SKOS scheme
-    choices: tuple[tuple[str, dict[str, str]], ...] = ()
-    #: widget "group": the fields of each entry
-    parts: tuple[Field, ...] = ()
-    #: what ``kg validate`` says when the required field is missing (the shape's sh:message)
-    missing: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
-    #: what ``kg validate`` says about a value not among ``choices`` (the shape's sh:message)
-    unknown: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
-    #: (pattern, message) of the shapes' sh:pattern checks of the field
-    patterns: tuple[tuple[str, dict[str, str]], ...] = field(default=(), compare=False)
-
-
-@dataclass(frozen=True)
-class FormSpec:
-    """The form of one curated type."""
-
-    type: str
-    rdf_type: str
-    id_prefix: str  #: e.g. "usecase/"
-    label: dict[str, str]
-    fields: tuple[Field, ...]
-    #: where a new entity's file goes, relative to the project, e.g. "usecases/shared/datasets/"
-    folder: str
-    #: the context's class names an entity of this type may have (``type`` in the YAML)
-    classes: tuple[str, ...] = ()
-
-    def field(self, key: str) -> Field | None:
-        return next((f for f in self.fields if f.key == key), None)
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where an entity is defined: a file relative to the project, and its index in the
-    file's ``@graph`` (None for a file that holds only this entity)."""
-
-    path: str
-    index: int | None
 
 
 # -- specs --------------------------------------------------------------------------------
@@ -168,240 +79,7 @@ def specs(settings: Settings) -> dict[str, FormSpec]:
 
 @lru_cache(maxsize=4)
 def _specs(folder: Path, base: str, digest: str) -> dict[str, FormSpec]:
-    from kg.namespaces import Vocabulary
-
-    ontology = OntologyFiles(folder, Vocabulary(base))
-    context = load_context(folder, base)
-    reader = _ShapeReader(ontology, context)
-    return {name: reader.spec(name) for name in TYPES}
-
-
-class _ShapeReader:
-    """Reads fields from the shapes graph (rdflib) of one ontology version."""
-
-    def __init__(self, ontology: OntologyFiles, context: Context) -> None:
-        import rdflib
-
-        self.rdflib = rdflib
-        self.shapes = ontology.shapes
-        self.tbox = ontology.tbox
-        self.context = context
-        self.field_predicate = rdflib.URIRef(ontology.vocab.term("field"))
-
-    def u(self, iri: str):
-        return self.rdflib.URIRef(iri)
-
-    def texts(self, node, predicate: str, graph=None) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for value in (graph if graph is not None else self.shapes).objects(node, self.u(predicate)):
-            found.setdefault(getattr(value, "language", None) or "en", str(value))
-        return found
-
-    def spec(self, name: str) -> FormSpec:
-        classes, kind, folder = _TYPES[name]
-        iris = [self.context.classes[c] for c in classes]
-        node_shapes = [
-            s
-            for iri in iris
-            for s in self.shapes.subjects(self.u(_SH + "targetClass"), self.u(iri))
-        ]
-        if len(classes) > 1:  # the shapes name each kind of place, not places as such
-            label = message("form-label-place")
-        else:
-            label = self.texts(node_shapes[0], _RDFS_LABEL)
-        fields = [_id_field(kind)]
-        if len(classes) > 1:
-            fields.append(self.type_field(classes, iris))
-        before, after = _UNCHECKED.get(name, ((), ()))
-        fields.extend(self.unchecked(key) for key in before)
-        fields.extend(self.fields_of(node_shapes))
-        fields.extend(self.unchecked(key) for key in after)
-        return FormSpec(
-            type=name,
-            rdf_type=iris[0],
-            id_prefix=kind + "/",
-            label=label,
-            fields=tuple(fields),
-            folder=folder,
-            classes=classes,
-        )
-
-    def type_field(self, classes: tuple[str, ...], iris: list[str]) -> Field:
-        choices = []
-        for name, iri in zip(classes, iris, strict=True):
-            shape = next(self.shapes.subjects(self.u(_SH + "targetClass"), self.u(iri)), None)
-            labels = self.texts(shape, _RDFS_LABEL) if shape is not None else {}
-            choices.append((name, labels or {"de": name, "en": name}))
-        return Field(
-            key="type",
-            path=_RDF_TYPE,
-            widget="code",
-            many=False,
-            required=True,
-            label=message("form-label-type"),
-            help={},
-            target=None,
-            choices=tuple(choices),
-            missing=message("form-required", field="type"),
-        )
-
-    def fields_of(self, node_shapes: list, within: str | None = None) -> list[Field]:
-        """The fields the property shapes of ``node_shapes`` check, in the shapes' order;
-        a field every shape naming it forbids (``sh:maxCount 0``) is left out (a place's
-        form has ``sizeClass``, which only a district's shape forbids)."""
-        grouped: dict[str, list] = {}
-        allowed: set[str] = set()
-        for node_shape in node_shapes:
-            own: dict[str, list] = {}
-            for prop in self.shapes.objects(node_shape, self.u(_SH + "property")):
-                key = self.key_of(prop)
-                if key is not None and key in self.context.terms and key != within:
-                    own.setdefault(key, []).append(prop)
-            for key, props in own.items():
-                grouped.setdefault(key, []).extend(props)
-                if not any(self._forbids(p) for p in props):
-                    allowed.add(key)
-        return [
-            self.field_of(key, [p for p in props if not self._forbids(p)])
-            for key, props in grouped.items()
-            if key in allowed
-        ]
-
-    def _forbids(self, prop) -> bool:
-        return any(int(v) == 0 for v in self.values(prop, "maxCount"))
-
-    def unchecked(self, key: str) -> Field:
-        """A field no shape of the type checks: labelled by its property's rdfs:label."""
-        term = self.context.terms[key]
-        widget, target, choices = self.widget_of(term, [])
-        label = self.texts(self.u(term.iri), _RDFS_LABEL, self.tbox) or {"de": key, "en": key}
-        return Field(
-            key=key,
-            path=term.iri,
-            widget=widget,
-            many=widget not in _SINGLE_WIDGETS and term.kind != "language",
-            required=False,
-            label=label,
-            help={},
-            target=target,
-            choices=choices,
-        )
-
-    def key_of(self, prop) -> str | None:
-        named = self.shapes.value(prop, self.field_predicate)
-        if named is not None:
-            return str(named)
-        path = self.shapes.value(prop, self.u(_SH + "path"))
-        if isinstance(path, self.rdflib.URIRef):
-            return self.context.field_of(str(path))
-        return None
-
-    def field_of(self, key: str, props: list) -> Field:
-        term = self.context.terms[key]
-        values = self.values  # shorthand
-        label = next((t for p in props if (t := self.texts(p, _SH + "name"))), {}) or {
-            "de": key,
-            "en": key,
-        }
-        help_text = next((t for p in props if (t := self.texts(p, _SH + "description"))), {})
-        required = [p for p in props if any(int(v) >= 1 for v in values(p, "minCount"))]
-        required = [p for p in required if _SH + "Warning" not in map(str, values(p, "severity"))]
-        single = any(int(v) <= 1 for p in props for v in values(p, "maxCount"))
-        widget, target, choices = self.widget_of(term, props)
-        parts: tuple[Field, ...] = ()
-        if widget == "group":
-            nested = [n for p in props for n in values(p, "node")]
-            parts = tuple(self.fields_of(nested, within=key))
-            parts = (*(self.unchecked(k) for k in _UNCHECKED_PARTS.get(key, ())), *parts)
-        # A pattern of a slug or code field applies to the IRI it becomes: kg validate says it.
-        patterns = tuple(
-            (str(v), self.texts(p, _SH + "message"))
-            for p in props
-            for v in values(p, "pattern")
-            if term.kind != "vocab"
-        )
-        return Field(
-            key=key,
-            path=term.iri,
-            widget=widget,
-            many=not single and term.kind != "language" and widget not in _SINGLE_WIDGETS,
-            required=bool(required),
-            label=label,
-            help=help_text,
-            target=target,
-            choices=choices,
-            parts=parts,
-            missing=self.texts(required[0], _SH + "message") if required else {},
-            unknown=next(
-                (
-                    self.texts(p, _SH + "message")
-                    for p in props
-                    if values(p, "class") or values(p, "datatype")
-                ),
-                {},
-            ),
-            patterns=patterns,
-        )
-
-    def values(self, prop, name: str) -> list:
-        return list(self.shapes.objects(prop, self.u(_SH + name)))
-
-    def widget_of(self, term: TermDef, props: list) -> tuple[str, str | None, tuple]:
-        if term.kind == "language":
-            return ("langtextarea" if term.name in _LONG_TEXTS else "langtext"), None, ()
-        if term.kind == "node":
-            return "group", None, ()
-        if term.kind == "id":
-            return "url", None, ()
-        if term.kind == "temporal":
-            return "date", None, ()
-        if term.kind == "typed":
-            local = (term.datatype or "").removeprefix(_XSD)
-            widgets = {"boolean": "boolean", "date": "date", "integer": "number"}
-            widgets |= {"decimal": "number", "gYear": "number"}
-            if local == "boolean":  # yes, no, or not known (a checkbox cannot say the last)
-                return (
-                    "boolean",
-                    None,
-                    (("true", message("form-yes")), ("false", message("form-no"))),
-                )
-            return widgets.get(local, "text"), None, ()
-        if term.kind == "vocab":
-            vocab = term.vocab or ""
-            if vocab == self.context.base:
-                return "reference", "usecase", ()
-            kind = vocab[len(self.context.base) :].rstrip("/")
-            if vocab.startswith(self.context.base) and kind in _REFERENCE_TARGETS:
-                return "reference", _REFERENCE_TARGETS[kind], ()
-            choices = self.choices(vocab, [c for p in props for c in self.values(p, "class")])
-            return ("code" if choices else "text"), None, choices
-        return "text", None, ()
-
-    def choices(self, vocab: str, classes: list) -> tuple[tuple[str, dict[str, str]], ...]:
-        """The codes of the SKOS concepts under ``vocab`` (of the shapes' ``sh:class``)."""
-        found: dict[str, dict[str, str]] = {}
-        candidates = [c for cls in classes for c in self.tbox.subjects(self.u(_RDF_TYPE), cls)]
-        for concept in candidates:
-            iri = str(concept)
-            if iri.startswith(vocab) and iri[len(vocab) :] not in found:
-                labels = self.texts(concept, _SKOS_LABEL, self.tbox)
-                found[iri[len(vocab) :]] = labels or {"de": iri[len(vocab) :]}
-        return tuple(found.items())
-
-
-def _id_field(kind: str) -> Field:
-    return Field(
-        key="id",
-        path="@id",
-        widget="text",
-        many=False,
-        required=True,
-        label=message("form-label-id"),
-        help=message("form-help-id", kind=kind),
-        target=None,
-        missing=message("form-required", field="id"),
-        patterns=((SLUG.pattern, message("form-bad-slug")),),
-    )
+    return build_specs(folder, base)
 
 
 # -- finding entities ---------------------------------------------------------------------
@@ -409,12 +87,19 @@ def _id_field(kind: str) -> Field:
 
 def locate(settings: Settings, entity: str) -> Location | None:
     """Where ``entity`` ("dataset/foo") is defined among the curated YAML files."""
-    return _index(settings).get(entity)
+    return _index(settings)[0].get(entity)
 
 
-def _index(settings: Settings) -> dict[str, Location]:
+def additions(settings: Settings, entity: str) -> list[Location]:
+    """The entries that add fields to ``entity`` (``@graph`` entries without ``type``, such as
+    the dataset types in ``usecases/shared/dataset-types.yaml``), in file order."""
+    return _index(settings)[1].get(entity, [])
+
+
+def _index(settings: Settings) -> tuple[dict[str, Location], dict[str, list[Location]]]:
     project = Path(settings.project).resolve()
-    found: dict[str, Location] = {}
+    defined: dict[str, Location] = {}
+    added: dict[str, list[Location]] = {}
     for name in discover_names(project / "usecases"):
         if os.path.splitext(name)[1].lower() not in (".yaml", ".yml"):
             continue
@@ -423,14 +108,18 @@ def _index(settings: Settings) -> dict[str, Location]:
         except OSError:
             continue
         relative = Path(name).relative_to(project).as_posix()
-        for entity, index in _defined_in(name, info.st_mtime_ns, info.st_size):
-            found.setdefault(entity, Location(relative, index))
-    return found
+        for entity, index, typed in _entries_of(name, info.st_mtime_ns, info.st_size):
+            if typed:
+                defined.setdefault(entity, Location(relative, index))
+            else:
+                added.setdefault(entity, []).append(Location(relative, index))
+    return defined, added
 
 
 @lru_cache(maxsize=4096)
-def _defined_in(name: str, mtime: int, size: int) -> tuple[tuple[str, int | None], ...]:
-    """The entities a YAML file defines (those with an ``id`` and a ``type``)."""
+def _entries_of(name: str, mtime: int, size: int) -> tuple[tuple[str, int | None, bool], ...]:
+    """The entries of a YAML file with an ``id``: (id, index in ``@graph`` or None, whether
+    it has a ``type``, that is defines the entity rather than adds to it)."""
     root = _compose_file(Path(name))
     if not isinstance(root, yaml.MappingNode):
         return ()
@@ -438,12 +127,12 @@ def _defined_in(name: str, mtime: int, size: int) -> tuple[tuple[str, int | None
     if "@graph" in entries:
         graph = entries["@graph"] if isinstance(entries["@graph"], list) else []
         return tuple(
-            (item["id"], index)
+            (item["id"], index, "type" in item)
             for index, item in enumerate(graph)
-            if isinstance(item, dict) and isinstance(item.get("id"), str) and "type" in item
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
         )
     if isinstance(entries.get("id"), str) and "type" in entries:
-        return ((entries["id"], None),)
+        return ((entries["id"], None, True),)
     return ()
 
 
@@ -473,18 +162,27 @@ def type_of(settings: Settings, entity: str) -> str | None:
     if record is None:
         return None
     kind = entity.split("/", 1)[0]
-    for name, (classes, id_kind, _) in _TYPES.items():
+    for name, (classes, id_kind, _) in TYPE_CLASSES.items():
         if id_kind == kind and record.get("type") in classes:
             return name
-    return next((name for name, (_, k, _) in _TYPES.items() if k == kind), None)
+    return next((name for name, (_, k, _) in TYPE_CLASSES.items() if k == kind), None)
 
 
 def record_of(settings: Settings, entity: str) -> dict | None:
     """The authoring mapping of ``entity`` (without the file's ``@context``), every scalar as
-    the text the file writes; None if no curated YAML file defines it."""
+    the text the file writes, with the fields its additions in other entries add (a field the
+    definition has is its own); None if no curated YAML file defines it."""
     location = locate(settings, entity)
-    if location is None:
+    record = _entry(settings, location) if location is not None else None
+    if record is None:
         return None
+    for addition in additions(settings, entity):
+        for key, value in (_entry(settings, addition) or {}).items():
+            record.setdefault(key, value)
+    return record
+
+
+def _entry(settings: Settings, location: Location) -> dict | None:
     root = _compose_file(Path(settings.project).resolve() / location.path)
     data = _plain(root) if root is not None else None
     if not isinstance(data, dict):
@@ -578,7 +276,7 @@ def _value_of(
         return _group_of(f, name, form, findings)
     if f.widget.startswith("lang"):
         texts: dict[str, object] = {}
-        langs = [*_LANGS, *sorted(k[len(name) + 1 :] for k in form if k.startswith(name + "."))]
+        langs = [*LANGUAGES, *sorted(k[len(name) + 1 :] for k in form if k.startswith(name + "."))]
         for lang in dict.fromkeys(langs):
             values = [v.strip() for v in form.get(f"{name}.{lang}", ()) if v and v.strip()]
             if values and "." not in lang:
@@ -704,27 +402,56 @@ def files_for(
     if entity is None:
         return {_new_path(settings, spec, record): _new_text(spec, record)}
     location = _location(settings, entity)
-    old_text = (Path(settings.project).resolve() / location.path).read_text(encoding="utf-8")
-    lines = old_text.splitlines(keepends=True)
-    span = _span(old_text, location.index) if location.index is not None else None
-    if span is None:  # a file of its own: round trip of the whole file
-        data = _yaml().load(old_text)
-        target = data if location.index is None else data["@graph"][location.index]
-        _update(spec, target, record)
-        new_text = _dump(data)
-    else:  # one entry of a @graph: round trip of its lines only, the rest stays as it is
-        start, end = span
-        data = _yaml().load(_GRAPH_KEY + "".join(lines[start:end]))
-        _update(spec, data["@graph"][0], record)
-        entry = _dump(data).removeprefix(_GRAPH_KEY)
-        new_text = "".join(lines[:start]) + entry + "".join(lines[end:])
+    project = Path(settings.project).resolve()
+    texts: dict[str, str] = {}
+
+    def text_of(path: str) -> str:
+        return texts.get(path) or (project / path).read_text(encoding="utf-8")
+
+    # A field an addition gives (and the definition does not) stays in the addition.
+    owned: dict[int, set[str]] = {}
+    own_keys = set(_entry(settings, location) or {})
+    for number, addition in enumerate(additions(settings, entity)):
+        keys = set(_entry(settings, addition) or {}) - own_keys - {"id"}
+        owned[number] = keys - {k for n in owned.values() for k in n}
+    for number, addition in enumerate(additions(settings, entity)):
+        part = {"id": record.get("id", entity)}
+        part |= {k: v for k, v in record.items() if k in owned[number]}
+        scope = owned[number] | {"id"}
+        texts[addition.path] = _edit(text_of(addition.path), addition.index, spec, part, scope)
+    given = {k for n in owned.values() for k in n}
+    definition = {k: v for k, v in record.items() if k not in given}
+    new_text = _edit(text_of(location.path), location.index, spec, definition)
+    files: dict[str, str | None] = {**texts, location.path: new_text}
     renamed = record.get("id") != entity
-    if renamed and location.index is None and entity.split("/", 1)[0] in FILE_KINDS:
+    # A file named after its one entity (every use case, and what the forms create) follows it.
+    own_file = location.index is None and Path(location.path).stem == entity.split("/", 1)[-1]
+    if renamed and own_file:
         new_path = (Path(location.path).parent / (_slug(spec, record) + ".yaml")).as_posix()
-        if (Path(settings.project).resolve() / new_path).exists():
+        if (project / new_path).exists():
             raise InvalidRequest([_problem("id", message("form-file-exists", path=new_path))])
-        return {location.path: None, new_path: new_text}
-    return {location.path: new_text}
+        files[location.path] = None
+        files[new_path] = new_text
+    return files
+
+
+def _edit(
+    text: str, index: int | None, spec: FormSpec, record: dict, scope: set[str] | None = None
+) -> str:
+    """``text`` with the entry ``index`` of its ``@graph`` (None: the file's one entity)
+    updated to ``record``: the entry's own lines go through ruamel.yaml's round trip, the
+    rest of the file stays as it is."""
+    span = _span(text, index) if index is not None else None
+    if span is None:  # a file of its own, or laid out otherwise: round trip of the whole file
+        data = _yaml().load(text)
+        _update(spec, data if index is None else data["@graph"][index], record, scope)
+        return _dump(data)
+    lines = text.splitlines(keepends=True)
+    start, end = span
+    data = _yaml().load(_GRAPH_KEY + "".join(lines[start:end]))
+    _update(spec, data["@graph"][0], record, scope)
+    entry = _dump(data).removeprefix(_GRAPH_KEY)
+    return "".join(lines[:start]) + entry + "".join(lines[end:])
 
 
 _GRAPH_KEY = '"@graph":\n'
@@ -847,12 +574,14 @@ def _block_text(text: str) -> object:
     return folded
 
 
-def _update(spec: FormSpec, target, record: dict) -> None:
+def _update(spec: FormSpec, target, record: dict, scope: set[str] | None = None) -> None:
     """Write ``record`` into the round-trip mapping ``target``: keys whose values are the
     same (as the form sees them) keep their node, changed ones are merged into it (so a
     mapping or list keeps its style), new keys go at the end, and keys the form does not
-    know stay as they are."""
+    know (or outside ``scope``, when given) stay as they are."""
     known = {f.key for f in spec.fields} | {"type"}
+    if scope is not None:
+        known &= scope
     old_form = values_of(spec, _plain_data(target))
     new_form = values_of(spec, record)
     for key in list(target):
@@ -924,32 +653,56 @@ def _plain_data(value: object) -> object:
 
 def delete_files(settings: Settings, entity: str) -> dict[str, str | None]:
     """The files without ``entity``: its own file goes, or its entry of a ``@graph`` (the
-    comment lines before the next entry stay)."""
+    comment lines before the next entry stay); so do the entries that add to it."""
     location = _location(settings, entity)
-    if location.index is None:
-        return {location.path: None}
-    text = (Path(settings.project).resolve() / location.path).read_text(encoding="utf-8")
-    span = _span(text, location.index)
+    project = Path(settings.project).resolve()
+    files: dict[str, str | None] = {}
+    entries = [location, *additions(settings, entity)]
+    # later entries of a file first, so the earlier ones keep their index
+    for place in sorted(entries, key=lambda e: (e.path, -(e.index or 0))):
+        if place.index is None:
+            files[place.path] = None
+            continue
+        text = files.get(place.path) or (project / place.path).read_text(encoding="utf-8")
+        files[place.path] = _without_entry(text, place.index)
+    return files
+
+
+def _without_entry(text: str, index: int) -> str:
+    span = _span(text, index)
     if span is None:
         data = _yaml().load(text)
-        del data["@graph"][location.index]
-        return {location.path: _dump(data)}
+        del data["@graph"][index]
+        return _dump(data)
     lines = text.splitlines(keepends=True)
-    return {location.path: "".join(lines[: span[0]]) + "".join(lines[span[1] :])}
+    return "".join(lines[: span[0]]) + "".join(lines[span[1] :])
 
 
 # -- checks -------------------------------------------------------------------------------
 
 
-def check(settings: Settings, files: dict[str, str | None], lang: str) -> list[Finding]:
+def check(
+    settings: Settings,
+    files: dict[str, str | None],
+    lang: str,
+    *,
+    entity: str | None = None,
+) -> list[Finding]:
     """Validate the corpus with ``files`` (path relative to the project -> whole text, None:
     removed) in place of the curated files, without writing anything: the findings of these
     files, with the messages of ``kg validate``, sorted by file and line (``lang`` orders
-    findings of one line by their message in that language)."""
+    findings of one line by their message in that language).
+
+    With ``entity`` ("dataset/foo"), only the findings about that entity and those about no
+    entity in particular (a YAML syntax error, say) are kept: an entry of a shared file is
+    checked without the warnings of the file's other entries."""
     from kg.curation.checking import check_files
 
     for path in files:
         if not _CURATED_PATH.match(path) or ".." in path.split("/"):
             raise InvalidRequest([_problem("files", message("form-bad-path", path=path))])
     findings = check_files(settings, files)
+    if entity is not None:
+        iri = settings.vocab.base + entity
+        findings = [f for f in findings if f.focus in (None, iri)]
     return sorted(findings, key=lambda f: (f.file, f.line, f.message.get(lang, "")))

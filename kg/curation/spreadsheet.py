@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -124,6 +125,15 @@ def template(settings: Settings, fmt: str, type: str | None = None) -> bytes:
 # -- reading ------------------------------------------------------------------------------
 
 
+def _failed(code: str, **params: object) -> ImportFailed:
+    """An :class:`ImportFailed` with the message ``code``; its ``messages`` attribute holds
+    the message in both languages for the page that shows it."""
+    text = message(code, **params)
+    error = ImportFailed(text["en"])
+    error.messages = text  # type: ignore[attr-defined]
+    return error
+
+
 def read_rows(settings: Settings, data: bytes, filename: str) -> list[Row]:
     """Every filled row of an upload (XLSX or CSV) as a :class:`Row`.
 
@@ -131,13 +141,16 @@ def read_rows(settings: Settings, data: bytes, filename: str) -> list[Row]:
     """
     specs = forms.specs(settings)
     if filename.lower().endswith(".xlsx"):
-        tables = _xlsx_tables(data)
+        # Only the sheets of the template are read: a sheet of notes beside them is fine.
+        tables = [(name, table) for name, table in _xlsx_tables(data) if name in specs]
+        if not tables:
+            raise _failed("sheet-no-type-sheet", types=", ".join(forms.TYPES))
     else:
         tables = [(_csv_type(filename), _csv_rows(data))]
     rows: list[Row] = []
     for type_name, table in tables:
         if type_name not in specs:
-            raise ImportFailed(message("sheet-unknown-type", type=type_name)["en"])
+            raise _failed("sheet-unknown-type", type=type_name)
         rows.extend(_rows_of(settings, specs[type_name], table, filename))
     _mark_repeats(rows, filename)
     _check_rows(settings, rows, filename)
@@ -173,7 +186,7 @@ def _xlsx_tables(data: bytes) -> list[tuple[str, list[list[str]]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a file that is no workbook
-        raise ImportFailed(message("sheet-not-xlsx", problem=str(exc))["en"]) from exc
+        raise _failed("sheet-not-xlsx", problem=str(exc)) from exc
     tables = []
     for sheet in book.worksheets:
         table = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -201,7 +214,7 @@ def _csv_type(filename: str) -> str:
     stem = PurePosixPath(filename.replace("\\", "/")).stem.lower()
     found = [name for name in forms.TYPES if name in stem.split("-") or stem.endswith(name)]
     if not found:
-        raise ImportFailed(message("sheet-csv-type", types=", ".join(forms.TYPES))["en"])
+        raise _failed("sheet-csv-type", types=", ".join(forms.TYPES))
     return max(found, key=len)
 
 
@@ -224,7 +237,7 @@ def _rows_of(
     header = [name.strip() for name in table[0]] if table else []
     known = {name for name, _ in columns(spec)}
     if "id" not in header:
-        raise ImportFailed(message("sheet-no-header", type=spec.type)["en"])
+        raise _failed("sheet-no-header", type=spec.type)
     labels = _label_row(columns(spec))
     body = table[1:]
     if body and all(cell in ("", *labels) for cell in body[0]):
@@ -242,9 +255,26 @@ def _rows_of(
             for name, cell in zip(header, cells, strict=False)
             if name
         }
-        unknown = [name for name in header if name and name not in known]
+        unknown = [name for name in header if name and not _is_form_name(spec, name, known)]
+        form = {name: values for name, values in form.items() if name not in unknown}
         rows.append(_row(settings, spec, form, number, filename, unknown))
     return rows
+
+
+def _is_form_name(spec: FormSpec, name: str, known: set[str]) -> bool:
+    """A column of the template, or another name the form reads (``title.fr``, a fourth
+    stakeholder ``stakeholders.3.organization``)."""
+    if name in known:
+        return True
+    key, _, rest = name.partition(".")
+    f = spec.field(key)
+    if f is None or not rest:
+        return False
+    if f.widget.startswith("lang"):
+        return bool(re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*", rest))
+    index, _, part_name = rest.partition(".")
+    part = next((p for p in f.parts if p.key == part_name.split(".")[0]), None)
+    return f.widget == "group" and index.isdigit() and part is not None
 
 
 def _split(spec: FormSpec, name: str, cell: str) -> list[str]:
