@@ -122,13 +122,14 @@ def _save(spec: FormSpec, entity: str | None, action: str) -> Response:
             status=422,
         )
     merged = {**(draft.files if draft else {}), **files}
-    findings = findings + forms.check(app_settings(), merged, view.lang())
+    target = _new_entity(spec, record)
+    # this entry's findings (a shared file's other entries are not the curator's doing)
+    findings = findings + forms.check(app_settings(), merged, view.lang(), entity=target)
     anyway = request.form.get("action") == "draft"
     if blocking(findings) and not anyway:
         return _render(
             spec, values, findings, entity=entity, number=number, summary=summary, status=422
         )
-    target = _new_entity(spec, record)
     if draft is not None:
         saved = proposals().update(draft.id, account(), merged, summary or None)
     elif action == "create":
@@ -215,7 +216,8 @@ def check() -> Response:
             number = asked.get("proposal")
             draft = _draft(int(number)) if str(number or "").isdigit() else None
             merged = {**(draft.files if draft else {}), **files}
-            findings = findings + forms.check(app_settings(), merged, view.lang())
+            target = _new_entity(spec, record)
+            findings += forms.check(app_settings(), merged, view.lang(), entity=target)
         except KGError:
             pass
     return jsonify(
