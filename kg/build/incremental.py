@@ -115,10 +115,13 @@ def apply_delta(
         for path, entities in found.items():
             if path in delta.unchanged:
                 affected.setdefault(path, set()).update(entities)
-    again = [
-        _restrict(read_file(project / p, project, context, vocab, limits), entities)
-        for p, entities in affected.items()
-    ]
+    reread = [read_file(project / p, project, context, vocab, limits) for p in affected]
+    # The same statements, but with the blank node labels the file gives them: a full build's
+    # state was bulk-loaded, which renames blank nodes, and a finding about a stakeholder node
+    # is placed at its line only when the store names the node as the parsed file does.
+    drop_graphs(store, [s.graph for s in reread])
+    _load(store, reread, work)
+    again = [_restrict(s, affected[s.path]) for s in reread]
     # in the order a full read has them, which decides where a finding about an entity goes
     files = sorted(changed + again, key=lambda s: s.path)
     corpus = Corpus(files, context)
