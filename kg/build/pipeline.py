@@ -20,7 +20,6 @@ from kg.authoring.ontology import OntologyFiles
 from kg.authoring.sources import Corpus, limits_of, read_corpus
 from kg.authoring.vocabularies import data_model_update
 from kg.authoring.yamlld import load_context
-from kg.build import interconnections
 from kg.build.incremental import apply_delta
 from kg.build.reason import Reasoning, reason, reason_incremental
 from kg.build.state import BuildState, record_of, state_key
@@ -32,7 +31,7 @@ from kg.namespaces import Vocabulary
 from kg.progress import Progress
 from kg.report import Report
 from kg.scratch import Scratch
-from kg.store import Release, Store, open_store, work_dir
+from kg.store import Release, Store, interconnections, open_store, work_dir
 from kg.store.oxigraph import (
     Update,
     dump_graphs,
@@ -468,7 +467,7 @@ def _keep_findings(
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 
-#: Rules the build derives in Python, by the same definition (kg/build/interconnections.py).
+#: Rules the build derives in Python, by the same definition (kg/store/interconnections.py).
 IN_PYTHON = {"50-interconnections.ru": interconnections.derive}
 
 

@@ -100,6 +100,25 @@ def drop_graphs(store: ox.Store, graphs: Iterable[str]) -> None:
         store.remove_graph(ox.NamedNode(graph))
 
 
+def drop_subtrees(store: ox.Store, iris: Iterable[str], graph: str) -> bool:
+    """Remove from ``graph`` the statements about ``iris`` and the blank nodes below them, if
+    there is any blank node among them; returns whether it did."""
+    named = ox.NamedNode(graph)
+    frontier: list = [ox.NamedNode(i) for i in iris]
+    found: list[ox.Quad] = []
+    blank = False
+    while frontier:
+        for quad in store.quads_for_pattern(frontier.pop(), None, None, named):
+            found.append(quad)
+            if isinstance(quad.object, ox.BlankNode):
+                blank = True
+                frontier.append(quad.object)
+    if blank:
+        for quad in found:
+            store.remove(quad)
+    return blank
+
+
 def named_graphs(store: ox.Store) -> list[str]:
     return [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
 

@@ -102,10 +102,9 @@ def _shared(grouped: dict) -> dict[Pair, set]:
     return found
 
 
-def derive(store: ox.Store, vocab: Vocabulary) -> None:
-    """Add the quads of ``50-interconnections.ru`` to ``store`` (after the reasoner's rules)."""
-    ns = vocab.rebase(_DEFAULT + "ontology#")
-    facts = _read(store, ns)
+def _links(facts: _Facts) -> tuple[dict, dict, dict, dict]:
+    """Per sector pair: the shared use cases, the flows (x, d, y) and the shared datasets; and
+    per dataset the use cases using or producing it."""
     shared_cases: dict[Pair, set] = defaultdict(set)
     for u in facts.usecases:
         sectors = list(facts.sectors.get(u, ()))
@@ -128,14 +127,31 @@ def derive(store: ox.Store, vocab: Vocabulary) -> None:
     users: dict = defaultdict(set)
     for d, cases in (*facts.uses.items(), *facts.produces.items()):
         users[d] |= cases
-    shared_datasets = _shared(_by_sector(facts, users))
+    return shared_cases, flows, _shared(_by_sector(facts, users)), users
+
+
+def derive(store: ox.Store, vocab: Vocabulary) -> None:
+    """Add the quads of ``50-interconnections.ru`` to ``store`` (after the reasoner's rules)."""
+    ns = vocab.rebase(_DEFAULT + "ontology#")
+    facts = _read(store, ns)
+    shared_cases, flows, shared_datasets, users = _links(facts)
     model_users: dict = defaultdict(set)
     for d, cases in users.items():
         for m in facts.models.get(d, ()):
             model_users[m] |= cases
     shared_models = _shared(_by_sector(facts, model_users))
-
     store.extend(_quads(vocab, ns, shared_cases, flows, shared_datasets, shared_models))
+
+
+def connects_to(store: ox.Store, vocab: Vocabulary) -> None:
+    """Add the quads of ``kg/build/reasoning/connects-to.ru``: ``sckg:connectsTo`` both ways
+    between the sectors of every pair the links above rest on (the same three kinds)."""
+    ns = vocab.rebase(_DEFAULT + "ontology#")
+    shared_cases, flows, shared_datasets, _ = _links(_read(store, ns))
+    inferred = ox.NamedNode(vocab.graph("inferred"))
+    predicate = ox.NamedNode(ns + "connectsTo")
+    pairs = set(shared_cases) | set(flows) | set(shared_datasets)
+    store.extend(ox.Quad(s, predicate, o, inferred) for a, b in pairs for s, o in ((a, b), (b, a)))
 
 
 def _quads(vocab, ns, shared_cases, flows, shared_datasets, shared_models):
