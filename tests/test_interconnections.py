@@ -33,17 +33,23 @@ def _generated(tmp: Path) -> Path:
     return tmp
 
 
-@pytest.fixture(params=["shipped", "generated"])
-def project(request, tmp_path: Path) -> Path:
-    return ROOT if request.param == "shipped" else _generated(tmp_path / "generated")
-
-
-def _before(project: Path, vocab: Vocabulary, rule) -> ox.Store:
-    """The release's store with every update that runs before ``rule``'s Python version."""
+@pytest.fixture(scope="module", params=["shipped", "generated"])
+def release(request, tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, list]:
+    """A corpus's release before the rules (the shipped one, or 300 generated use cases),
+    and the build's updates for it; read and reasoned once per module."""
+    vocab = Vocabulary()
+    project = ROOT if request.param == "shipped" else _generated(tmp_path_factory.mktemp("gen"))
     ontology = OntologyFiles(project / "ontology", vocab)
     corpus = read_corpus(project, vocab)
     store = memory_store(lines=dataset_quads(corpus, ontology))
-    updates = _updates(reason(corpus, ontology), vocab)
+    return store, _updates(reason(corpus, ontology), vocab)
+
+
+def _before(release: tuple[ox.Store, list], rule) -> ox.Store:
+    """A copy of the release with every update that runs before ``rule``'s Python version."""
+    base, updates = release
+    store = ox.Store()
+    store.extend(base)
     position = next(i for i, u in enumerate(updates) if getattr(u, "func", None) is rule)
     run_updates(store, updates[:position])
     return store
@@ -55,9 +61,9 @@ def _before(project: Path, vocab: Vocabulary, rule) -> ox.Store:
     [(derive, RULES_DIR / RULE), (connects_to, CONNECTS_TO)],
     ids=["50-interconnections", "connects-to"],
 )
-def test_python_derivation_equals_the_sparql_rule(project: Path, rule, sparql: Path) -> None:
+def test_python_derivation_equals_the_sparql_rule(release, rule, sparql: Path) -> None:
     vocab = Vocabulary()
-    expected = _before(project, vocab, rule)
+    expected = _before(release, rule)
     python = ox.Store()
     python.extend(expected)
     before = len(python)
