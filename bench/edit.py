@@ -38,8 +38,8 @@ _TIMINGS = (
 )
 
 
-def corpus(size: int, seed: int) -> Path:
-    folder = OUT / f"corpus-{size}-seed{seed}"
+def corpus(size: int, seed: int, out: Path = OUT) -> Path:
+    folder = out / f"corpus-{size}-seed{seed}"
     if not (folder / "usecases").is_dir():
         cmd = [sys.executable, str(HERE / "generate.py"), str(size), "--seed", str(seed)]
         subprocess.run([*cmd, "--out", str(folder)], check=True)
@@ -58,8 +58,8 @@ def timed_build(project: Path, store: Path) -> tuple[float, dict]:
     return time.perf_counter() - started, json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(size: int, seed: int, runs: int) -> dict:
-    project = corpus(size, seed)
+def measure(size: int, seed: int, runs: int, out: Path = OUT) -> dict:
+    project = corpus(size, seed, out)
     store = project / "var" / "edit-bench"
     shutil.rmtree(store, ignore_errors=True)
     cold, _ = timed_build(project, store)
@@ -93,10 +93,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=OUT,
+        help="folder of the corpora (default bench/out; another lets two checkouts run at once)",
+    )
     args = parser.parse_args(argv)
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()}", file=sys.stderr)
     for size in args.sizes:
-        found = measure(size, args.seed, args.runs)
+        found = measure(size, args.seed, args.runs, args.out)
         steps = {k: round(v, 2) for k, v in found["steps"].items() if k != "mode"}
         print(
             f"{size}: cold {found['cold']:.1f} s; after one edit median {found['median']:.2f} s "

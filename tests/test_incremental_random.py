@@ -305,7 +305,7 @@ def test_random_edits_build_incrementally_as_a_full_build(generated, tmp_path: P
     twin.same(modes=("full",))
     rng = random.Random(SEED)
     editor = Editor(project, rng, [s for s in sectors])
-    done = []
+    done, modes = [], []
     for name, edit in plan(rng, editor, twin):
         edit()
         done.append(name)
@@ -314,3 +314,6 @@ def test_random_edits_build_incrementally_as_a_full_build(generated, tmp_path: P
         except AssertionError as exc:  # say which edit of the sequence broke the equality
             raise AssertionError(f"after edits {done}: {exc}") from exc
         assert result.validated < result.report.files
+        modes.append(result.mode)
+    # only a broken file's repair restores what the last published build read
+    assert modes.count("incremental") >= len(modes) - 2, list(zip(done, modes, strict=True))
