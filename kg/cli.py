@@ -1,4 +1,4 @@
-"""The `kg` command line: validate, build, query, stats, audit.
+"""The `kg` command line: validate, build, query, stats, audit, user.
 
 Settings come from the defaults, then ``KG_*`` environment variables, then these flags.
 Exit codes: 0 success, 1 the curated files have a Violation, 2 a usage or settings error,
@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import __version__, config
-from kg.errors import ConfigurationError, KGError, ValidationFailed
+from kg.errors import (
+    AccountError,
+    BilingualError,
+    ConfigurationError,
+    KGError,
+    ValidationFailed,
+)
 from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, BNode, Term
@@ -37,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
+    settings: config.Settings | None = None
     try:
         settings = config.load(
             project=getattr(args, "project", None),
@@ -48,15 +55,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationFailed as exc:
         print(exc.report.text(settings.lang), *_notes(exc), sep="\n", file=sys.stderr)
         return EXIT_INVALID
-    except ConfigurationError as exc:
-        print(f"kg: {exc}", *_notes(exc), sep="\n", file=sys.stderr)
+    except (ConfigurationError, AccountError) as exc:
+        print(f"kg: {_text(exc, settings)}", *_notes(exc), sep="\n", file=sys.stderr)
         return EXIT_USAGE
     except KGError as exc:
-        print(f"kg: {exc}", *_notes(exc), sep="\n", file=sys.stderr)
+        print(f"kg: {_text(exc, settings)}", *_notes(exc), sep="\n", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _text(exc: KGError, settings: config.Settings | None) -> str:
+    """The error's message, in the language of the settings when it has both."""
+    if isinstance(exc, BilingualError):
+        return exc.text(settings.lang if settings else "en")
+    return str(exc)
 
 
 def _notes(exc: BaseException) -> list[str]:
@@ -154,17 +168,57 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("export", cmd_export, "write dumps (N-Quads, Turtle, JSON-LD) with SHA-256")
     p.add_argument("--out", type=Path, help="folder for the dumps (default: in the store folder)")
+
+    p = command("user", cmd_user, "accounts of curators, reviewers and admins")
+    _user_commands(p, common)
     return parser
 
 
+def _user_commands(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    roles = ["curator", "reviewer", "admin"]
+    stdin_help = "read the password from one line of standard input instead of asking twice"
+    p = actions.add_parser("add", parents=[common], help="create an account (asks the password)")
+    p.add_argument("name")
+    p.add_argument("--role", choices=roles, required=True, help="curator, reviewer or admin")
+    p.add_argument("--password-stdin", action="store_true", help=stdin_help)
+    actions.add_parser("list", parents=[common], help="every account with its role")
+    p = actions.add_parser("remove", parents=[common], help="remove an account")
+    p.add_argument("name")
+    p = actions.add_parser("password", parents=[common], help="set a new password")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true", help=stdin_help)
+    p = actions.add_parser("role", parents=[common], help="give an account another role")
+    p.add_argument("name")
+    p.add_argument("role", choices=roles)
+
+
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
-    from kg.build.pipeline import check
+    """The findings of the named files (or of all), then those of the rest as a count."""
+    from kg.build.pipeline import check_focused
 
     paths = [_curated_path(p, settings) for p in args.paths] or None
-    report = check(settings, paths, progress=_progress(args.format != "text"), engine=args.engine)
-    render = {"text": report.text, "json": report.json, "sarif": report.sarif}[args.format]
-    print(render(settings.lang))
+    progress = _progress(args.format != "text")
+    focused = check_focused(settings, paths, progress=progress, engine=args.engine)
+    report, rest, lang = focused.own, focused.rest, settings.lang
+    if args.format == "json":
+        print(report.json(lang, elsewhere=rest))
+    elif args.format == "sarif":
+        print(report.sarif(lang))
+    else:
+        print(report.text(lang))
+        if rest is not None:
+            print(_elsewhere(rest, lang))
     return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def _elsewhere(rest, lang: str) -> str:
+    """One line on the files not asked about: how many findings of each severity."""
+    counts = {"violations": rest.count("Violation"), "warnings": rest.count("Warning")}
+    text = message("validate-elsewhere", files=rest.files, **counts)[lang]
+    if counts["violations"]:
+        text += message("validate-elsewhere-blocks")[lang]
+    return text
 
 
 def _curated_path(given: Path, settings: config.Settings) -> Path:
@@ -195,9 +249,8 @@ def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
     progress = _progress(args.quiet)
     try:
         result = build(settings, progress=progress, no_reason=args.no_reason, full=args.full)
-    except KGError as exc:
-        if (served := _what_is_served(settings)) is not None:
-            exc.add_note(served)
+    except BaseException as exc:  # any failure (even Ctrl-C) ends with what is still served
+        exc.add_note(_what_is_served(settings))
         raise
     warnings = result.report.count("Warning")
     if not args.quiet:
@@ -217,15 +270,15 @@ def cmd_build(args: argparse.Namespace, settings: config.Settings) -> int:
     return EXIT_OK
 
 
-def _what_is_served(settings: config.Settings) -> str | None:
-    """After a failed build: which release the site still serves (nothing was published),
-    or None when the store cannot say (the build's own error tells why)."""
+def _what_is_served(settings: config.Settings) -> str:
+    """After a failed build: which release the site still serves (nothing was published), or
+    that the store cannot say right now."""
     from kg.store import open_store
 
     try:
         served = open_store(settings).release()
-    except KGError:
-        return None
+    except (KGError, OSError) as exc:
+        return message("build-failed-unknown", reason=exc)[settings.lang]
     if served is None:
         return message("build-failed-nothing-served")[settings.lang]
     return message("build-failed-served", release=served.id)[settings.lang]
@@ -509,6 +562,47 @@ def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
     for f in dumps.files:
         print(f"{f.name:16} {f.size:>12,} bytes  sha256 {f.sha256}")
     return EXIT_OK
+
+
+def cmd_user(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.curation.accounts import Accounts
+
+    accounts, name, lang = Accounts(settings), getattr(args, "name", ""), settings.lang
+    if args.action == "list":
+        everyone = accounts.all()
+        for account in everyone:
+            print(f"{account.name:32} {account.role}")
+        if not everyone:
+            print(message("user-none")[lang], file=sys.stderr)
+        return EXIT_OK
+    if args.action == "add":
+        password = _new_password(args, name, lang)
+        accounts.add(name, password, args.role)
+        print(message("user-added", name=name, role=args.role)[lang])
+    elif args.action == "password":
+        if accounts.get(name) is None:  # say so before asking for a password
+            raise AccountError(message("account-missing", name=name))
+        accounts.set_password(name, _new_password(args, name, lang))
+        print(message("user-password-set", name=name)[lang])
+    elif args.action == "role":
+        accounts.set_role(name, args.role)
+        print(message("user-role-set", name=name, role=args.role)[lang])
+    else:
+        accounts.remove(name)
+        print(message("user-removed", name=name)[lang])
+    return EXIT_OK
+
+
+def _new_password(args: argparse.Namespace, name: str, lang: str) -> str:
+    """The password from one line of standard input, or asked twice without echo."""
+    from getpass import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass(message("password-prompt", name=name)[lang])
+    if getpass(message("password-again")[lang]) != first:
+        raise AccountError(message("password-mismatch"))
+    return first
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -128,6 +128,12 @@ class Settings:
         600.0, "Seconds the one request that publishes a release to a remote store may take."
     )
 
+    curation_dir: Path = _setting(
+        Path("var/curation"),
+        "Folder of the curation data (relative to the project): accounts, proposals and "
+        "comments (`curation.sqlite3`), the publishing lock and the web sessions' secret key.",
+    )
+
     @property
     def vocab(self) -> Vocabulary:
         return Vocabulary(self.base_iri)
@@ -198,7 +204,9 @@ def _resolved(settings: Settings) -> Settings:
     store = settings.store
     if not settings.is_remote and not Path(store).is_absolute():
         store = str(project / store)
-    return dataclasses.replace(settings, project=project, store=store)
+    curation = Path(settings.curation_dir)
+    curation = curation if curation.is_absolute() else project / curation
+    return dataclasses.replace(settings, project=project, store=store, curation_dir=curation)
 
 
 def _convert(name: str, default: Any, raw: str) -> Any:

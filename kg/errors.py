@@ -110,3 +110,44 @@ class ImportFailed(KGError):
     """A file to import does not have the layout it should (``kg import``)."""
 
     status = 422
+
+
+class BilingualError(KGError):
+    """An error whose message exists in German and English (:func:`kg.messages.message`);
+    ``str()`` gives the English one, :meth:`text` the one in a language."""
+
+    def __init__(self, texts: dict[str, str], **details: object) -> None:
+        self.texts = texts
+        self.details = details
+        super().__init__(texts["en"])
+
+    def text(self, lang: str) -> str:
+        return self.texts.get(lang, self.texts["en"])
+
+
+class AccountError(BilingualError):
+    """An account cannot be created or changed: the name is taken or malformed, the role is
+    unknown, the password too short, or there is no such account."""
+
+    status = 400
+
+
+class PermissionDenied(BilingualError):
+    """The signed-in account may not do this: its role is too low, or a reviewer would approve
+    their own proposal."""
+
+    status = 403
+
+
+class ConflictError(BilingualError):
+    """A change collides with another: an open proposal on the same entity or file, or a file
+    changed since the proposal was made. Nothing was written."""
+
+    status = 409
+
+
+class GitFailed(BilingualError, PublishFailed):
+    """Publishing could not use git: the project is not a work tree, or a git command failed.
+    Nothing was published."""
+
+    status = 500

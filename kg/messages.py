@@ -8,9 +8,82 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "yaml-syntax": {
-        "de": "YAML-Syntaxfehler: {problem}. Prüfen Sie Einrückung, Doppelpunkte und "
-        "Anführungszeichen an dieser Stelle.",
-        "en": "YAML syntax error: {problem}. Check indentation, colons and quotes at this point.",
+        "de": "YAML-Syntaxfehler: {meaning} (Meldung des Parsers: „{problem}“).{tab} Prüfen Sie "
+        "Einrückung, Doppelpunkte und Anführungszeichen an dieser Stelle.",
+        "en": "YAML syntax error: {meaning} (the parser says: '{problem}').{tab} Check "
+        "indentation, colons and quotes at this point.",
+    },
+    "yaml-tab": {
+        "de": " Zeile {line} oder die Zeile davor enthält ein Tabulatorzeichen: YAML erlaubt zum "
+        "Einrücken nur Leerzeichen. Ersetzen Sie jeden Tabulator durch Leerzeichen (zwei je "
+        "Ebene).",
+        "en": " Line {line} or the line before holds a tab character: YAML allows only spaces "
+        "for indentation. Replace every tab with spaces (two per level).",
+    },
+    "yaml-tab-indent": {
+        "de": "ein Tabulatorzeichen in der Einrückung",
+        "en": "a tab character in the indentation",
+    },
+    "yaml-bad-start": {
+        "de": "ein Zeichen, mit dem an dieser Stelle nichts beginnen darf",
+        "en": "a character that nothing may start with at this point",
+    },
+    "yaml-colon": {
+        "de": "ein Doppelpunkt, wo keiner stehen darf (enthält ein Text „: “, setzen Sie ihn in "
+        "Anführungszeichen)",
+        "en": "a colon where none may stand (if a text holds ': ', put it in quotes)",
+    },
+    "yaml-missing-colon": {
+        "de": "nach einem Feldnamen fehlt der Doppelpunkt",
+        "en": "a colon is missing after a field name",
+    },
+    "yaml-indent": {
+        "de": "die Einrückung passt nicht zu den Feldern darüber",
+        "en": "the indentation does not match the fields above",
+    },
+    "yaml-unclosed-list": {
+        "de": "eine mit [ begonnene Liste wird nicht mit ] geschlossen (oder ein Komma fehlt)",
+        "en": "a list opened with [ is not closed with ] (or a comma is missing)",
+    },
+    "yaml-unclosed-mapping": {
+        "de": "eine mit {{ begonnene Zuordnung wird nicht mit }} geschlossen (oder ein Komma "
+        "fehlt)",
+        "en": "a mapping opened with {{ is not closed with }} (or a comma is missing)",
+    },
+    "yaml-list-entry": {
+        "de": "ein Listeneintrag (- …) passt nicht zur Einrückung der Liste darüber",
+        "en": "a list entry (- …) does not match the indentation of the list above",
+    },
+    "yaml-end": {
+        "de": "die Datei endet, bevor alles geschlossen ist (fehlt ein Anführungszeichen oder "
+        "eine Klammer?)",
+        "en": "the file ends before everything is closed (is a quote or a bracket missing?)",
+    },
+    "yaml-documents": {
+        "de": "die Datei enthält mehr als ein Dokument (eine Zeile '---' oder Text nach dem "
+        "Ende); eine Datei enthält genau ein Dokument",
+        "en": "the file holds more than one document (a line '---' or text after the end); a "
+        "file holds exactly one",
+    },
+    "yaml-escape": {
+        "de": "ein unbekanntes Zeichen nach \\ in einem Text in doppelten Anführungszeichen "
+        "(verwenden Sie einfache Anführungszeichen oder schreiben Sie \\\\)",
+        "en": "an unknown character after \\ in a text in double quotes (use single quotes "
+        "or write \\\\)",
+    },
+    "yaml-control": {
+        "de": "ein Steuerzeichen, das YAML nicht erlaubt (oft aus einer Kopie aus Word oder PDF)",
+        "en": "a control character YAML does not allow (often from a copy out of Word or PDF)",
+    },
+    "yaml-no-value": {
+        "de": "ein Wert fehlt oder beginnt mit einem Zeichen, das am Anfang nicht stehen darf "
+        "(setzen Sie ihn in Anführungszeichen)",
+        "en": "a value is missing or starts with a character that may not start it (put it "
+        "in quotes)",
+    },
+    "yaml-unknown": {
+        "de": "die Datei ist hier kein gültiges YAML",
+        "en": "the file is not valid YAML here",
     },
     "empty-file": {
         "de": "Die Datei ist leer. Beschreiben Sie darin einen Anwendungsfall "
@@ -31,6 +104,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Erwartet wird eine Zuordnung von Feldern (id: …, type: …), gefunden: {found}.",
         "en": "Expected a mapping of fields (id: …, type: …), found: {found}.",
     },
+    "not-a-record": {
+        "de": "Die Datei ist kein kuratierter Eintrag (gefunden: {found}). Eine kuratierte Datei "
+        "beschreibt einen Eintrag mit seinen Feldern, z. B. einen Anwendungsfall mit 'id: "
+        "usecase/<Dateiname ohne .yaml>', 'type: UseCase', 'title', 'description', 'sectors' "
+        "usw., oder mehrere Einträge unter '\"@graph\":' (siehe docs/authoring.md). "
+        "Gehört die Datei nicht zu den Daten, legen Sie sie außerhalb von usecases/ ab.",
+        "en": "The file is not a curated record (found: {found}). A curated file describes one "
+        "entry with its fields, for example a use case with 'id: usecase/<file name without "
+        ".yaml>', 'type: UseCase', 'title', 'description', 'sectors' and so on, or several "
+        "entries under '\"@graph\":' (see docs/authoring.md). If the file is not data, keep "
+        "it outside usecases/.",
+    },
+    "found-keys": {"de": "die Felder {keys}", "en": "the fields {keys}"},
+    "found-mapping": {"de": "Zuordnung", "en": "mapping"},
+    "found-list": {"de": "Liste", "en": "list"},
+    "found-nothing": {"de": "nichts", "en": "nothing"},
     "remote-context": {
         "de": "Ein fremder @context wird aus Sicherheitsgründen nie geladen. Schreiben Sie "
         '"@context": {context} oder lassen Sie die Zeile weg.',
@@ -46,6 +135,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Unknown field.{hint} The allowed fields are listed in docs/authoring.md.",
     },
     "did-you-mean": {"de": " Meinten Sie '{name}'?", "en": " Did you mean '{name}'?"},
+    "did-you-mean-any": {"de": " Meinten Sie {names}?", "en": " Did you mean {names}?"},
     "duplicate-key": {
         "de": "Das Feld steht zweimal in diesem Eintrag (zuerst in Zeile {first}). "
         "Führen Sie die Werte in einem Feld zusammen.",
@@ -176,8 +266,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Expected texts per language, for example '{{de: …, en: …}}', found: {found}.",
     },
     "bad-language": {
-        "de": "Ungültiger Sprachcode. Verwenden Sie Codes wie 'de' oder 'en'.",
-        "en": "Invalid language code. Use codes such as 'de' or 'en'.",
+        "de": "Kein Sprachcode.{hint} Die Website zeigt Texte unter de (Deutsch) und en "
+        "(Englisch); schreiben Sie den Text unter einen dieser Schlüssel.",
+        "en": "Not a language code.{hint} The site shows texts under de (German) and en "
+        "(English); put the text under one of these keys.",
+    },
+    "bad-language-subtag": {
+        "de": "Ungültiges Sprachkennzeichen: '{subtag}' ist kein Regions- oder Schriftcode.{hint} "
+        "Die Website zeigt ohnehin nur Texte unter de und en, ein Text unter diesem Schlüssel "
+        "erscheint dort als fehlend: schreiben Sie {shown}.",
+        "en": "Invalid language tag: '{subtag}' is not a region or script code.{hint} The site "
+        "shows texts under de and en only anyway, and a text under this key shows as missing "
+        "there: write {shown}.",
+    },
+    "language-variant": {
+        "de": "Die Website zeigt Texte nur unter de und en: ein Text unter '{tag}' erscheint dort "
+        "als fehlend. Schreiben Sie {language}.",
+        "en": "The site shows texts under de and en only: a text under '{tag}' shows as missing "
+        "there. Write {language}.",
+    },
+    "language-not-shown": {
+        "de": "Der Text unter '{tag}' bleibt im Graphen, die Website zeigt aber nur Texte unter de "
+        "und en. Geben Sie den Text auch auf Deutsch (de) und Englisch (en) an.",
+        "en": "The text under '{tag}' stays in the graph, but the site shows texts under de and "
+        "en only. Give the text in German (de) and English (en) too.",
     },
     "expected-entries": {
         "de": "Erwartet wird eine Liste von Einträgen mit Feldern, gefunden: {found}.",
@@ -223,10 +335,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "literal-too-long": {
         "de": "Der Text ist {length} Zeichen lang, erlaubt sind höchstens {limit} "
         "(KG_MAX_LITERAL_LENGTH); die Datei wird nicht gelesen. Kürzen Sie ihn und verweisen "
-        "Sie für Ausführliches auf eine Quelle (Feld 'source').",
+        "Sie für Ausführliches auf eine Quelle (Feld 'sources').",
         "en": "The text is {length} characters long; at most {limit} are allowed "
         "(KG_MAX_LITERAL_LENGTH) and the file is not read. Shorten it and link to a source "
-        "for the details (field 'source').",
+        "for the details (field 'sources').",
     },
     "file-too-large": {
         "de": "Die Datei ist größer als {limit} Bytes (KG_MAX_FILE_BYTES) und wird nicht "
@@ -274,6 +386,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{path} ist keine kuratierte Datei. Erlaubt sind {suffixes}.",
         "en": "{path} is not a curated file. Accepted are {suffixes}.",
     },
+    "validate-elsewhere": {
+        "de": "Im übrigen Bestand: {violations} Verstöße, {warnings} Warnungen in {files} "
+        "weiteren Dateien (kg validate ohne Datei listet sie auf).",
+        "en": "Elsewhere in the corpus: {violations} violations, {warnings} warnings in {files} "
+        "other files (kg validate without a file lists them).",
+    },
+    "validate-elsewhere-blocks": {
+        "de": " Solange dort ein Verstoß steht, bricht kg build ab.",
+        "en": " While a violation is left there, kg build stops.",
+    },
     "build-failed-served": {
         "de": "Nichts veröffentlicht; ausgeliefert wird weiterhin Release {release}.",
         "en": "Nothing published; release {release} is still being served.",
@@ -281,6 +403,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "build-failed-nothing-served": {
         "de": "Nichts veröffentlicht; es wird noch kein Release ausgeliefert.",
         "en": "Nothing published; no release is being served yet.",
+    },
+    "build-failed-unknown": {
+        "de": "Nichts veröffentlicht; welches Release ausgeliefert wird, lässt sich gerade nicht "
+        "feststellen, denn der Speicher antwortet nicht ({reason}). Ein fehlgeschlagener Build "
+        "ändert das ausgelieferte Release nie.",
+        "en": "Nothing published; which release is served cannot be told right now, as the "
+        "store does not answer ({reason}). A failed build never changes the release served.",
     },
     "doctype-refused": {
         "de": "RDF/XML mit DOCTYPE oder ENTITY wird aus Sicherheitsgründen abgelehnt. "
@@ -375,6 +504,131 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Texte, {assessed-flow} eingeschätzte Datenflüsse.",
         "en": "{unsourced} without source, {place} incomplete places, {short-text} short "
         "texts, {assessed-flow} assessed flows.",
+    },
+    "account-exists": {
+        "de": "Das Konto '{name}' gibt es schon.",
+        "en": "The account '{name}' already exists.",
+    },
+    "account-missing": {
+        "de": "Ein Konto '{name}' gibt es nicht.",
+        "en": "There is no account '{name}'.",
+    },
+    "account-bad-name": {
+        "de": "'{name}' taugt nicht als Kontoname: erlaubt sind 1 bis 64 Buchstaben (a–z, A–Z), "
+        "Ziffern, Punkt, Binde- und Unterstrich, am Anfang ein Buchstabe oder eine Ziffer.",
+        "en": "'{name}' cannot be an account name: use 1 to 64 letters (a–z, A–Z), digits, "
+        "dots, hyphens and underscores, starting with a letter or a digit.",
+    },
+    "account-bad-role": {
+        "de": "Die Rolle '{role}' gibt es nicht. Möglich sind: {roles}.",
+        "en": "There is no role '{role}'. Choose one of: {roles}.",
+    },
+    "password-short": {
+        "de": "Das Passwort ist zu kurz: Es muss mindestens {length} Zeichen lang sein.",
+        "en": "The password is too short: it needs at least {length} characters.",
+    },
+    "password-mismatch": {
+        "de": "Die beiden Eingaben stimmen nicht überein. Nichts wurde geändert.",
+        "en": "The two entries differ. Nothing was changed.",
+    },
+    "password-prompt": {"de": "Passwort für {name}: ", "en": "Password for {name}: "},
+    "password-again": {"de": "Passwort wiederholen: ", "en": "Password again: "},
+    "user-added": {
+        "de": "Konto '{name}' mit der Rolle {role} angelegt.",
+        "en": "Account '{name}' created with the role {role}.",
+    },
+    "user-removed": {"de": "Konto '{name}' entfernt.", "en": "Account '{name}' removed."},
+    "user-password-set": {
+        "de": "Neues Passwort für '{name}' gespeichert.",
+        "en": "New password for '{name}' saved.",
+    },
+    "user-role-set": {
+        "de": "'{name}' hat jetzt die Rolle {role}.",
+        "en": "'{name}' now has the role {role}.",
+    },
+    "user-none": {
+        "de": "Noch kein Konto. Legen Sie eines an: kg user add NAME --role admin",
+        "en": "No account yet. Create one: kg user add NAME --role admin",
+    },
+    "role-needed": {
+        "de": "Dafür braucht es die Rolle {role}; '{name}' hat die Rolle {has}.",
+        "en": "This needs the role {role}; '{name}' has the role {has}.",
+    },
+    "own-proposal": {
+        "de": "Den eigenen Vorschlag Nr. {id} kann '{name}' nicht selbst prüfen: Das muss "
+        "jemand anderes tun.",
+        "en": "'{name}' cannot review their own proposal #{id}: someone else must.",
+    },
+    "not-proposal-author": {
+        "de": "Nur '{author}', wer Vorschlag Nr. {id} angelegt hat, kann ihn ändern.",
+        "en": "Only '{author}', who made proposal #{id}, can change it.",
+    },
+    "proposal-status": {
+        "de": "Vorschlag Nr. {id} ist im Zustand '{status}'; das geht nur im Zustand {allowed}.",
+        "en": "Proposal #{id} is '{status}'; this is only possible when it is {allowed}.",
+    },
+    "proposal-missing": {
+        "de": "Einen Vorschlag Nr. {id} gibt es nicht.",
+        "en": "There is no proposal #{id}.",
+    },
+    "proposal-bad-action": {
+        "de": "Unbekannte Aktion '{action}': möglich sind create, edit und delete.",
+        "en": "Unknown action '{action}': use create, edit or delete.",
+    },
+    "proposal-bad-entity": {
+        "de": "'{entity}' ist keine Kennung der Form art/name (z. B. usecase/mein-fall).",
+        "en": "'{entity}' is not an identifier of the form kind/name (e.g. usecase/my-case).",
+    },
+    "proposal-bad-path": {
+        "de": "'{path}' ist keine kuratierte Datei: Vorschläge ändern nur sichtbare Dateien "
+        "unter usecases/ (.yaml, .yml, .jsonld, .ttl, .rdf).",
+        "en": "'{path}' is not a curated file: proposals only change visible files under "
+        "usecases/ (.yaml, .yml, .jsonld, .ttl, .rdf).",
+    },
+    "proposal-no-files": {
+        "de": "Der Vorschlag ändert keine Datei.",
+        "en": "The proposal changes no file.",
+    },
+    "proposal-comment-empty": {
+        "de": "Schreiben Sie, was geändert werden soll.",
+        "en": "Write what should be changed.",
+    },
+    "proposal-conflict": {
+        "de": "Vorschlag Nr. {id} von '{author}' ändert schon {what}. Warten Sie, bis er "
+        "veröffentlicht oder zurückgezogen ist, oder sprechen Sie sich ab.",
+        "en": "Proposal #{id} by '{author}' already changes {what}. Wait until it is published "
+        "or withdrawn, or talk to its author.",
+    },
+    "file-changed": {
+        "de": "Seit dem Vorschlag wurde geändert: {paths}. Nichts wurde geschrieben; legen Sie "
+        "den Vorschlag auf dem heutigen Stand neu an.",
+        "en": "Changed since the proposal was made: {paths}. Nothing was written; make the "
+        "proposal again from the current state.",
+    },
+    "not-a-git-project": {
+        "de": "Der Projektordner {project} ist kein Git-Arbeitsverzeichnis: Veröffentlichen "
+        "braucht Git, damit jede Änderung mit Autor und Prüfer nachvollziehbar bleibt "
+        "(git init; git add -A; git commit).",
+        "en": "The project folder {project} is not a git work tree: publishing needs git so "
+        "that every change keeps its author and reviewer (git init; git add -A; git commit).",
+    },
+    "git-failed": {
+        "de": "git {command} ist fehlgeschlagen: {error}",
+        "en": "git {command} failed: {error}",
+    },
+    "publish-restored": {
+        "de": "Die geänderten Dateien sind wiederhergestellt; nichts wurde veröffentlicht.",
+        "en": "The changed files are restored; nothing was published.",
+    },
+    "revert-changed": {
+        "de": "Commit {commit} lässt sich nicht zurücknehmen: {paths} wurde seither erneut "
+        "geändert. Nehmen Sie die späteren Änderungen zuerst zurück.",
+        "en": "Commit {commit} cannot be reverted: {paths} changed again since. Revert the "
+        "later changes first.",
+    },
+    "revert-unknown": {
+        "de": "'{commit}' ist kein Commit dieses Projekts, der kuratierte Dateien ändert.",
+        "en": "'{commit}' is not a commit of this project that changes curated files.",
     },
 }
 

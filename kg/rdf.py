@@ -120,3 +120,11 @@ def label_of(term: Term) -> str:
         if sep in value:
             return value.rsplit(sep, 1)[1]
     return value
+
+
+def pick(labels: dict[str, str], lang: str) -> str:
+    """The label in ``lang``, else English, German, untagged or any."""
+    for wanted in (lang, "en", "de", ""):
+        if labels.get(wanted):
+            return labels[wanted]
+    return next(iter(labels.values()), "")

@@ -87,7 +87,9 @@ class Report:
         lines.append(summary if self.findings else _LABELS[lang]["ok"] + " " + summary)
         return "\n".join(lines)
 
-    def json(self, lang: str = "en") -> str:
+    def json(self, lang: str = "en", elsewhere: Report | None = None) -> str:
+        """The findings as JSON; with ``elsewhere``, the counts of another report (the files
+        not asked about) under ``elsewhere``."""
         items = []
         for f in self:
             item = asdict(f)
@@ -100,6 +102,12 @@ class Report:
             "files": self.files,
             "findings": items,
         }
+        if elsewhere is not None:
+            body["elsewhere"] = {
+                "violations": elsewhere.count("Violation"),
+                "warnings": elsewhere.count("Warning"),
+                "files": elsewhere.files,
+            }
         return json.dumps(body, ensure_ascii=False, indent=2)
 
     def sarif(self, lang: str = "en") -> str:

@@ -494,3 +494,24 @@ def test_a_pair_sharing_only_data_models_has_a_page_without_strength(dm_client) 
     text = page.get_data(as_text=True)
     assert "Strength: <strong>0</strong>" in text
     assert 'href="/interconnections/data-models/education--environment"' in text
+
+
+def test_labels_of_the_data_model_pages_fall_back_by_language_then_to_the_iri() -> None:
+    from kg.views.datamodels import PairLayer, Possible, Usage
+    from kg.views.mims import MimUsage
+
+    iri = "https://example.org/model/AirQualityObserved"
+    labels = {iri: {"fr": "Qualité de l'air", "en": "Air quality"}}
+    models = [
+        Usage("u", "model", labels=labels),
+        PairLayer("a", "b", [], [], [], labels=labels),
+        Possible([], [], labels=labels),
+        MimUsage("m", "mim", labels=labels),
+    ]
+    for model in models:
+        assert model.label(iri, "de") == "Air quality"  # English before any other language
+        assert model.label(iri, "fr") == "Qualité de l'air"
+        del model.labels[iri]["en"]
+        assert model.label(iri, "de") == "Qualité de l'air"  # then any language
+        assert model.label("https://example.org/model/Other", "de") == "Other"
+        model.labels[iri]["en"] = "Air quality"

@@ -172,7 +172,8 @@ def test_kg_build_store_url_publishes_and_a_failed_build_leaves_it(
     assert main(["build", "--project", str(project_copy), "--store", server.url, "--quiet"]) != 0
     store._meta_cache = None
     assert store.release() == served
-    capsys.readouterr()
+    err = capsys.readouterr().err
+    assert f"Nothing published; release {served.id} is still being served." in err
 
 
 def test_kg_build_writes_the_request_body_into_its_scratch_folder(

@@ -6,6 +6,7 @@ test left behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -239,3 +240,43 @@ def test_engine_errors_name_the_query_and_keep_the_worker(pool_of) -> None:
     with pytest.raises(QueryError, match="custom function <urn:f> is not supported"):
         pool.run(Task("SELECT (<urn:f>(1) AS ?x) {}", QueryKind.SELECT, JSON))
     assert pool.pids() == {worker}
+
+
+#: Runs for hours: 100^5 rows to count.
+ENDLESS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(100))} }}" for i in range(5))
+    + " }"
+)
+PARENT = """
+import sys
+from kg import config
+from kg.sparql.sandbox import QueryPool, Task
+from kg.store import QueryKind, ResultFormat
+settings = config.load({"KG_PROJECT": sys.argv[1], "KG_STORE": sys.argv[2]})
+pool = QueryPool(settings, size=1)
+pool.run(Task("ASK {}", QueryKind.ASK, ResultFormat.SPARQL_JSON))
+(pid,) = pool.pids()
+print(pid, flush=True)
+pool.run(Task(sys.argv[3], QueryKind.SELECT, ResultFormat.SPARQL_JSON), timeout=3600)
+"""
+
+
+def test_a_worker_ends_when_its_parent_is_killed_mid_query(built_settings: Settings) -> None:
+    import subprocess
+    import sys
+
+    args = [str(built_settings.project), str(built_settings.store), ENDLESS]
+    command = [sys.executable, "-c", PARENT, *args]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as parent:
+        try:
+            worker = int(parent.stdout.readline())
+            time.sleep(1)  # the worker has the query; without the watch it would run for hours
+            os.kill(worker, 0)
+        finally:
+            parent.kill()
+    try:
+        wait_until_dead(worker)
+    finally:  # a failed test leaves no worker counting behind
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)

@@ -260,6 +260,17 @@ def _model_v2(project: Path) -> None:
     _edit(project / SHARED, "hosting: in-house", "hosting: cloud")
 
 
+def _silent_mistakes(project: Path) -> None:
+    """A use case using a dataset it produces itself (a data flow to itself), and a
+    description past the length limit (issue 14)."""
+    _edit(
+        project / BERLIN,
+        "uses: [berlin-street-tree-register,",
+        "uses: [giess-den-kiez-watering-records, berlin-street-tree-register,",
+    )
+    _edit(project / BERLIN, "  en: >-\n    After several", "  en: >-\n" + "    word" * 1300)
+
+
 #: name: (how to break the copy, (shape, component) pairs it must produce)
 BROKEN: dict[str, tuple[Callable[[Path], None], set[tuple[str, str]]]] = {
     "missing-fields": (
@@ -320,6 +331,13 @@ BROKEN: dict[str, tuple[Callable[[Path], None], set[tuple[str, str]]]] = {
     "duplicate-language": (
         _duplicate_language,
         {("title-one-per-language", "UniqueLangConstraintComponent")},
+    ),
+    "silent-mistakes": (
+        _silent_mistakes,
+        {
+            ("uses-not-produced", "DisjointConstraintComponent"),
+            ("description-max-length", "MaxLengthConstraintComponent"),
+        },
     ),
     "unused-dataset": (_unused_dataset, {("usedOrProduced", "MinCountConstraintComponent")}),
     "turtle": (

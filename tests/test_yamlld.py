@@ -126,7 +126,8 @@ HEAD = "id: usecase/x\ntype: UseCase\n"
 )
 def test_a_refused_value_is_described_as_what_was_found(body: str, code: str, found: str) -> None:
     (problem,) = _problems(HEAD + body)
-    assert (problem.code, problem.line, problem.params["found"]) == (code, 3, found)
+    assert (problem.code, problem.line) == (code, 3)
+    assert problem.message["en"].endswith(f"found: {found}.")
 
 
 def test_keys_beside_a_graph_are_named_by_their_key_and_line() -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from kg.authoring.languages import check_tag
 from kg.authoring.vocabularies import DATA_MODEL, smart_data_models
 from kg.authoring.yamlld import (
     DEFAULT_LIMITS,
@@ -34,7 +35,7 @@ from kg.config import Settings
 from kg.messages import message
 from kg.namespaces import Vocabulary
 from kg.progress import Progress
-from kg.rdf import IRI, is_valid_iri, label_of
+from kg.rdf import IRI, Literal, is_valid_iri, label_of
 from kg.report import Finding
 
 YAML_SUFFIXES = {".yaml", ".yml", ".jsonld", ".json"}
@@ -247,7 +248,7 @@ def _bnode_prefix(relative: str) -> str:
 
 def _finding(path: str, problem: Problem) -> Finding:
     return Finding(
-        severity="Violation",
+        severity=problem.severity,
         file=path,
         line=problem.line,
         column=problem.column,
@@ -286,7 +287,29 @@ def _read_rdf(text: str, data: bytes, suffix: str, context: Context, limits: Lim
         parsed.add(subject, IRI(str(p)), from_rdflib(o), lines.get(s, 1))  # type: ignore[arg-type]
         if isinstance(subject, IRI) and (s, rdflib.RDF.type, None) in graph:
             parsed.defines.setdefault(subject.value, lines.get(s, 1))
+    parsed.problems.extend(_language_problems(parsed, context))
     return parsed
+
+
+def _language_problems(parsed: Parsed, context: Context) -> list[Problem]:
+    """A language tag of a Turtle or RDF/XML text that the site does not show or that names
+    no language (the text is kept: the file is read as a whole or not at all)."""
+    problems = []
+    for (_, p, o), line in parsed.lines.items():
+        if isinstance(o, Literal) and o.lang and (wrong := check_tag(o.lang)) is not None:
+            field = context.field_of(p.value) or p.value
+            problems.append(
+                Problem(
+                    wrong.code,
+                    line,
+                    1,
+                    field=f"{field}.{o.lang}",
+                    value=o.lang,
+                    params=wrong.params,
+                    severity=wrong.severity,
+                )
+            )
+    return problems
 
 
 def _rdf_problem(graph, text: str, context: Context, limits: Limits) -> Problem | None:

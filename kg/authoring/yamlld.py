@@ -45,6 +45,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
+from kg.authoring.languages import check_tag
 from kg.messages import message
 from kg.namespaces import RDF_TYPE, SCHEMA, XSD, Vocabulary
 from kg.rdf import IRI, BNode, Literal, Term, is_valid_iri
@@ -66,7 +67,6 @@ FOREIGN_CODES = {
 #: Codes of external tables: letters and digits, joined by ``_ - . / +`` (EU authority codes
 #: such as ``UPDATE_CONT`` or ``RDF_TURTLE``, media types such as ``text/csv``); never ``..``.
 CODE = re.compile(r"^[A-Za-z0-9]+(?:[-_./+][A-Za-z0-9]+)*$")
-LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
 #: An identifier relative to the base, as ``transferFrom`` takes it: ``usecase/slug``.
 KIND_SLUG = re.compile(r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: An SPDX licence identifier (``Apache-2.0``, ``GPL-3.0-or-later``).
@@ -213,6 +213,8 @@ class Problem:
     field: str | None = None
     value: str | None = None
     params: dict = dc_field(default_factory=dict)
+    #: ``Violation`` (the value is left out) or ``Warning`` (the value is kept)
+    severity: str = "Violation"
 
     @property
     def message(self) -> dict[str, str]:
@@ -263,12 +265,12 @@ class _Converter:
         )
 
     @staticmethod
-    def describe(node: yaml.Node) -> str:
+    def describe(node: yaml.Node) -> str | dict[str, str]:
         if isinstance(node, yaml.MappingNode):
-            return "mapping"
+            return message("found-mapping")
         if isinstance(node, yaml.SequenceNode):
-            return "list"
-        return repr(node.value) if node.value != "" else "nothing"
+            return message("found-list")
+        return repr(node.value) if node.value != "" else message("found-nothing")
 
     def mapping(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         """Keys of a mapping with their key and value nodes; reports duplicate keys."""
@@ -289,9 +291,14 @@ class _Converter:
     # -- documents -----------------------------------------------------------------------
     def document(self, root: yaml.Node) -> Parsed:
         if not isinstance(root, yaml.MappingNode):
-            self.problem("not-a-mapping", root, found=self.describe(root))
+            self.problem("not-a-record", root, found=self.describe(root))
             return self.out
         entries = self.mapping(root)
+        if not entries.keys() & {*self.ctx.terms, "id", "type", "@context", "@graph"}:
+            keys = ", ".join(list(entries)[:5])
+            found = message("found-keys", keys=keys) if keys else self.describe(root)
+            self.problem("not-a-record", root, found=found)
+            return self.out
         if "@context" in entries:
             _, ctx_node = entries.pop("@context")
             if not (
@@ -469,9 +476,14 @@ class _Converter:
             self.problem("expected-language-map", node, field=term.name, found=self.describe(node))
             return
         for lang, (key_node, value_node) in self.mapping(node).items():
-            if not LANGUAGE.match(lang):
-                self.problem("bad-language", key_node, field=f"{term.name}.{lang}", value=lang)
-                continue
+            wrong = check_tag(lang)
+            if wrong is not None:
+                self.problem(
+                    wrong.code, key_node, field=f"{term.name}.{lang}", value=lang, **wrong.params
+                )
+                self.out.problems[-1].severity = wrong.severity
+                if wrong.severity == "Violation":
+                    continue
             for item in self.items(value_node):
                 if not isinstance(item, yaml.ScalarNode) or str(item.value).strip() == "":
                     self.problem(
@@ -505,19 +517,72 @@ def convert(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         parsed = Parsed()
-        problem = (exc.problem or str(exc)).strip()
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        parsed.problems.append(Problem("yaml-syntax", line, column, params={"problem": problem}))
+        parsed.problems.append(syntax_problem(problem.strip(), text, line, column))
         return parsed
     except yaml.YAMLError as exc:
         parsed = Parsed()
-        parsed.problems.append(Problem("yaml-syntax", 1, 1, params={"problem": str(exc)}))
+        line = getattr(exc, "position", None)
+        line = text[:line].count("\n") + 1 if isinstance(line, int) else 1
+        parsed.problems.append(syntax_problem(str(exc).splitlines()[0], text, line, 1))
         return parsed
     if root is None:
         parsed = Parsed()
         parsed.problems.append(Problem("empty-file", 1, 1))
         return parsed
     return _Converter(context, stem, bnode_prefix).document(root)
+
+
+#: What the YAML parser's messages mean, as (part of its message, message code): libyaml's
+#: wording, and PyYAML's where it differs.
+_SYNTAX = (
+    ("tab character", "yaml-tab-indent"),
+    ("cannot start any token", "yaml-bad-start"),
+    ("mapping values are not allowed", "yaml-colon"),
+    ("could not find expected ':'", "yaml-missing-colon"),
+    ("did not find expected key", "yaml-indent"),
+    ("expected <block end>", "yaml-indent"),
+    ("did not find expected ',' or ']'", "yaml-unclosed-list"),
+    ("did not find expected ',' or '}'", "yaml-unclosed-mapping"),
+    ("did not find expected '-' indicator", "yaml-list-entry"),
+    ("block sequence entries are not allowed", "yaml-list-entry"),
+    ("unexpected end of stream", "yaml-end"),
+    ("another document", "yaml-documents"),
+    ("expected <document start>", "yaml-documents"),
+    ("unknown escape character", "yaml-escape"),
+    ("control characters are not allowed", "yaml-control"),
+    ("special characters are not allowed", "yaml-control"),
+    ("did not find expected node content", "yaml-no-value"),
+)
+
+
+def syntax_problem(problem: str, text: str, line: int, column: int) -> Problem:
+    """A YAML syntax error in words a curator understands, in German and English, with the
+    parser's own (English) words kept for reference and a hint when a tab is the cause."""
+    code = next((c for part, c in _SYNTAX if part in problem), None)
+    meaning = message(code) if code else message("yaml-unknown")
+    lines = text.splitlines()
+    nearby = lines[max(0, line - 2) : line]
+    tab = "\t" in problem or any("\t" in _indent(near) for near in nearby)
+    if not tab and 0 < line <= len(lines):  # a tab where the parser stopped
+        tab = lines[line - 1][column - 1 : column] == "\t"
+    if tab and code == "yaml-bad-start":
+        meaning = message("yaml-tab-indent")
+    return Problem(
+        "yaml-syntax",
+        line,
+        column,
+        params={
+            "meaning": meaning,
+            "problem": problem,
+            "tab": message("yaml-tab", line=line) if tab else "",
+        },
+    )
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def to_plain(text: str) -> object:

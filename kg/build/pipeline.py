@@ -242,6 +242,26 @@ def check(
     last build when there is one: ``kg validate`` of one file in a corpus of 100,000 use cases
     reads that file and what it references, not the whole corpus. The ``pyshacl`` engine
     always reads the whole corpus (it is the reference the compiled shapes are held to)."""
+    return check_focused(settings, paths, progress, engine).own
+
+
+@dataclass
+class Focused:
+    """A validation of some files: their findings, and those of the other files (None when
+    the engine validated the given files only)."""
+
+    own: Report
+    rest: Report | None = None
+
+
+def check_focused(
+    settings: Settings,
+    paths: Iterable[Path] | None = None,
+    progress: Progress | None = None,
+    engine: str = "sparql",
+) -> Focused:
+    """:func:`check`, with the findings of the files not in ``paths`` kept apart, so that a
+    curator sees the files they asked about first and the rest of the corpus as a count."""
     vocab = settings.vocab
     ontology = OntologyFiles(settings.ontology_dir, vocab)
     state = BuildState(work_dir(settings) / "state", settings.project)
@@ -251,7 +271,13 @@ def check(
     )
     limits = limits_of(settings)
     if manifest is None or engine != "sparql":
-        return validate_project(settings.project, vocab, wanted, progress, engine, limits)[1]
+        # The compiled shapes validate everything in about the time it takes to read it;
+        # pyshacl is kept to the files asked about.
+        asked = wanted if engine != "sparql" else None
+        report = validate_project(settings.project, vocab, asked, progress, engine, limits)[1]
+        if wanted is None or asked is not None:
+            return Focused(report)
+        return _split(report, {state.relative(p) for p in wanted})
     delta = state.delta(manifest, force=wanted or ())
     context = load_context(settings.ontology_dir, vocab.base)
     local, folder = state.checkpoint(manifest)
@@ -267,8 +293,13 @@ def check(
         del local
         state.discard(folder)
     if wanted is None:
-        return applied.report
-    return applied.report.only({state.relative(p) for p in wanted})
+        return Focused(applied.report)
+    return _split(applied.report, {state.relative(p) for p in wanted})
+
+
+def _split(report: Report, files: set[str]) -> Focused:
+    rest = Report([f for f in report.findings if f.file not in files], report.files - len(files))
+    return Focused(report.only(files), rest)
 
 
 def _incremental(settings, store, ontology, state, manifest, scratch, progress, no_reason):

@@ -26,10 +26,12 @@ from kg.authoring.ontology import OntologyFiles
 from kg.authoring.sources import Corpus, SourceFile, read_corpus, relative_path, unlinked
 from kg.authoring.yamlld import DEFAULT_LIMITS, Limits
 from kg.bridge import from_rdflib, graph_of
+from kg.build.suggest import Suggestions
 from kg.namespaces import RDF_TYPE, SH, Vocabulary
 from kg.progress import Progress
 from kg.rdf import IRI, BNode, Literal, label_of, nquad
 from kg.report import Finding, Report
+from kg.store.oxigraph import memory_store
 
 ENGINES = ("sparql", "pyshacl")
 
@@ -88,13 +90,15 @@ def validate_corpus(
     read_findings = [finding for f in wanted for finding in f.findings]
     report.extend(read_findings)
     # A value the reader already refused would show again as a missing field: say it once.
-    refused = {(f.file, f.field) for f in read_findings}
+    refused = {(f.file, f.field) for f in read_findings if f.severity == "Violation"}
     readable = [f for f in wanted if f.parsed.triples]
     if engine == "pyshacl":
         found = shacl_findings(readable, corpus, ontology, progress=progress)
     else:
         if focus is None and only is not None:
             focus = {s for f in readable for s, _, _ in f.parsed.triples if isinstance(s, IRI)}
+        if store is None:
+            store = memory_store(lines=dataset_quads(corpus, ontology))
         with (progress or Progress()).step("SHACL"):
             found = sparql_findings(corpus, ontology, store, focus)
     shacl = [f for f in found if (f.file, f.field) not in refused]
@@ -103,6 +107,14 @@ def validate_corpus(
     report.extend(
         f for f in shacl if f.severity == "Violation" or (f.focus, f.field) not in missing
     )
+    held = [store]
+
+    def release_store():
+        if held[0] is None:  # pyshacl validated without one: make it only when a hint needs it
+            held[0] = memory_store(lines=dataset_quads(corpus, ontology))
+        return held[0]
+
+    report.findings = Suggestions(ontology, corpus.context, release_store).add(report.findings)
     return report
 
 
@@ -314,7 +326,6 @@ def sparql_findings(
 ) -> list[Finding]:
     """Findings of the compiled shapes on ``store`` (by default, ``corpus`` in memory)."""
     from kg.store import shacl
-    from kg.store.oxigraph import memory_store
 
     if store is None:
         store = memory_store(lines=dataset_quads(corpus, ontology))

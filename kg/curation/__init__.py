@@ -1,1 +1,4 @@
-"""Tools for curators: what the corpus still lacks."""
+"""Tools for curators: what the corpus still lacks (:mod:`~kg.curation.audit`), and curating
+in the browser (issue 14): :mod:`~kg.curation.accounts`, :mod:`~kg.curation.proposals`,
+:mod:`~kg.curation.publish`, :mod:`~kg.curation.history`, :mod:`~kg.curation.retired` and
+:mod:`~kg.curation.preview`, with their data in :mod:`~kg.curation.db` (docs/curation.md)."""

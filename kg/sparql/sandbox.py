@@ -16,6 +16,12 @@ the byte past ``max_answer_bytes``, and only then reports success: small answers
 inline, larger ones as the open file itself (its descriptor passed over the pipe), which the web
 layer streams to the client. So success or failure is known before a status line is sent, no
 answer is rebuilt in the web process, and the worker is free again at once.
+
+A worker outlives nothing: a thread in it watches its parent and ends the process when the
+parent is gone (killed, crashed), even in the middle of a query — the engine releases the
+interpreter lock while it evaluates, so the watch runs. (A parent-death signal would not do:
+Linux sends it when the *thread* that started the worker ends, and request threads end all the
+time.)
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ _ERRORS: dict[str, type[KGError]] = {
 }
 #: Answers up to this size travel through the pipe; larger ones as the spool file.
 INLINE = 64 * 1024
+#: Seconds between two looks of a worker at its parent.
+WATCH_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -268,6 +276,8 @@ def _serve(conn: Connection, settings: Settings) -> None:
     os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure aborts; no backtrace in the log
     limit = settings.query_memory * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    parent = os.getppid()
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="kg-parent-watch").start()
     from kg.store import open_store
 
     store = open_store(settings)
@@ -280,6 +290,14 @@ def _serve(conn: Connection, settings: Settings) -> None:
         spent = _reply(conn, _answer(store, task, settings, graphs))
         if spent:
             return  # after a MemoryError the process is not trusted any more
+
+
+def _watch(parent: int) -> None:
+    """End this worker as soon as ``parent`` is no longer its parent (the parent died and the
+    worker was handed to init): nobody is left to read its answer or to stop its query."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_INTERVAL)
+    os._exit(0)
 
 
 def _reply(conn: Connection, answer: tuple) -> bool:

@@ -69,6 +69,8 @@ COMPONENTS = {
     "qualifiedValueShape": "QualifiedMinCountConstraintComponent",
     "minInclusive": "MinInclusiveConstraintComponent",
     "maxInclusive": "MaxInclusiveConstraintComponent",
+    "maxLength": "MaxLengthConstraintComponent",
+    "disjoint": "DisjointConstraintComponent",
 }
 #: ``sh:`` predicates that only describe a shape.
 _ANNOTATIONS = {"name", "description", "message", "severity", "order", "group"}
@@ -354,6 +356,10 @@ class _Compiler:
             elif name in _TESTS:
                 ok = _TESTS[name](self, shape, parameter, "?value")
                 yield COMPONENTS[name], self._value_query(focus, path, ok), True
+            elif name == "disjoint":
+                if path is None:
+                    raise UnsupportedShape(f"sh:disjoint needs sh:path (on the shape {shape})")
+                yield COMPONENTS[name], self._disjoint(parameter, focus, path), True
 
     def _check(
         self, shape: _Node, focus: _Focus, path_node: _Node | None, compiled: tuple[str, str, bool]
@@ -425,6 +431,15 @@ class _Compiler:
         same_language = 'lang(?value) != "" && LCASE(lang(?value)) = LCASE(lang(?other))'
         return self._pairs(focus, path, same_language)
 
+    @staticmethod
+    def _disjoint(other: _Node, focus: _Focus, path: str) -> str:
+        """Each value node that is also a value of the property ``other`` of the focus node."""
+        node = f"?{focus.var}"
+        return (
+            f"SELECT DISTINCT {focus.select} ?value WHERE {{ {focus.pattern} "
+            f"{node} {path} ?value . {node} {_n3(other)} ?value }}"
+        )
+
     def _has_value(self, shape: _Node, value: _Node, focus: _Focus, path: str | None) -> str:
         # No sh:value in the result, as SHACL (and pyshacl) say.
         node, value = f"?{focus.var}", _n3(value)
@@ -489,6 +504,9 @@ class _Compiler:
     def _not(self, shape: _Node, other: _Node, var: str) -> str:
         return f"!({self._conforms(other, var)})"
 
+    def _max_length(self, shape: _Node, length: _Node, var: str) -> str:
+        return f"!isBlank({var}) && STRLEN(STR({var})) <= {int(length)}"
+
     def _min_inclusive(self, shape: _Node, bound: _Node, var: str) -> str:
         # A value that cannot be compared (another datatype, an IRI) fails, as in SHACL.
         return f"COALESCE(isLiteral({var}) && {var} >= {_n3(bound)}, false)"
@@ -509,6 +527,7 @@ _TESTS: dict[str, _Test] = {
     "not": _Compiler._not,
     "minInclusive": _Compiler._min_inclusive,
     "maxInclusive": _Compiler._max_inclusive,
+    "maxLength": _Compiler._max_length,
 }
 #: Components that look at all value nodes of a focus node together (all but sh:hasValue
 #: need sh:path).
@@ -523,7 +542,7 @@ _COUNTS: dict[str, Callable[..., str]] = {
 
 def _refuse_unknown(shapes: rdflib.Graph) -> None:
     """Refuse every ``sh:`` predicate that is neither structure nor a compiled component."""
-    supported = _ANNOTATIONS | _STRUCTURE | set(_TESTS) | set(_COUNTS)
+    supported = _ANNOTATIONS | _STRUCTURE | set(_TESTS) | set(_COUNTS) | {"disjoint"}
     for shape in shapes.subjects(rdflib.RDF.type, rdflib.RDFS.Class):
         if (shape, rdflib.RDF.type, _sh("NodeShape")) in shapes:
             raise UnsupportedShape(f"implicit class targets (the shape {shape} is a class)")

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.namespaces import DCAT, DCTERMS, SKOS, Vocabulary
-from kg.rdf import IRI, Literal
+from kg.rdf import IRI, Literal, pick
 from kg.store.base import Store
 
 #: kind of concept → the dataset property that names it
@@ -58,6 +58,16 @@ _LABELS = (
 )
 
 
+class Labelled:
+    """A read model with ``labels`` (IRI → language → label) for the IRIs it names."""
+
+    labels: dict[str, dict[str, str]]
+
+    def label(self, iri: str, lang: str) -> str:
+        """The label of ``iri`` in ``lang`` (else English, German, any), else its last segment."""
+        return pick(self.labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1]
+
+
 @dataclass
 class UsageRow:
     """One use case and one dataset of the type or model it uses or produces."""
@@ -68,7 +78,7 @@ class UsageRow:
 
 
 @dataclass
-class Usage:
+class Usage(Labelled):
     """The use cases, sectors, platforms and standards around one dataset type or data model."""
 
     iri: str
@@ -84,13 +94,6 @@ class Usage:
     @property
     def usecases(self) -> list[str]:
         return sorted({r.usecase for r in self.rows})
-
-    def label(self, iri: str, lang: str) -> str:
-        found = self.labels.get(iri, {})
-        for wanted in (lang, "en", "de", ""):
-            if found.get(wanted):
-                return found[wanted]
-        return iri.rsplit("/", 1)[-1]
 
     def json(self, lang: str) -> dict[str, object]:
         """The JSON twin of the page."""
@@ -212,7 +215,7 @@ class PotentialLink:
 
 
 @dataclass
-class PairLayer:
+class PairLayer(Labelled):
     """What the use cases of two sectors share below the dataset."""
 
     a: str
@@ -221,13 +224,6 @@ class PairLayer:
     types: list[str]  #: dataset types, likewise
     potential: list[PotentialLink]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def label(self, iri: str, lang: str) -> str:
-        found = self.labels.get(iri, {})
-        for wanted in (lang, "en", "de", ""):
-            if found.get(wanted):
-                return found[wanted]
-        return iri.rsplit("/", 1)[-1]
 
     def json(self, lang: str) -> dict[str, object]:
         named = lambda iris: [{"iri": i, "label": self.label(i, lang)} for i in iris]  # noqa: E731
@@ -348,19 +344,12 @@ class Enabled:
 
 
 @dataclass
-class Possible:
+class Possible(Labelled):
     """What a municipality's published dataset types make possible (issue 20)."""
 
     types: list[str]
     usecases: list[Enabled]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def label(self, iri: str, lang: str) -> str:
-        found = self.labels.get(iri, {})
-        for wanted in (lang, "en", "de", ""):
-            if found.get(wanted):
-                return found[wanted]
-        return iri.rsplit("/", 1)[-1]
 
     def json(self, lang: str) -> dict[str, object]:
         def named(iris: list[str]) -> list[dict[str, str]]:

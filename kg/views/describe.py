@@ -31,7 +31,7 @@ from kg.namespaces import (
     SKOS,
     Vocabulary,
 )
-from kg.rdf import IRI, BNode, Literal, Term, Triple, label_of
+from kg.rdf import IRI, BNode, Literal, Term, Triple, label_of, pick
 from kg.store import Store
 from kg.views.datamodels import usage
 from kg.views.mims import mim_usage
@@ -242,14 +242,6 @@ class Description:
 
     def into(self, predicate: str, via: str | None = None) -> Incoming | None:
         return self.incoming.get((predicate, via))
-
-
-def pick(labels: dict[str, str], lang: str) -> str:
-    """The label in ``lang``, else English, German, untagged or any."""
-    for wanted in (lang, "en", "de", ""):
-        if labels.get(wanted):
-            return labels[wanted]
-    return next(iter(labels.values()), "")
 
 
 def kind_of(vocab: Vocabulary, iri: str) -> tuple[str, str] | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI
 from kg.store.base import Store
-from kg.views.datamodels import labels
+from kg.views.datamodels import Labelled, labels
 
 _PLATFORMS = """PREFIX sckg: <{ns}>
 SELECT ?mim ?platform ?g ?usecase WHERE {{
@@ -35,7 +35,7 @@ class MimPlatform:
 
 
 @dataclass
-class MimUsage:
+class MimUsage(Labelled):
     """The platforms implementing one MIM and the use cases on them."""
 
     iri: str
@@ -46,13 +46,6 @@ class MimUsage:
     @property
     def usecases(self) -> list[str]:
         return sorted({u for p in self.platforms for u in p.usecases})
-
-    def label(self, iri: str, lang: str) -> str:
-        found = self.labels.get(iri, {})
-        for wanted in (lang, "en", "de", ""):
-            if found.get(wanted):
-                return found[wanted]
-        return iri.rsplit("/", 1)[-1]
 
     def json(self, lang: str) -> dict[str, object]:
         """The JSON twin of the page."""
