@@ -192,14 +192,18 @@ class Editor:
         found = re.search(rf"^{key}: \[(.*)\]$", path.read_text(encoding="utf-8"), flags=re.M)
         return [i.strip() for i in found.group(1).split(",")] if found else []
 
+    def _taken(self, path: Path) -> set[str]:
+        """The datasets a use case uses or produces: using what it produces is refused."""
+        return {*self._list(path, "uses"), *self._list(path, "produces")}
+
     def sector(self) -> None:
         path = self.pick()
         self._set_list(path, "sectors", self.rng.sample(self.sectors, self.rng.randint(1, 3)))
 
     def add_use(self) -> None:
         path = self.pick()
-        uses = self._list(path, "uses")
-        uses.append(self.rng.choice([d for d in self.datasets() if d not in uses]))
+        uses, taken = self._list(path, "uses"), self._taken(path)
+        uses.append(self.rng.choice([d for d in self.datasets() if d not in taken]))
         self._set_list(path, "uses", uses)
 
     def remove_reference(self) -> None:
@@ -213,8 +217,8 @@ class Editor:
 
     def add_produces(self) -> None:
         path = self.pick()
-        produces = self._list(path, "produces")
-        produces.append(self.rng.choice([d for d in self.datasets() if d not in produces]))
+        produces, taken = self._list(path, "produces"), self._taken(path)
+        produces.append(self.rng.choice([d for d in self.datasets() if d not in taken]))
         self._set_list(path, "produces", produces)
 
     def retitle(self) -> None:
