@@ -140,7 +140,9 @@ def derive(store: ox.Store, vocab: Vocabulary) -> None:
         for m in facts.models.get(d, ()):
             model_users[m] |= cases
     shared_models = _shared(_by_sector(facts, model_users))
-    store.extend(_quads(vocab, ns, shared_cases, flows, shared_datasets, shared_models))
+    # bulk, not one transaction: 373,000 quads at 10,000 use cases took 37 s in a transaction
+    # on the on-disk checkpoint an incremental build derives on, 6 s in bulk
+    store.bulk_extend(_quads(vocab, ns, shared_cases, flows, shared_datasets, shared_models))
 
 
 def connects_to(store: ox.Store, vocab: Vocabulary) -> None:
