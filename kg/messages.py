@@ -96,6 +96,91 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "File type '{suffix}' is not supported. Use YAML (.yaml, .yml, .jsonld), "
         "Turtle (.ttl) or RDF/XML (.rdf).",
     },
+    # Forms of the curation pages (kg.curation.forms, kg.curation.spreadsheet)
+    "form-label-id": {"de": "Kennung", "en": "Identifier"},
+    "form-label-type": {"de": "Art", "en": "Kind"},
+    "form-label-place": {"de": "Ort", "en": "Place"},
+    "form-yes": {"de": "ja", "en": "yes"},
+    "form-no": {"de": "nein", "en": "no"},
+    "form-help-id": {
+        "de": "Kurzname aus Kleinbuchstaben, Ziffern und Bindestrichen; die Kennung wird "
+        "{kind}/Kurzname.",
+        "en": "Short name of lower-case letters, digits and hyphens; the identifier becomes "
+        "{kind}/short-name.",
+    },
+    "form-required": {
+        "de": "Das Feld {field} ist ein Pflichtfeld. Bitte füllen Sie es aus.",
+        "en": "The field {field} is required. Please fill it in.",
+    },
+    "form-bad-slug": {
+        "de": "Ungültige Kennung. Verwenden Sie nur Kleinbuchstaben, Ziffern und einzelne "
+        "Bindestriche, z. B. hamburg-traffic-signals.",
+        "en": "Invalid identifier. Use only lower-case letters, digits and single hyphens, "
+        "for example hamburg-traffic-signals.",
+    },
+    "form-bad-date": {
+        "de": "Kein gültiges Datum. Schreiben Sie ein Jahr (2023), einen Monat (2023-06) "
+        "oder einen Tag (2023-06-30).",
+        "en": "Not a valid date. Write a year (2023), a month (2023-06) or a day (2023-06-30).",
+    },
+    "form-bad-value": {
+        "de": "Der Wert hat nicht die erwartete Form.",
+        "en": "The value does not have the expected form.",
+    },
+    "form-unknown-code": {
+        "de": "Unbekannter Code. Wählen Sie einen Eintrag aus der Liste.",
+        "en": "Unknown code. Choose an entry from the list.",
+    },
+    "form-unknown-entity": {
+        "de": "{entity} ist in keiner kuratierten YAML-Datei definiert.",
+        "en": "{entity} is not defined in any curated YAML file.",
+    },
+    "form-bad-path": {
+        "de": "{path} ist keine kuratierte YAML-Datei unter usecases/.",
+        "en": "{path} is not a curated YAML file below usecases/.",
+    },
+    "form-file-exists": {
+        "de": "Die Datei {path} gibt es schon. Wählen Sie eine andere Kennung.",
+        "en": "The file {path} already exists. Choose another identifier.",
+    },
+    "sheet-unknown-type": {
+        "de": "'{type}' ist keine kuratierte Art. Verwenden Sie die Blätter der Vorlage.",
+        "en": "'{type}' is not a curated type. Use the sheets of the template.",
+    },
+    "sheet-unknown-format": {
+        "de": "Das Format '{format}' gibt es nicht als Vorlage; es gibt xlsx und csv.",
+        "en": "There is no template in the format '{format}'; there are xlsx and csv.",
+    },
+    "sheet-not-xlsx": {
+        "de": "Die Datei ist keine lesbare XLSX-Arbeitsmappe ({problem}).",
+        "en": "The file is not a readable XLSX workbook ({problem}).",
+    },
+    "sheet-csv-type": {
+        "de": "Der Name der CSV-Datei nennt keine Art. Verwenden Sie die Vorlage, z. B. "
+        "template-usecase.csv; Arten: {types}.",
+        "en": "The name of the CSV file names no type. Use the template, for example "
+        "template-usecase.csv; types: {types}.",
+    },
+    "sheet-no-header": {
+        "de": "Dem Blatt '{type}' fehlt die Kopfzeile der Vorlage (die erste Zeile mit id).",
+        "en": "The sheet '{type}' lacks the header row of the template (the first row, with id).",
+    },
+    "sheet-no-type-sheet": {
+        "de": "Die Arbeitsmappe hat kein Blatt der Vorlage. Die Blätter heißen wie die Arten: "
+        "{types}.",
+        "en": "The workbook has no sheet of the template. The sheets are named after the "
+        "types: {types}.",
+    },
+    "sheet-repeated-id": {
+        "de": "Diese Kennung steht schon in Zeile {row}. Jede Zeile beschreibt eine andere "
+        "Entität; führen Sie die beiden Zeilen zusammen.",
+        "en": "This identifier is already in row {row}. Each row describes another entity; "
+        "merge the two rows.",
+    },
+    "sheet-unknown-column": {
+        "de": "Die Spalte {column} gehört nicht zur Vorlage; ihre Werte werden nicht gelesen.",
+        "en": "The column {column} is not part of the template; its values are not read.",
+    },
     "not-text": {
         "de": "Die Datei ist kein lesbarer UTF-8-Text und damit weder YAML noch Turtle.",
         "en": "The file is not readable UTF-8 text, so it is neither YAML nor Turtle.",

@@ -114,7 +114,23 @@ def read_file(
     stay the same whichever other files are read with it (incremental builds read a few).
     """
     data, refused = read_regular(path, limits.file_bytes)
-    relative = relative_path(path, project)
+    return read_data(data, relative_path(path, project), context, vocab, limits, refused=refused)
+
+
+def read_data(
+    data: bytes,
+    relative: str,
+    context: Context,
+    vocab: Vocabulary,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    refused: Problem | None = None,
+) -> SourceFile:
+    """A :class:`SourceFile` of ``data``, the bytes of the curated file ``relative`` (a path
+    relative to the project) as they are or as a curator proposes them (kg.curation)."""
+    path = Path(relative)
+    if refused is None and len(data) > limits.file_bytes:
+        data, refused = b"", Problem("file-too-large", 1, 1, params={"limit": limits.file_bytes})
     source = SourceFile(
         path=relative,
         digest=hashlib.sha256(data).hexdigest(),
@@ -454,6 +470,12 @@ def read_corpus(
         for path in files:
             sources.append(read_file(path, project, context, vocab, limits))
             advance(1)
+    return assemble(sources, context)
+
+
+def assemble(sources: list[SourceFile], context: Context) -> Corpus:
+    """The corpus of files already read, cross-checked for duplicate identifiers and for
+    additions to identifiers no file defines (their findings are added to the files)."""
     _check_duplicates(sources)
     _check_additions(sources)
     return Corpus(sources, context)

@@ -170,6 +170,13 @@ def memory_store(nquads: Path | None = None, lines: Iterable[str] = ()) -> ox.St
     return store
 
 
+def extend_lines(store: ox.Store, lines: Iterable[str]) -> None:
+    """Add N-Quads ``lines``, keeping their blank node labels (see memory_store)."""
+    data = "".join(lines).encode("utf-8")
+    if data:
+        store.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
 def extend_nquads(store: ox.Store, nquads: Path) -> None:
     """Add the quads of a (small) file, keeping its blank node labels (see memory_store)."""
     store.extend(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
