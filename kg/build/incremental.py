@@ -37,7 +37,7 @@ from kg.build.validate import inverse_predicates, validate_corpus
 from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.rdf import IRI, BNode, Term, nquad
 from kg.report import Finding, Report
-from kg.store.oxigraph import drop_graphs, extend_nquads, select_rows
+from kg.store.oxigraph import drop_graphs, drop_subtrees, extend_nquads, select_rows
 
 #: IRIs per VALUES block (pyoxigraph parses each query; keep them reasonably small).
 _BATCH = 2000
@@ -119,6 +119,10 @@ def apply_delta(
         _restrict(read_file(project / p, project, context, vocab, limits), entities)
         for p, entities in affected.items()
     ]
+    # The same statements, but with the blank node labels the file gives them: a full build's
+    # state was bulk-loaded, which renames blank nodes, and a finding about a stakeholder node
+    # is placed at its line only when the store names the node as the parsed file does.
+    _load(store, [s for s in again if drop_subtrees(store, affected[s.path], s.graph)], work)
     # in the order a full read has them, which decides where a finding about an entity goes
     files = sorted(changed + again, key=lambda s: s.path)
     corpus = Corpus(files, context)

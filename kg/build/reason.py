@@ -35,6 +35,7 @@ from kg.errors import InconsistentGraph
 from kg.namespaces import OWL, RDF, RDF_TYPE, RDFS
 from kg.rdf import IRI, Triple, nquad
 from kg.report import Report
+from kg.store.oxigraph import Update
 
 #: Bump when the cached TBox summary changes shape.
 CACHE_VERSION = "2"
@@ -49,7 +50,7 @@ class Reasoning:
 
     axioms: Axioms
     #: SPARQL updates to run on the new release (before the rules of kg/build/rules/)
-    updates: list[str]
+    updates: list[Update]
     #: N-Quads lines to add to the release (whole-graph fallback only)
     quads: list[str] = field(default_factory=list)
     method: str = "rules"

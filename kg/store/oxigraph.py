@@ -4,7 +4,7 @@ release (the remote store prepares each release in a local pyoxigraph store too)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -100,6 +100,25 @@ def drop_graphs(store: ox.Store, graphs: Iterable[str]) -> None:
         store.remove_graph(ox.NamedNode(graph))
 
 
+def drop_subtrees(store: ox.Store, iris: Iterable[str], graph: str) -> bool:
+    """Remove from ``graph`` the statements about ``iris`` and the blank nodes below them, if
+    there is any blank node among them; returns whether it did."""
+    named = ox.NamedNode(graph)
+    frontier: list = [ox.NamedNode(i) for i in iris]
+    found: list[ox.Quad] = []
+    blank = False
+    while frontier:
+        for quad in store.quads_for_pattern(frontier.pop(), None, None, named):
+            found.append(quad)
+            if isinstance(quad.object, ox.BlankNode):
+                blank = True
+                frontier.append(quad.object)
+    if blank:
+        for quad in found:
+            store.remove(quad)
+    return blank
+
+
 def named_graphs(store: ox.Store) -> list[str]:
     return [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
 
@@ -114,9 +133,16 @@ def dump_graphs(store: ox.Store, graphs: Iterable[str], out: Path) -> None:
     ox.serialize(quads, str(out), format=ox.RdfFormat.N_QUADS)
 
 
-def run_updates(store: ox.Store, updates: Sequence[str]) -> None:
+#: A SPARQL Update, or a function that changes the store the same way (faster).
+Update = str | Callable[[ox.Store], None]
+
+
+def run_updates(store: ox.Store, updates: Sequence[Update]) -> None:
     for update in updates:
-        store.update(update)
+        if callable(update):
+            update(store)
+        else:
+            store.update(update)
 
 
 def select_rows(store: ox.Store, query: str) -> list[dict[str, Term]]:

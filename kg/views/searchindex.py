@@ -379,6 +379,7 @@ def update_file(store, vocab: Vocabulary, path: Path, iris: set[str], *, release
                 "WHERE name = ? AND value = ? GROUP BY name, value",
                 (name, value),
             )
+        writer.drop_unused(iris, {value for _, value in touched})
         _finish(db, vocab, release_id, optimize=False)
     finally:
         db.close()
@@ -628,6 +629,26 @@ class _Writer:
         return {(name, value) for name, value, _ in facets}
 
     # -- forgetting -----------------------------------------------------------------------------
+    def drop_unused(self, iris: set[str], values: set[int]) -> None:
+        """Delete the rows of ``iris`` and of the facet ``values`` that nothing holds any more
+        (no labels, not a use case, no facet's value), as a full build would not write them:
+        a deleted use case or a place no use case names any more leaves no row behind."""
+        wanted = sorted(iris)
+        ids = set(values)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            ids.update(
+                r[0]
+                for r in self.db.execute(f"SELECT id FROM resource WHERE iri IN ({marks})", chunk)
+            )
+        self.db.executemany(
+            "DELETE FROM resource WHERE id = ?1 AND labels IS NULL AND ord = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM usecase WHERE id = ?1) "
+            "AND NOT EXISTS (SELECT 1 FROM facet_total WHERE value = ?1)",
+            [(i,) for i in sorted(ids)],
+        )
+
     def forget(self, iris: set[str]) -> set[tuple[str, int]]:
         """Remove what the index holds about ``iris`` (their rows stay, as other rows may refer
         to them); returns the (facet, value) pairs whose counts change."""
