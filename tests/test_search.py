@@ -247,3 +247,33 @@ def test_suggestions_name_their_kind_in_the_page_language(client):
 def test_a_hit_shows_its_passage_with_the_words_marked(client):
     html = client.get("/usecases?q=parken&lang=de").text
     assert '<p class="snippet"' in html and "<mark>" in html
+
+
+def test_threads_stem_words_alike() -> None:
+    """Web threads share the module; each must get the stems a lone caller gets."""
+    import threading
+
+    from kg.views.search import variants
+
+    words = [
+        f"{stem}{end}"
+        for stem in ("verkehrs", "messung", "parkplatz", "wasser")
+        for end in ("", "en", "ungen", "daten", "s")
+    ] * 40
+    expected = [variants(w) for w in words]
+    results: list[list[list[str]]] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            results.append([variants(w) for w in words])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert results == [expected] * 8

@@ -27,7 +27,6 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from kg.namespaces import Vocabulary
@@ -126,11 +125,19 @@ def words(text: str) -> set[str]:
 MIN_STEM = 4
 
 
-@cache
-def _stemmers() -> tuple:
-    import snowballstemmer
+_local = threading.local()
 
-    return snowballstemmer.stemmer("german"), snowballstemmer.stemmer("english")
+
+def _stemmers() -> tuple:
+    """This thread's German and English stemmers: a stemmer keeps the word it works on in
+    itself, so two threads sharing one garble each other's stems (or raise IndexError)."""
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        import snowballstemmer
+
+        stemmers = snowballstemmer.stemmer("german"), snowballstemmer.stemmer("english")
+        _local.stemmers = stemmers
+    return stemmers
 
 
 def variants(word: str) -> list[str]:
