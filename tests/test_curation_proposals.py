@@ -11,7 +11,8 @@ import pytest
 from kg import config
 from kg.config import Settings
 from kg.curation.accounts import Account
-from kg.curation.proposals import Proposals, file_hash
+from kg.curation.proposals import Proposals
+from kg.curation.publish import file_hash
 from kg.errors import ConflictError, InvalidRequest, NotFound, PermissionDenied
 
 ADA = Account("ada", "curator")

@@ -17,18 +17,18 @@ other gets a :class:`~kg.errors.ConflictError` naming the first.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from kg.authoring.sources import READABLE_SUFFIXES
 from kg.config import Settings
 from kg.curation.accounts import Account
 from kg.curation.db import connect
+from kg.curation.publish import file_hash, publish_lock, publish_locked
 from kg.errors import (
     BilingualError,
     ConflictError,
@@ -214,8 +214,6 @@ class Proposals:
         The publishing lock is held from the status check to the status change, so two
         reviewers approving at once publish it once; the second gets the status error. When
         publishing fails the proposal stays submitted and the error is raised."""
-        from kg.curation.publish import publish_lock, publish_locked
-
         reviewer.require("reviewer")
         with publish_lock(self.settings):
             proposal = self.get(id)
@@ -257,14 +255,6 @@ class Proposals:
             for proposal in _open(db):
                 if entity in proposal.entities:
                     return proposal
-        return None
-
-
-def file_hash(path: Path) -> str | None:
-    """SHA-256 (hex) of the file's bytes, None when there is no file."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
         return None
 
 

@@ -19,6 +19,7 @@ holds an ``fcntl.flock`` on ``publish.lock`` in the curation folder. Under the l
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -53,6 +54,14 @@ def publish_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def file_hash(path: Path) -> str | None:
+    """SHA-256 (hex) of the file's bytes, None when there is no file."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def publish(settings: Settings, proposal: Proposal, reviewer: Account) -> str:
     """Publish ``proposal`` as reviewed by ``reviewer``; the new commit's hash."""
     with publish_lock(settings):
@@ -65,8 +74,6 @@ def publish_locked(settings: Settings, proposal: Proposal, reviewer: Account) ->
     if reviewer.name == proposal.author:
         raise PermissionDenied(message("own-proposal", id=proposal.id, name=reviewer.name))
     require_git(settings)
-    from kg.curation.proposals import file_hash
-
     changed = [
         path
         for path, digest in sorted(proposal.base.items())
