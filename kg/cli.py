@@ -25,7 +25,7 @@ from kg.errors import (
     KGError,
     ValidationFailed,
 )
-from kg.messages import message
+from kg.messages import counted, message
 from kg.namespaces import Vocabulary
 from kg.rdf import IRI, BNode, Term
 from kg.store.base import Row
@@ -214,9 +214,14 @@ def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def _elsewhere(rest, lang: str) -> str:
     """One line on the files not asked about: how many findings of each severity."""
-    counts = {"violations": rest.count("Violation"), "warnings": rest.count("Warning")}
-    text = message("validate-elsewhere", files=rest.files, **counts)[lang]
-    if counts["violations"]:
+    violations = rest.count("Violation")
+    counts = {
+        "violations": counted(violations, "violation"),
+        "warnings": counted(rest.count("Warning"), "warning"),
+        "files": counted(rest.files, "other-file"),
+    }
+    text = message("validate-elsewhere", **counts)[lang]
+    if violations:
         text += message("validate-elsewhere-blocks")[lang]
     return text
 

@@ -472,10 +472,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path} is not a curated file. Accepted are {suffixes}.",
     },
     "validate-elsewhere": {
-        "de": "Im übrigen Bestand: {violations} Verstöße, {warnings} Warnungen in {files} "
-        "weiteren Dateien (kg validate ohne Datei listet sie auf).",
-        "en": "Elsewhere in the corpus: {violations} violations, {warnings} warnings in {files} "
-        "other files (kg validate without a file lists them).",
+        "de": "Im übrigen Bestand: {violations}, {warnings} in {files} "
+        "(kg validate ohne Datei listet sie auf).",
+        "en": "Elsewhere in the corpus: {violations}, {warnings} in {files} "
+        "(kg validate without a file lists them).",
     },
     "validate-elsewhere-blocks": {
         "de": " Solange dort ein Verstoß steht, bricht kg build ab.",
@@ -736,3 +736,24 @@ def _in(value: object, lang: str) -> object:
     if isinstance(value, dict) and lang in value:
         return value[lang]
     return value
+
+
+#: Singular and plural of the nouns that counts are given in.
+NOUNS: dict[str, dict[str, tuple[str, str]]] = {
+    "violation": {"de": ("Verstoß", "Verstöße"), "en": ("violation", "violations")},
+    "warning": {"de": ("Warnung", "Warnungen"), "en": ("warning", "warnings")},
+    "file": {"de": ("Datei", "Dateien"), "en": ("file", "files")},
+    "other-file": {
+        "de": ("weiteren Datei", "weiteren Dateien"),
+        "en": ("other file", "other files"),
+    },
+}
+
+
+def counted(n: int, noun: str) -> dict[str, str]:
+    """``n`` and the noun in the number it needs, in both languages.
+
+    >>> counted(1, "violation")["de"], counted(2, "violation")["en"]
+    ('1 Verstoß', '2 violations')
+    """
+    return {lang: f"{n} {forms[0] if n == 1 else forms[1]}" for lang, forms in NOUNS[noun].items()}

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from kg.messages import counted
+
 SEVERITIES = ("Violation", "Warning", "Info")
 
 _LABELS = {
@@ -16,7 +18,7 @@ _LABELS = {
         "Info": "Hinweis",
         "field": "Feld",
         "value": "Wert",
-        "summary": "{v} Verstöße, {w} Warnungen in {f} Dateien",
+        "summary": "{v}, {w} in {f}",
         "ok": "Keine Verstöße.",
     },
     "en": {
@@ -25,7 +27,7 @@ _LABELS = {
         "Info": "Info",
         "field": "field",
         "value": "value",
-        "summary": "{v} violations, {w} warnings in {f} files",
+        "summary": "{v}, {w} in {f}",
         "ok": "No violations.",
     },
 }
@@ -82,7 +84,9 @@ class Report:
     def text(self, lang: str = "en") -> str:
         lines = [f.text(lang) for f in self]
         summary = _LABELS[lang]["summary"].format(
-            v=self.count("Violation"), w=self.count("Warning"), f=self.files
+            v=counted(self.count("Violation"), "violation")[lang],
+            w=counted(self.count("Warning"), "warning")[lang],
+            f=counted(self.files, "file")[lang],
         )
         lines.append(summary if self.findings else _LABELS[lang]["ok"] + " " + summary)
         return "\n".join(lines)

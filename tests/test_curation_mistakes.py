@@ -4,6 +4,7 @@ finding now, with what to do, in German and English."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -368,7 +369,7 @@ def test_validate_file_shows_its_findings_then_counts_the_rest(
     assert code == 1
     lines = en.strip().splitlines()
     assert all(line.startswith(f"{CASE}:") for line in lines[:-2]), lines
-    assert lines[-2].startswith("1 violations,")
+    assert lines[-2].startswith("1 violation,")
     assert lines[-1] == (
         f"Elsewhere in the corpus: 0 violations, {warnings} warnings in {files} other files "
         "(kg validate without a file lists them)."
@@ -388,7 +389,8 @@ def test_a_violation_elsewhere_is_counted_and_said_to_stop_the_build(
     other = project_copy / "usecases" / "berlin-sensare-heavy-rain-warning.yaml"
     code, en, de = both(project_copy, capsys, str(other))
     assert code == 0, en  # the file asked about is fine
-    assert "Elsewhere in the corpus: 1 violations," in en
+    assert "Elsewhere in the corpus: 1 violation," in en
+    assert "Im übrigen Bestand: 1 Verstoß," in de
     assert en.strip().endswith("While a violation is left there, kg build stops.")
     assert de.strip().endswith("Solange dort ein Verstoß steht, bricht kg build ab.")
 
@@ -466,3 +468,14 @@ def test_a_store_that_cannot_say_what_it_serves(project_settings, capsys, monkey
     assert "(connection refused). A failed build never changes the release served." in en
     code, de = run_build(project_settings, capsys, "de")
     assert "Nichts veröffentlicht; welches Release ausgeliefert wird, lässt sich gerade" in de
+
+
+def test_the_summary_counts_in_the_right_number() -> None:
+    from kg.report import Finding, Report
+
+    one = Finding("Violation", "usecases/a.yaml", 1, {"de": "x", "en": "x"})
+    assert Report([one], 1).text("de").splitlines()[-1] == "1 Verstoß, 0 Warnungen in 1 Datei"
+    assert Report([one], 1).text("en").splitlines()[-1] == "1 violation, 0 warnings in 1 file"
+    two = Report([one, replace(one, severity="Warning")], 2)
+    assert two.text("de").splitlines()[-1] == "1 Verstoß, 1 Warnung in 2 Dateien"
+    assert Report([], 3).text("en") == "No violations. 0 violations, 0 warnings in 3 files"
