@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from servers import OxigraphServer
 
 from kg import config
 from kg.build.pipeline import build
@@ -32,7 +33,7 @@ PLOEN = "usecases/ploen-school-transport.yaml"
 DATASETS = "usecases/shared/datasets.yaml"
 
 
-def _project(tmp_path: Path, with_git: bool = True) -> Settings:
+def _project(tmp_path: Path, with_git: bool = True, store: str | None = None) -> Settings:
     project = tmp_path / "project"
     for name in ("ontology", "queries"):
         shutil.copytree(ROOT / name, project / name)
@@ -42,7 +43,7 @@ def _project(tmp_path: Path, with_git: bool = True) -> Settings:
         git.run(project, "init", "-q", "-b", "main")
         git.run(project, "add", "-A")
         git.run(project, "commit", "-q", "-m", "Initial corpus", committer="setup")
-    settings = config.load({}, project=project, store=str(project / "var" / "store"))
+    settings = config.load({}, project=project, store=store or str(project / "var" / "store"))
     build(settings)
     return settings
 
@@ -324,3 +325,22 @@ def test_a_revert_needs_a_curated_commit_whose_files_did_not_change_since(
     history.revert(settings, two.commit, BOB)
     history.revert(settings, one.commit, BOB)
     assert _text(settings, PLOEN) == git.show(settings.project, "HEAD~5", PLOEN).decode()
+
+
+def test_publishing_and_reverting_against_a_remote_store(tmp_path: Path) -> None:
+    """Curation does not care where the release lives: an Oxigraph server works as well."""
+    server = OxigraphServer(tmp_path / "oxigraph").start()
+    try:
+        settings = _project(tmp_path, store=server.url)
+        assert settings.is_remote
+        path, entity = "usecases/kiel-school-bus.yaml", "usecase/kiel-school-bus"
+        made = _submitted(
+            settings, entity, "create", {path: _new_usecase(settings, "kiel-school-bus", "Bus")}
+        )
+        done = Proposals(settings).approve(made.id, BOB)
+        assert done.status == "published" and _defined(settings, entity)
+        history.revert(settings, done.commit, BOB)
+        assert not _defined(settings, entity)
+        assert entity in retired.load(settings)
+    finally:
+        server.stop()
