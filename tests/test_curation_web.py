@@ -347,3 +347,18 @@ def test_only_the_author_changes_submits_or_withdraws_a_proposal(web, curation_a
     admin = curation_app.test_client()
     withdrawn = admin.post(f"{location}/withdraw", data={"csrf_token": sign_in(admin, "adam")})
     assert withdrawn.status_code == 303
+
+
+def test_a_removed_or_demoted_account_loses_its_rights_at_once(web, curated):
+    """The session names the account; every request looks it up again."""
+    from kg.curation.accounts import Accounts
+
+    accounts = Accounts(curated)
+    accounts.add("carla", PASSWORD, "reviewer")
+    token = sign_in(web, "carla")
+    approve = "/curate/proposals/1/approve"
+    assert web.post(approve, data={"csrf_token": token}).status_code not in (401, 403)
+    accounts.set_role("carla", "curator")
+    assert web.post(approve, data={"csrf_token": token}).status_code == 403
+    accounts.remove("carla")
+    assert web.post(approve, data={"csrf_token": token}).status_code == 401
