@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from kg.errors import PublishFailed, StoreUnavailable
 from kg.store.base import Release, ResultFormat, Store
 from kg.store.embedded import EmbeddedStore
+from kg.store.oxigraph import Update, run_updates
 
 
 class MemoryStore(EmbeddedStore):
@@ -50,9 +51,9 @@ class MemoryStore(EmbeddedStore):
         if data:
             self._memory.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
 
-    def update(self, updates: Sequence[str]) -> None:
-        for update in updates:
-            self._memory.update(update)
+    def update(self, updates: Sequence[Update]) -> None:
+        """Run the build's updates (SPARQL texts or their Python versions) on the copy."""
+        run_updates(self._memory, updates)
 
 
 def copy_of(store: Store, spool: Path) -> MemoryStore:
