@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from test_bad_input import edit, line_of
 
 from kg import config
 from kg.build.pipeline import build
@@ -34,21 +35,6 @@ def both(project: Path, capsys, *args: str) -> tuple[int, str, str]:
     code_de, de = validate(project, capsys, *args, "--lang", "de")
     assert code == code_de
     return code, en, de
-
-
-def edit(project: Path, old: str, new: str, name: str = CASE) -> Path:
-    path = project / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {name}: the shipped corpus changed"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, fragment: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if fragment in line:
-            return number
-    raise AssertionError(fragment)
 
 
 # -- 1. a data flow from a use case to itself -------------------------------------------------

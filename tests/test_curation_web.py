@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from curation_support import PASSWORD, csrf_token, git_project, sign_in
+from test_curation_spreadsheet import fill
 
 from web import create_app
 
@@ -240,23 +241,6 @@ def _organisation(number: int) -> dict[str, str]:
     }
 
 
-def _sheet(settings, rows: list[dict[str, str]], sheet: str) -> bytes:
-    import io
-
-    from openpyxl import load_workbook
-
-    from kg.curation import spreadsheet
-
-    book = load_workbook(io.BytesIO(spreadsheet.template(settings, "xlsx")))
-    target = book[sheet]
-    header = [c.value for c in target[1]]
-    for values in rows:
-        target.append([values.get(name) for name in header])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_importing_twenty_rows_three_bad_makes_seventeen_proposals(web, curated):
     import io
 
@@ -268,7 +252,7 @@ def test_importing_twenty_rows_three_bad_makes_seventeen_proposals(web, curated)
     rows[18]["places"] = "munich; atlantis"  # no such place
     before = len(Proposals(curated).list())
     token = sign_in(web, "cora")
-    sheet = (io.BytesIO(_sheet(curated, rows, "organisation")), "inventory.xlsx")
+    sheet = (io.BytesIO(fill(curated, rows, "organisation")), "inventory.xlsx")
     answer = web.post("/curate/import?lang=de", data={"csrf_token": token, "sheet": sheet},
                       content_type="multipart/form-data")  # fmt: skip
     assert answer.status_code == 200

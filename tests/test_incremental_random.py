@@ -25,10 +25,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import to_canonical_graph
+from test_incremental import Twin as IncrementalTwin
+from test_incremental import _findings
 
 from kg import config
 from kg.build.pipeline import BuildResult, build
-from kg.errors import ValidationFailed
 from kg.store import open_store
 from kg.views.searchindex import index_file, index_folder
 
@@ -112,17 +113,8 @@ def _iri(iris: dict[int, str], value: object) -> object:
     return iris.get(value, ("missing id", value))
 
 
-def findings(report) -> set[tuple]:
-    return {(f.severity, f.file, f.line, f.field, f.code, f.value) for f in report.findings}
-
-
-class Twin:
-    """One project built incrementally into one store and from scratch into another."""
-
-    def __init__(self, project: Path, stores: Path) -> None:
-        self.project = project
-        self.incremental = config.load({}, project=project, store=str(stores / "inc"))
-        self.full = config.load({}, project=project, store=str(stores / "full"))
+class Twin(IncrementalTwin):
+    """:class:`test_incremental.Twin`, compared graph by graph and with the search index."""
 
     def same(self, modes: tuple[str, ...] = ("incremental", "unchanged")) -> BuildResult:
         """Build both ways and compare (a file broken and repaired is unchanged again)."""
@@ -136,20 +128,10 @@ class Twin:
         got, want = search_index(self.incremental), search_index(self.full)
         for table in want:
             assert got[table] == want[table], f"search index table {table} differs"
-        assert findings(result.report) == findings(reference.report)
+        assert _findings(result.report) == _findings(reference.report)
         assert result.report.files == reference.report.files
         assert result.release.meta["files"] == reference.release.meta["files"]
         return result
-
-    def fails_alike(self) -> set[tuple]:
-        served = open_store(self.incremental).release()
-        with pytest.raises(ValidationFailed) as incremental:
-            build(self.incremental)
-        with pytest.raises(ValidationFailed) as full:
-            build(self.full, full=True)
-        assert findings(incremental.value.report) == findings(full.value.report)
-        assert open_store(self.incremental).release() == served  # nothing published
-        return findings(incremental.value.report)
 
 
 # -- the edits ---------------------------------------------------------------------------------
