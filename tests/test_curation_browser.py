@@ -13,10 +13,15 @@ import urllib.request
 
 import pytest
 from curation_support import PASSWORD, git_project
-from environment import require_program
-from playwright import sync_api as playwright_api
 from servers import free_port, serve_app
-from test_browser import _TEXTS, ARGS, ARTIFACTS, CHROMIUM, ENGLISH_UI, axe_violations, open_page
+from test_browser import (  # noqa: F401 - browser is a fixture
+    _TEXTS,
+    ARTIFACTS,
+    ENGLISH_UI,
+    axe_violations,
+    browser,
+    open_page,
+)
 
 from web import create_app
 
@@ -25,16 +30,6 @@ pytestmark = pytest.mark.slow
 #: The existing use case the new one's data flow goes to (it will use the new dataset).
 CONSUMER = "munich-traffic-data"
 TIMEOUT = 180_000  # ms: approving builds and publishes a release on a shared 2-core machine
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_program("chromium", CHROMIUM)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -140,7 +135,7 @@ def fill_usecase(page, slug: str, dataset: str, title_en: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
-def test_a_use_case_from_proposal_to_revert(browser, site, lang):
+def test_a_use_case_from_proposal_to_revert(browser, site, lang):  # noqa: F811
     base, _settings = site
     slug, dataset = f"noise-map-{lang}", f"noise-sensors-{lang}"
     before = weight(base, "environment", "mobility")
@@ -269,7 +264,7 @@ def _published_change(settings, reviewer: str = "rita") -> int:
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
-def test_the_curation_pages_fit_a_phone(browser, site, lang):
+def test_the_curation_pages_fit_a_phone(browser, site, lang):  # noqa: F811
     base, settings = site
     number = _published_change(settings)
     context, page = open_page(browser, 390)
@@ -300,7 +295,7 @@ def test_the_curation_pages_fit_a_phone(browser, site, lang):
         context.close()
 
 
-def test_the_form_checks_while_typing_and_suggests_references(browser, site):
+def test_the_form_checks_while_typing_and_suggests_references(browser, site):  # noqa: F811
     base, _settings = site
     context, page = open_page(browser, 1366)
     page.set_default_timeout(TIMEOUT)
