@@ -70,3 +70,69 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.removed or self.added)
+
+
+class View:
+    """The statements of a store's named graphs as they are now or as they were before
+    ``changes``: ``before`` hides what was added and shows again what was removed.
+
+    Lookups go by pattern (``None`` matches anything) and answer distinct triples, as a SPARQL
+    ``GRAPH ?g { … }`` pattern read through ``DISTINCT`` does; the graphs in ``skip`` are left
+    out (the VoID graph when counting what the others hold). Each lookup costs what the store's
+    index costs for the pattern plus a look at the changes, never a scan of the store.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        changes: Changes,
+        *,
+        before: bool = False,
+        skip: Iterable[ox.NamedNode] = (),
+    ) -> None:
+        self.store = store
+        self.changes = changes
+        self.before = before
+        self.skip = set(skip)
+        self._removed: dict[tuple, list[ox.Quad]] = {}
+        if before:
+            for quad in changes.removed:
+                if quad.graph_name in self.skip:
+                    continue
+                for key in _keys(quad):
+                    self._removed.setdefault(key, []).append(quad)
+
+    def quads(self, s=None, p=None, o=None):
+        """Quads (named graphs, minus ``skip``) matching the pattern, in this view."""
+        for quad in self.store.quads_for_pattern(s, p, o, None):
+            graph = quad.graph_name
+            if isinstance(graph, ox.DefaultGraph) or graph in self.skip:
+                continue
+            if self.before and quad in self.changes.added:
+                continue
+            yield quad
+        if self.before:
+            yield from self._removed.get(_key(s, p, o), ())
+
+    def triples(self, s=None, p=None, o=None) -> set[ox.Triple]:
+        return {q.triple for q in self.quads(s, p, o)}
+
+    def has(self, s=None, p=None, o=None) -> bool:
+        """Whether any statement matches (stops at the first)."""
+        return next(self.quads(s, p, o), None) is not None
+
+    def objects(self, s, p) -> set:
+        return {q.object for q in self.quads(s, p, None)}
+
+    def subjects(self, p, o) -> set:
+        return {q.subject for q in self.quads(None, p, o)}
+
+
+def _key(s, p, o) -> tuple:
+    return (s, p, o)
+
+
+def _keys(quad: ox.Quad) -> list[tuple]:
+    """Every pattern (with ``None`` for "any") the quad's triple matches."""
+    s, p, o = quad.subject, quad.predicate, quad.object
+    return [(a, b, c) for a in (s, None) for b in (p, None) for c in (o, None)]
