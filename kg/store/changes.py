@@ -72,6 +72,11 @@ class Changes:
         return bool(self.removed or self.added)
 
 
+def graph_quads(store: ox.Store, graphs: Iterable[str]) -> set[ox.Quad]:
+    """Every quad of the named ``graphs`` (IRIs)."""
+    return {q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+
+
 class View:
     """The statements of a store's named graphs as they are now or as they were before
     ``changes``: ``before`` hides what was added and shows again what was removed.
@@ -97,7 +102,7 @@ class View:
         self._removed: dict[tuple, list[ox.Quad]] = {}
         if before:
             for quad in changes.removed:
-                if quad.graph_name in self.skip:
+                if isinstance(quad.graph_name, ox.DefaultGraph) or quad.graph_name in self.skip:
                     continue
                 for key in _keys(quad):
                     self._removed.setdefault(key, []).append(quad)
