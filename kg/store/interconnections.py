@@ -17,6 +17,7 @@ shared or carry a flow and the shared data models (``{base}graph/aggregates``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -26,6 +27,13 @@ from kg.namespaces import RDF_TYPE, Vocabulary
 _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _SOURCE = "http://purl.org/dc/terms/source"
 _DEFAULT = "https://w3id.org/sckg/"
+
+RDF_TYPE_NODE = ox.NamedNode(RDF_TYPE)
+#: What the rule writes about a link (besides its type and source).
+_NAMES = (
+    "SectorLink linkedSector weight sharedUseCaseCount dataFlowCount sharedDatasetCount "
+    "viaUseCase viaDataset sharedDataset flowDataset sharedDataModel dataModelSector"
+)
 
 Pair = tuple[ox.NamedNode, ox.NamedNode]
 
@@ -132,6 +140,13 @@ def _links(facts: _Facts) -> tuple[dict, dict, dict, dict]:
 
 def derive(store: ox.Store, vocab: Vocabulary) -> None:
     """Add the quads of ``50-interconnections.ru`` to ``store`` (after the reasoner's rules)."""
+    # bulk, not one transaction: 373,000 quads at 10,000 use cases took 37 s in a transaction
+    # on the on-disk checkpoint an incremental build derives on, 6 s in bulk
+    store.bulk_extend(link_quads(store, vocab))
+
+
+def link_quads(store: ox.Store, vocab: Vocabulary) -> Iterator[ox.Quad]:
+    """The quads of ``50-interconnections.ru`` for what ``store`` holds now."""
     ns = vocab.rebase(_DEFAULT + "ontology#")
     facts = _read(store, ns)
     shared_cases, flows, shared_datasets, users = _links(facts)
@@ -140,19 +155,49 @@ def derive(store: ox.Store, vocab: Vocabulary) -> None:
         for m in facts.models.get(d, ()):
             model_users[m] |= cases
     shared_models = _shared(_by_sector(facts, model_users))
-    # bulk, not one transaction: 373,000 quads at 10,000 use cases took 37 s in a transaction
-    # on the on-disk checkpoint an incremental build derives on, 6 s in bulk
-    store.bulk_extend(_quads(vocab, ns, shared_cases, flows, shared_datasets, shared_models))
+    return _quads(vocab, ns, shared_cases, flows, shared_datasets, shared_models)
+
+
+def owned_quads(store: ox.Store, vocab: Vocabulary) -> set[ox.Quad]:
+    """The quads :func:`derive` wrote into ``store`` (to be replaced by those of a new state)."""
+    ns = vocab.rebase(_DEFAULT + "ontology#")
+    inferred = ox.NamedNode(vocab.graph("inferred"))
+    aggregates = ox.NamedNode(vocab.graph("aggregates"))
+    links = {
+        q.subject
+        for q in store.quads_for_pattern(
+            None, RDF_TYPE_NODE, ox.NamedNode(ns + "SectorLink"), inferred
+        )
+    } | {
+        q.subject
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode(ns + "sharedDataModel"), None, aggregates
+        )
+    }
+    mine = {ns + name for name in _NAMES.split()} | {RDF_TYPE, _SOURCE}
+    return {
+        q
+        for link in links
+        for graph in (inferred, aggregates)
+        for q in store.quads_for_pattern(link, None, None, graph)
+        if q.predicate.value in mine
+    }
+
+
+def sector_pairs(store: ox.Store, vocab: Vocabulary) -> set[Pair]:
+    """The pairs of different sectors some link rests on (the three kinds of the rule)."""
+    ns = vocab.rebase(_DEFAULT + "ontology#")
+    shared_cases, flows, shared_datasets, _ = _links(_read(store, ns))
+    return set(shared_cases) | set(flows) | set(shared_datasets)
 
 
 def connects_to(store: ox.Store, vocab: Vocabulary) -> None:
     """Add the quads of ``kg/build/reasoning/connects-to.ru``: ``sckg:connectsTo`` both ways
     between the sectors of every pair the links above rest on (the same three kinds)."""
     ns = vocab.rebase(_DEFAULT + "ontology#")
-    shared_cases, flows, shared_datasets, _ = _links(_read(store, ns))
     inferred = ox.NamedNode(vocab.graph("inferred"))
     predicate = ox.NamedNode(ns + "connectsTo")
-    pairs = set(shared_cases) | set(flows) | set(shared_datasets)
+    pairs = sector_pairs(store, vocab)
     store.extend(ox.Quad(s, predicate, o, inferred) for a, b in pairs for s, o in ((a, b), (b, a)))
 
 
@@ -163,11 +208,7 @@ def _quads(vocab, ns, shared_cases, flows, shared_datasets, shared_models):
     link_prefix = vocab.rebase(_DEFAULT + "sectorlink/")
     source = ox.NamedNode(vocab.rebase(_DEFAULT + "rules/50-interconnections.ru"))
 
-    names = (
-        "SectorLink linkedSector weight sharedUseCaseCount dataFlowCount sharedDatasetCount "
-        "viaUseCase viaDataset sharedDataset flowDataset sharedDataModel dataModelSector"
-    )
-    terms = {name: ox.NamedNode(ns + name) for name in names.split()}
+    terms = {name: ox.NamedNode(ns + name) for name in _NAMES.split()}
     term = terms.__getitem__
 
     def link(pair: Pair) -> ox.NamedNode:
@@ -177,7 +218,7 @@ def _quads(vocab, ns, shared_cases, flows, shared_datasets, shared_models):
     def number(n: int) -> ox.Literal:
         return ox.Literal(str(n), datatype=_XSD_INTEGER)
 
-    rdf_type = ox.NamedNode(RDF_TYPE)
+    rdf_type = RDF_TYPE_NODE
     for pair in set(shared_cases) | set(flows) | set(shared_datasets):
         node = link(pair)
         counts = [len(c.get(pair, ())) for c in (shared_cases, flows, shared_datasets)]
