@@ -12,7 +12,8 @@ import pytest
 
 from kg.authoring.ontology import OntologyFiles
 from kg.authoring.sources import read_corpus
-from kg.build.pipeline import IN_PYTHON, RULES_DIR, _updates, rules
+from kg.build.derive import IN_PYTHON, RULES_DIR, rules
+from kg.build.pipeline import _updates
 from kg.build.reason import reason
 from kg.build.reasoning.rules import CONNECTS_TO
 from kg.build.validate import dataset_quads

@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext
 
 from kg.authoring.vocabularies import MUSTERDATENKATALOG, read_musterdatenkatalog
 from kg.authoring.yamlld import FOREIGN_CODES
-from kg.build.pipeline import RULES_DIR
+from kg.build.derive import RULES_DIR
 from kg.errors import InvalidRequest, NotFound, Problem, QueryError
 from kg.rdf import IRI
 from kg.store import Release, Store

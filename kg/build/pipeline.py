@@ -13,14 +13,15 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 from kg.authoring.ontology import OntologyFiles
 from kg.authoring.sources import Corpus, limits_of, read_corpus
 from kg.authoring.vocabularies import data_model_update
 from kg.authoring.yamlld import load_context
-from kg.build.incremental import apply_delta
+from kg.build.derive import rules
+from kg.build.incremental import Graphs, apply_delta
+from kg.build.maintain import maintain, maintainable
 from kg.build.reason import Reasoning, reason, reason_incremental
 from kg.build.state import BuildState, record_of, state_key
 from kg.build.validate import dataset_quads as release_quads
@@ -31,7 +32,8 @@ from kg.namespaces import Vocabulary
 from kg.progress import Progress
 from kg.report import Report
 from kg.scratch import Scratch
-from kg.store import Release, Store, interconnections, open_store, work_dir
+from kg.store import Release, Store, open_store, work_dir
+from kg.store.changes import Changes, graph_quads
 from kg.store.oxigraph import (
     Update,
     dump_graphs,
@@ -130,6 +132,7 @@ def _validate_and_publish(
     (pyoxigraph's bulk load runs outside the GIL); nothing is published unless all succeed."""
     started = time.perf_counter() - timings["read"]
     folder = state.new_graph_folder()
+    full_folder = None
     loading = _Loading(folder, path)
     try:
         t = time.perf_counter()
@@ -165,21 +168,27 @@ def _validate_and_publish(
         with progress.step("load (waiting for it)"):
             local = loading.result()
         timings["load"] = loading.seconds
+        # the state keeps the curated graphs (for validation) and, apart, the whole release,
+        # whose derived graphs the next build maintains in place
+        full, full_folder = state.copy(local)
         try:
-            index = SearchPlan(index_folder(settings), ontology.vocab)
-            meta = _meta(corpus, ontology)
-            release = _publish_with(state, local, store, derived, meta, timings, progress, index)
+            _load(full, derived)
         finally:
             derived.unlink()
         del local  # closes the state's store before it is renamed or reopened
+        index = SearchPlan(index_folder(settings), ontology.vocab)
+        release = _publish(full, store, _meta(corpus, ontology), timings, progress, index)
+        del full
     except BaseException:
         loading.abandon()
         state.discard(folder)
+        if full_folder is not None:
+            state.discard(full_folder)
         raise
     if reasoning is None or reasoning.method == "rules":
         records = {s.path: record_of(s, settings.project / s.path) for s in corpus.files}
         _keep_findings(records, report)
-        state.save(records, key, folder, release.id)
+        state.save(records, key, folder, release.id, full_folder)
     else:  # whole-graph HermiT cannot be redone in part: the next build is a full one again
         state.clear()
     timings["total"] = time.perf_counter() - started
@@ -313,8 +322,14 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
         return BuildResult(store.release(), report, {"total": 0.0}, "unchanged", 0)
     context = load_context(settings.ontology_dir, ontology.vocab.base)
     local, folder = state.checkpoint(manifest)
+    full_folder = None
     try:
         with progress.step(f"validate {len(delta.changed)} changed, {len(delta.removed)} removed"):
+            # the curated graphs the change replaces, as they were (for the record of changes)
+            touched = [Graphs(ontology.vocab).of(state.relative(p)) for p in delta.changed] + [
+                Graphs(ontology.vocab).of(p) for p in delta.removed
+            ]
+            before = graph_quads(local, touched)
             applied = apply_delta(
                 local,
                 manifest,
@@ -334,7 +349,8 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
             with progress.step("reason"):
                 reasoning = reason_incremental(local, applied, ontology, scratch.work / "cache")
             timings["reason"] = time.perf_counter() - t
-        if reasoning is None and not no_reason:  # a change the rules cannot follow in part
+        unfollowed = reasoning is not None and not maintainable(reasoning.axioms, ontology.vocab)
+        if (reasoning is None and not no_reason) or unfollowed:  # the rules cannot follow it
             del local
             state.discard(folder)
             return _full(
@@ -349,7 +365,6 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
         revalidated = {s.path for s in applied.corpus.files}
         _keep_findings(records, applied.report, only=revalidated, affected=applied.affected)
         meta = {"ontology": ontology.digest, "files": {p: r.digest for p, r in records.items()}}
-        updates = _updates(reasoning, ontology.vocab)
         index = SearchPlan(
             index_folder(settings),
             ontology.vocab,
@@ -362,12 +377,22 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
             | {iri for p in delta.removed for iri in manifest.files[p].defines},
             graphs={s.graph for s in applied.changed},
         )
-        release = _derive_and_publish(state, local, store, updates, meta, timings, progress, index)
-        del local
+        changes = Changes()
+        after = graph_quads(local, touched)
+        del local  # the curated graphs are ready for the next build's validation
+        full, full_folder = state.checkpoint(manifest, full=True)
+        changes.remove(full, before - after)
+        changes.add(full, after - before)
+        release = _maintain_and_publish(
+            full, store, changes, reasoning, ontology.vocab, meta, timings, progress, index
+        )
+        del full
     except BaseException:
         state.discard(folder)
+        if full_folder is not None:
+            state.discard(full_folder)
         raise
-    state.save(records, manifest.key, folder, release.id)
+    state.save(records, manifest.key, folder, release.id, full_folder)
     timings["total"] = time.perf_counter() - started
     validated = len(applied.changed) + sum(len(e) for e in applied.affected.values())
     return BuildResult(release, applied.report, timings, "incremental", validated)
@@ -397,41 +422,19 @@ def manifest_defines(manifest, path: str) -> Iterable[str]:
     return record.defines if record is not None else ()
 
 
-def _derive_and_publish(
-    state, local, store, updates, meta, timings, progress, index: SearchPlan
+def _maintain_and_publish(
+    local, store, changes, reasoning, vocab, meta, timings, progress, index: SearchPlan
 ) -> Release:
-    """Publish a copy of the state's store ``local`` with what the rules derive on it.
-
-    The state keeps only the curated graphs and the ontology: derived graphs are written anew
-    on every build, and dropping the old ones from a large store would cost more than writing
-    them.
-    """
+    """Bring the derived graphs of the state's checkpoint ``local`` up to date for the recorded
+    ``changes`` (:mod:`kg.build.maintain`) and publish it; it becomes the next state."""
     t = time.perf_counter()
-    copy, folder = state.copy(local)
-    try:
-        with progress.step("derive"):
-            try:
-                run_updates(copy, updates)
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise PublishFailed(f"deriving the new release failed: {exc}") from exc
-        timings["derive"] = time.perf_counter() - t
-        return _publish(copy, store, meta, timings, progress, index)
-    finally:
-        del copy
-        state.discard(folder)
-
-
-def _publish_with(
-    state, local, store, derived: Path, meta, timings, progress, index: SearchPlan
-) -> Release:
-    """Publish a copy of the state's store ``local`` with the quads of ``derived`` added."""
-    copy, folder = state.copy(local)
-    try:
-        _load(copy, derived)
-        return _publish(copy, store, meta, timings, progress, index)
-    finally:
-        del copy
-        state.discard(folder)
+    with progress.step("derive"):
+        try:
+            maintain(local, changes, reasoning.axioms if reasoning else None, vocab)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise PublishFailed(f"deriving the new release failed: {exc}") from exc
+    timings["derive"] = time.perf_counter() - t
+    return _publish(local, store, meta, timings, progress, index)
 
 
 def _publish(copy, store, meta, timings, progress, index: SearchPlan) -> Release:
@@ -493,29 +496,6 @@ def _keep_findings(
         if finding.file in affected and finding.focus not in affected[finding.file]:
             continue
         records[finding.file].findings.append(finding)
-
-
-RULES_DIR = Path(__file__).resolve().parent / "rules"
-
-
-#: Rules the build derives in Python, by the same definition (kg/store/interconnections.py).
-IN_PYTHON = {"50-interconnections.ru": interconnections.derive}
-
-
-def rules(vocab: Vocabulary, *, sparql_only: bool = False) -> list[Update]:
-    """The SPARQL Update rules in ``kg/build/rules/*.ru``, in file-name order, rebased.
-
-    They run on each new release before it becomes visible and write what the build derives
-    into the graph ``{base}graph/inferred``. Those in :data:`IN_PYTHON` are run as their
-    Python version (unless ``sparql_only``), which derives the same quads faster.
-    """
-    found: list[Update] = []
-    for path in sorted(RULES_DIR.glob("*.ru")):
-        if path.name in IN_PYTHON and not sparql_only:
-            found.append(partial(IN_PYTHON[path.name], vocab=vocab))
-        else:
-            found.append(vocab.rebase(path.read_text(encoding="utf-8")))
-    return found
 
 
 def _updates(reasoning: Reasoning | None, vocab: Vocabulary) -> list[Update]:

@@ -7,12 +7,17 @@ The build keeps, beside the store (``<work>/state/``):
   it was published with; and the
   key of everything else the build depends on (the ontology and shapes, the base IRI, the
   reasoning mode, this module's version). A different key means a full build.
-* ``graph-<id>/`` — a pyoxigraph store holding exactly the dataset of that build: one graph per
-  curated file, the ontology graph and the derived graphs. It is the index the next build asks
-  what the unchanged files say (which entities point at a changed one, what type a referenced
-  entity has) instead of parsing 100,000 files again, and the base of the next release: a
-  build takes a checkpoint of it (RocksDB hard links, so nearly free), replaces the named
-  graphs of the changed files in the copy, and publishes the copy.
+* ``graph-<id>/`` — a pyoxigraph store holding the curated graphs of that build (one per
+  curated file) and the ontology graph. It is the index the next build asks what the unchanged
+  files say (which entities point at a changed one, what type a referenced entity has) instead
+  of parsing 100,000 files again, and what its validation reads: a build takes a checkpoint of
+  it (RocksDB hard links, so nearly free) and replaces the named graphs of the changed files in
+  the copy.
+* ``graph-<id>/`` (a second one, :attr:`Manifest.full`) — the whole release of that build: the
+  same graphs and the derived ones. The next build takes a checkpoint of it, applies the same
+  change of the curated graphs, maintains the derived graphs in place (:mod:`kg.build.maintain`)
+  and publishes the copy. It is kept apart so that validation never sees what was derived
+  (an inferred type would satisfy a shape the curated files do not).
 
 A build that fails deletes its copy; the manifest and the store it names are replaced only after
 the new release is published, so the state always describes the last published build.
@@ -37,7 +42,7 @@ from kg.report import Finding
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
-STATE_VERSION = "4"
+STATE_VERSION = "5"
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Manifest:
     graph: str  #: folder name of the state's store, inside the state folder
     release: str  #: id of the release this build published
     files: dict[str, FileRecord]
+    full: str = ""  #: folder name of the store holding the whole release (derived graphs too)
 
 
 @dataclass
@@ -103,7 +109,8 @@ class BuildState:
             return None
         if not isinstance(manifest, Manifest) or manifest.key != key:
             return None
-        if not (self.folder / manifest.graph).is_dir():
+        folders = (manifest.graph, manifest.full)
+        if not all(folders) or not all((self.folder / f).is_dir() for f in folders):
             return None
         return manifest
 
@@ -150,9 +157,10 @@ class BuildState:
         self.folder.mkdir(parents=True, exist_ok=True)
         return self.folder / f"graph-{uuid.uuid4().hex[:12]}"
 
-    def checkpoint(self, manifest: Manifest):
-        """A writable copy of the state's store (hard links), and the folder it lives in."""
-        base = open_staging(self.folder / manifest.graph)
+    def checkpoint(self, manifest: Manifest, *, full: bool = False):
+        """A writable copy of the state's store of curated graphs (or of the ``full`` release)
+        made of hard links, and the folder it lives in."""
+        base = open_staging(self.folder / (manifest.full if full else manifest.graph))
         target = self.new_graph_folder()
         try:
             base.backup(str(target))
@@ -167,9 +175,11 @@ class BuildState:
         store.backup(str(target))
         return open_staging(target), target
 
-    def save(self, files: dict[str, FileRecord], key: str, graph: Path, release: str) -> None:
-        """Make ``graph`` and ``files`` the state, then delete every other store folder."""
-        manifest = Manifest(key=key, graph=graph.name, release=release, files=files)
+    def save(
+        self, files: dict[str, FileRecord], key: str, graph: Path, release: str, full: Path
+    ) -> None:
+        """Make ``graph``, ``full`` and ``files`` the state, then delete every other store."""
+        manifest = Manifest(key=key, graph=graph.name, release=release, files=files, full=full.name)
         tmp = self.manifest_file.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as handle:
             pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -177,7 +187,7 @@ class BuildState:
             os.fsync(handle.fileno())
         os.replace(tmp, self.manifest_file)
         for other in self.folder.glob("graph-*"):
-            if other.name != graph.name:
+            if other.name not in (graph.name, full.name):
                 shutil.rmtree(other, ignore_errors=True)
 
     def discard(self, graph: Path) -> None:

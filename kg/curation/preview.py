@@ -22,8 +22,8 @@ from kg.authoring.ontology import OntologyFiles
 from kg.authoring.sources import limits_of, read_file
 from kg.authoring.vocabularies import data_model_update
 from kg.authoring.yamlld import load_context
+from kg.build.derive import rules
 from kg.build.incremental import Graphs
-from kg.build.pipeline import rules
 from kg.build.reason import tbox_axioms
 from kg.build.reasoning.rules import all_rules as entailment_rules
 from kg.config import Settings
