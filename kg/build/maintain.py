@@ -13,9 +13,11 @@ what the change touches, in the order the full build derives them
    entailments can change are found from the changed statements, their neighbourhood is copied
    into a small in-memory store, the *same* rules run there, and what they derive about those
    resources replaces what the inferred graph said about them.
-2. **Sector connections** (``connectsTo`` and its super-properties), the **Smart Data Models
-   concepts**, the **sector links** (``50-interconnections.ru``) and the **MIMs**
-   (``55-mims.ru``): derived again from what they read, and written as a difference.
+2. The **Smart Data Models concepts**, the **sector links** (``50-interconnections.ru``,
+   corrected entry by entry for the use cases, datasets and models the change touches:
+   :func:`kg.store.interconnections.adjust`), the **sector connections** (``connectsTo`` and
+   its super-properties, between the sectors of the links) and the **MIMs** (``55-mims.ru``):
+   derived again from what they read, and written as a difference.
 3. The **figures** (``60-aggregates.ru``) and the **VoID description** (``70-void.ru``).
 
 This module draws up the :class:`~kg.store.maintenance.Plan` from the ontology's axioms: which

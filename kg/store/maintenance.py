@@ -5,7 +5,7 @@ ontology's axioms and the build's rule files; this module carries it out on a py
 store, in the order the full build derives:
 
 1. entailments of single resources, for the resources the changed statements touch;
-2. sector connections, Smart Data Models concepts, sector links and MIMs, as a difference;
+2. Smart Data Models concepts, sector links, sector connections and MIMs, as a difference;
 3. the figures and the VoID description.
 
 Every write goes through a :class:`~kg.store.changes.Changes`.
@@ -80,9 +80,10 @@ def maintain(store: ox.Store, changes: Changes, plan: Plan) -> None:
     derived = {ox.NamedNode(vocab.graph(n)) for n in ("inferred", "aggregates", "void")}
     if plan.entailments is not None:
         _entailments(store, changes, plan.entailments, vocab, derived)
-        _sector_connections(store, changes, plan.entailments, vocab)
     _data_models(store, changes, plan)
-    _sector_links(store, changes, vocab)
+    interconnections.adjust(store, changes, vocab)  # the sector links
+    if plan.entailments is not None:  # connectsTo between the sectors of the links
+        _sector_connections(store, changes, plan.entailments, vocab)
     _mims(store, changes, plan)
     _aggregates(store, changes, plan)
     _void(store, plan)
@@ -220,7 +221,7 @@ def _sector_connections(
         if q.graph_name != inferred and not isinstance(q.graph_name, ox.DefaultGraph)
     ]
     pairs = {
-        (s, o) for a, b in interconnections.sector_pairs(store, vocab) for s, o in ((a, b), (b, a))
+        (s, o) for a, b in interconnections.stored_pairs(store, vocab) for s, o in ((a, b), (b, a))
     }
     pairs |= {(o, s) for s, o in stated if _iri(s) and _iri(o)}
     new = {ox.Quad(s, connects, o, inferred) for s, o in pairs}
@@ -263,13 +264,6 @@ def _data_models(store: ox.Store, changes: Changes, plan: Plan) -> None:
         for t in store.quads_for_pattern(None, _TYPE, concept, inferred)
         for q in store.quads_for_pattern(t.subject, None, None, inferred)
     }
-    changes.remove(store, old - new)
-    changes.add(store, new - old)
-
-
-def _sector_links(store: ox.Store, changes: Changes, vocab: Vocabulary) -> None:
-    new = set(interconnections.link_quads(store, vocab))
-    old = interconnections.owned_quads(store, vocab)
     changes.remove(store, old - new)
     changes.add(store, new - old)
 
