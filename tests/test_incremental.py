@@ -15,6 +15,7 @@ from kg.errors import ValidationFailed
 from kg.store import ResultFormat, open_store
 
 USE_CASE = "usecases/patterns/air-quality-sensor-network.yaml"
+NS = "https://w3id.org/sckg/ontology#"
 
 
 def _dataset(settings: config.Settings, tmp: Path) -> dict[str, frozenset]:
@@ -236,3 +237,30 @@ def test_deleting_a_definition_flags_the_addition_that_remains_elsewhere(twin: T
     ) in findings
     datasets.write_text(text, encoding="utf-8")
     assert build(twin.incremental).mode == "unchanged"
+
+
+def test_platform_standards_and_data_models_are_maintained_as_a_full_build_derives(
+    twin: Twin,
+) -> None:
+    """The MIMs a platform implements follow its standards, and the concept of a Smart Data
+    Model stays in the graph while some dataset names it (both maintained in place)."""
+    twin.build(mode="full")
+    store = open_store(twin.incremental)
+    platform = "https://w3id.org/sckg/platform/hamburg-urban-data-platform"
+    mims = f"SELECT ?m WHERE {{ GRAPH ?g {{ <{platform}> <{NS}implementsMim> ?m }} }}"
+    model = "https://w3id.org/sckg/data-model/EVChargingStation"
+    named = f"ASK {{ GRAPH ?g {{ <{model}> a <{NS}DataModel> }} }}"
+    before = {row["m"] for row in store.select(mims)}
+    assert store.ask(named)
+
+    platforms = twin.project / "usecases" / "shared" / "platforms-a.yaml"
+    _edit(platforms, "standards: [ogc-sensorthings-api, mqtt,", "standards: [ngsi-ld, mqtt,")
+    types = twin.project / "usecases" / "shared" / "dataset-types.yaml"
+    _edit(types, "dataModel: EVChargingStation", "dataModel: OnStreetParking")
+    twin.build()
+    assert {row["m"] for row in open_store(twin.incremental).select(mims)} != before
+    assert not open_store(twin.incremental).ask(named)
+
+    _edit(types, "dataModel: OnStreetParking", "dataModel: EVChargingStation")
+    twin.build()
+    assert open_store(twin.incremental).ask(named)

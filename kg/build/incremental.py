@@ -32,12 +32,13 @@ from kg.authoring.sources import (
     undefined_addition_findings,
 )
 from kg.authoring.yamlld import DEFAULT_LIMITS, Context, Limits, Parsed
+from kg.build.reasoning.axioms import Axioms
 from kg.build.state import Delta, Manifest
 from kg.build.validate import inverse_predicates, validate_corpus
 from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.rdf import IRI, BNode, Term, nquad
 from kg.report import Finding, Report
-from kg.store.oxigraph import drop_graphs, drop_subtrees, extend_nquads, select_rows
+from kg.store.oxigraph import drop_graphs, drop_subtrees, extend_nquads, mentions, select_rows
 
 #: IRIs per VALUES block (pyoxigraph parses each query; keep them reasonably small).
 _BATCH = 2000
@@ -175,6 +176,20 @@ def _load(store, sources: list[SourceFile], work: Path) -> None:
         os.unlink(name)
 
 
+def _gives_functional_values(axioms: Axioms):
+    """Whether a statement ``s p o`` can give ``o`` a value of a functional property."""
+    functional = set(axioms.functional)
+
+    def check(p: str) -> bool:
+        for prop in axioms.superproperties.get(p, [p]):
+            turned = [*axioms.inverse_of(prop), *([prop] if prop in axioms.symmetric else [])]
+            if functional & {q for t in turned for q in axioms.superproperties.get(t, [t])}:
+                return True
+        return False
+
+    return check
+
+
 def _values(iris: Iterable[str]) -> Iterable[str]:
     """``VALUES`` bodies of at most :data:`_BATCH` IRIs each."""
     batch = sorted(iris)
@@ -267,8 +282,14 @@ def _duplicates(changed: list[SourceFile], delta: Delta, manifest: Manifest) -> 
     return duplicate_findings(where)
 
 
-def consistency_corpus(store, applied: Applied, vocab: Vocabulary) -> Corpus:
-    """The changed files plus every statement other files make about what they mention."""
+def consistency_corpus(
+    store, applied: Applied, vocab: Vocabulary, axioms: Axioms | None = None
+) -> Corpus:
+    """The changed files plus the statements other files make about what they mention: all
+    statements about it, and of those pointing at it, one per predicate, unless the
+    predicate can give it a functional property's value (through an inverse or symmetry),
+    where every one counts (:mod:`kg.build.reasoning.consistency` looks for disjoint classes
+    and functional values only). Without ``axioms``, every statement."""
     graphs = Graphs(vocab)
     mentioned = {
         term.value
@@ -278,17 +299,13 @@ def consistency_corpus(store, applied: Applied, vocab: Vocabulary) -> Corpus:
     }
     own = {s.graph for s in applied.changed}
     extra: dict[str, Parsed] = {}
-    for values in _values(mentioned):
-        query = (
-            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?x {{ {values} }} "
-            "{ GRAPH ?g { ?x ?p ?o } BIND(?x AS ?s) } "
-            "UNION { GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) } }"
-        )
-        for row in select_rows(store, query):
-            graph = row["g"].value
-            if graph in own or graphs.path(graph) is None:
-                continue
-            extra.setdefault(graph, Parsed()).add(row["s"], row["p"], row["o"], 1)
+
+    def keep(graph: str) -> bool:
+        return graph not in own and graphs.path(graph) is not None
+
+    every = _gives_functional_values(axioms) if axioms is not None else (lambda _: True)
+    for graph, s, p, o in mentions(store, sorted(mentioned), keep, every):
+        extra.setdefault(graph, Parsed()).add(s, p, o, 1)
     others = [
         SourceFile(path=graphs.path(g) or g, digest="", parsed=parsed, graph=g)
         for g, parsed in sorted(extra.items())

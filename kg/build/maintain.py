@@ -28,7 +28,9 @@ plan does not follow (:class:`Unmaintainable`) gets a full build instead.
 
 from __future__ import annotations
 
-from kg.authoring.vocabularies import data_model_update
+from functools import partial
+
+from kg.authoring.vocabularies import DATA_MODEL, data_model_update, smart_data_models
 from kg.build.derive import rule_text
 from kg.build.reasoning import rules as owl
 from kg.build.reasoning.axioms import THING, Axioms
@@ -97,11 +99,16 @@ def plan(axioms: Axioms | None, vocab: Vocabulary) -> Plan:
     return Plan(
         vocab=vocab,
         entailments=entailments(axioms, vocab) if axioms is not None else None,
-        data_models=data_model_update(vocab),
+        data_models=partial(_data_models, vocab),
         mims=rule_text(vocab, "55-mims.ru"),
         aggregates=rule_text(vocab, "60-aggregates.ru"),
         void=rule_text(vocab, "70-void.ru"),
     )
+
+
+def _data_models(vocab: Vocabulary, iris: set[str]) -> str:
+    models = smart_data_models().values()
+    return data_model_update(vocab, [m for m in models if vocab.entity(DATA_MODEL, m.name) in iris])
 
 
 def maintain(store, changes: Changes, axioms: Axioms | None, vocab: Vocabulary) -> None:

@@ -129,7 +129,7 @@ def reason_incremental(
     axioms = tbox_axioms(ontology, cache_dir)
     if axioms.unsupported or data_unsupported(Corpus(applied.changed, applied.corpus.context)):
         return None
-    corpus = consistency_corpus(store, applied, ontology.vocab)
+    corpus = consistency_corpus(store, applied, ontology.vocab, axioms)
     if consistency.check(corpus, axioms, ontology.vocab):
         return None
     return Reasoning(axioms, rules.all_rules(axioms, ontology.vocab))

@@ -13,14 +13,14 @@ Every write goes through a :class:`~kg.store.changes.Changes`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.store import interconnections
-from kg.store.changes import Changes
+from kg.store.changes import Changes, View
 from kg.store.oxigraph import run_updates
 
 _TYPE = ox.NamedNode(RDF_TYPE)
@@ -67,7 +67,8 @@ class Plan:
 
     vocab: Vocabulary
     entailments: Entailments | None
-    data_models: str
+    #: the update writing the concepts of the Smart Data Models with the given IRIs
+    data_models: Callable[[set[str]], str]
     mims: str
     aggregates: str
     void: str
@@ -245,30 +246,71 @@ def _stated_elsewhere(store: ox.Store, quad: ox.Quad, inferred: ox.NamedNode) ->
 
 
 def _data_models(store: ox.Store, changes: Changes, plan: Plan) -> None:
-    """The concepts of the Smart Data Models some dataset names: the build's update, run on one
-    statement per named model."""
+    """The concepts of the Smart Data Models some dataset names, for the models named or no
+    longer named by a changed statement: the build's update, run on one statement per model."""
     vocab = plan.vocab
     inferred = ox.NamedNode(vocab.graph("inferred"))
-    named = ox.NamedNode(vocab.ns + "dataModel")
-    scratch = ox.Store()
-    models = set()
-    for quad in store.quads_for_pattern(None, named, None, None):
-        if not isinstance(quad.graph_name, ox.DefaultGraph) and quad.object not in models:
-            models.add(quad.object)
-            scratch.add(quad)
-    scratch.update(plan.data_models)
-    new = set(scratch.quads_for_pattern(None, None, None, inferred))
-    concept = _n(vocab.ns + "DataModel")
-    old = {
-        q
-        for t in store.quads_for_pattern(None, _TYPE, concept, inferred)
-        for q in store.quads_for_pattern(t.subject, None, None, inferred)
+    named = _n(vocab.ns + "dataModel")
+    models = {
+        q.object
+        for q in (*changes.removed, *changes.added)
+        if q.predicate == named and isinstance(q.object, ox.NamedNode)
     }
+    if not models:
+        return
+    now = View(store, changes)
+
+    def concepts(of: set) -> set[ox.Quad]:
+        scratch = ox.Store()
+        graph = _n(vocab.graph("data-models"))
+        scratch.extend(ox.Quad(m, named, m, graph) for m in of)  # one naming statement each
+        scratch.update(plan.data_models({m.value for m in of}))
+        return set(scratch.quads_for_pattern(None, None, None, inferred))
+
+    possible = concepts(models)  # what the update would write were they all named
+    new = {q for q in possible if now.has(None, named, q.subject)}
+    old = {q for q in possible if q in store}
     changes.remove(store, old - new)
     changes.add(store, new - old)
 
 
+_CLOSE_MATCH = "http://www.w3.org/2004/02/skos/core#closeMatch"
+_CONFORMS_TO = "http://purl.org/dc/terms/conformsTo"
+
+
 def _mims(store: ox.Store, changes: Changes, plan: Plan) -> None:
+    """``55-mims.ru``: for the platforms whose standards or type changed, looked up through the
+    indexes; when a MIM or what it is realised by changed, the rule again on the statements it
+    reads."""
+    ns = plan.vocab.ns
+    mim, platform = ns + "InteroperabilityMechanism", ns + "DataPlatform"
+    platforms = set()
+    for quad in (*changes.removed, *changes.added):
+        p, o = quad.predicate.value, quad.object
+        if p in (ns + "realisedBy", _CLOSE_MATCH) or (p == RDF_TYPE and o.value == mim):
+            _all_mims(store, changes, plan)
+            return
+        if p == _CONFORMS_TO or (p == RDF_TYPE and o.value == platform):
+            platforms.add(quad.subject)
+    if not platforms:
+        return
+    now = View(store, changes)
+    inferred = ox.NamedNode(plan.vocab.graph("inferred"))
+    implements = _n(ns + "implementsMim")
+    realised = (_n(ns + "realisedBy"), _n(_CLOSE_MATCH))
+    for p in platforms:
+        new = set()
+        if now.has(p, _TYPE, _n(platform)):
+            for standard in now.objects(p, _n(_CONFORMS_TO)):
+                for m in {m for r in realised for m in now.subjects(r, standard)}:
+                    if now.has(m, _TYPE, _n(mim)):
+                        new.add(ox.Quad(p, implements, m, inferred))
+        old = set(store.quads_for_pattern(p, implements, None, inferred))
+        changes.remove(store, old - new)
+        changes.add(store, new - old)
+
+
+def _all_mims(store: ox.Store, changes: Changes, plan: Plan) -> None:
     """``55-mims.ru``, run on the statements it reads (MIMs, their standards, the platforms'
     standards and types)."""
     vocab = plan.vocab
@@ -278,8 +320,8 @@ def _mims(store: ox.Store, changes: Changes, plan: Plan) -> None:
     wanted = [
         (_TYPE, _n(ns + "InteroperabilityMechanism")),
         (_n(ns + "realisedBy"), None),
-        (_n("http://www.w3.org/2004/02/skos/core#closeMatch"), None),
-        (_n("http://purl.org/dc/terms/conformsTo"), None),
+        (_n(_CLOSE_MATCH), None),
+        (_n(_CONFORMS_TO), None),
         (_TYPE, _n(ns + "DataPlatform")),
     ]
     for p, o in wanted:

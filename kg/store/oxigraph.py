@@ -155,6 +155,43 @@ def select_rows(store: ox.Store, query: str) -> list[dict[str, Term]]:
     ]
 
 
+def mentions(
+    store: ox.Store,
+    iris: Iterable[str],
+    keep: Callable[[str], bool],
+    every_object_of: Callable[[str], bool],
+) -> Iterator[tuple[str, Term, Term, Term]]:
+    """The statements (graph, subject, predicate, object) of the named graphs ``keep`` accepts
+    that mention one of ``iris``: every statement about it, and of those pointing at it, every
+    one for the predicates ``every_object_of`` accepts, else the first one per predicate (what
+    the statement says about the IRI — the range of its predicate — is the same for all).
+    Without the second rule, a sector or a class would bring the statements of every use case.
+    """
+    for iri in iris:
+        node = ox.NamedNode(iri)
+        for quad in store.quads_for_pattern(node, None, None, None):
+            if not isinstance(quad.graph_name, ox.DefaultGraph) and keep(quad.graph_name.value):
+                yield _row(quad)
+        seen: set[str] = set()
+        for quad in store.quads_for_pattern(None, None, node, None):
+            p = quad.predicate.value
+            if p in seen or isinstance(quad.graph_name, ox.DefaultGraph):
+                continue
+            if keep(quad.graph_name.value):
+                if not every_object_of(p):
+                    seen.add(p)
+                yield _row(quad)
+
+
+def _row(quad: ox.Quad) -> tuple[str, Term, Term, Term]:
+    return (
+        quad.graph_name.value,
+        from_ox(quad.subject),
+        from_ox(quad.predicate),
+        from_ox(quad.object),
+    )  # type: ignore[return-value]
+
+
 def memory_store(nquads: Path | None = None, lines: Iterable[str] = ()) -> ox.Store:
     """An in-memory store of the quads in the file ``nquads`` (or of N-Quads ``lines``).
 
