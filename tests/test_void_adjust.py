@@ -1,9 +1,9 @@
 """The VoID description adjusted for an incremental build's changes (kg/store/void.py) is the
 one dropping it and running kg/build/rules/70-void.ru again writes (issue 17).
 
-Targeted cases on small hand-made stores, then random edits of the quads and edits of use cases
-(carried through the maintenance of the derived graphs) on a small generated corpus built as a
-full build builds it.
+Targeted cases on small hand-made stores, then, on a small generated corpus built as a full
+build builds it, random edits of the quads (on disk, as the incremental build's checkpoint is)
+and edits of use cases carried through the maintenance of the derived graphs.
 """
 
 from __future__ import annotations
@@ -44,7 +44,11 @@ THING, OTHER = ox.NamedNode(EX + "Thing"), ox.NamedNode(EX + "Other")
 USE_CASES = 40
 SEED = 17
 #: rounds of random edits, each adjusted and compared
-ROUNDS = 40
+ROUNDS = 30
+#: counts about 255 and 511, which pyoxigraph's on-disk store answers with more than they match
+#: (tests/test_changes.py): the random edits change counts (at first neither) to one of them
+COUNTS = (254, 255, 256, 257, 510, 511, 512, 513)
+COUNTED = [ox.NamedNode(f"{EX}count/{n}") for n in range(4)]
 
 
 # -- what is compared ---------------------------------------------------------------------------
@@ -79,9 +83,11 @@ def by_rule(store: ox.Store, vocab: Vocabulary = VOCAB) -> set[tuple]:
     return found
 
 
-def copied(store: ox.Store) -> ox.Store:
-    copy = ox.Store()
-    copy.extend(store)
+def copied(store: ox.Store, folder: Path) -> ox.Store:
+    """A copy of ``store`` on disk in ``folder``, as the incremental build's checkpoint is."""
+    copy = ox.Store(str(folder / "store"))
+    copy.bulk_extend(store)
+    copy.flush()
     return copy
 
 
@@ -339,6 +345,7 @@ class RandomEdits:
             "remove subject": self.remove_subject,
             "remove class": self.remove_class,
             "remove property": self.remove_property,
+            "count": self.count,
         }
         names = self.rng.choices(list(kinds), k=self.rng.randint(1, 3))
         for name in names:
@@ -378,6 +385,12 @@ class RandomEdits:
         )
         changes.add(self.store, [q(s, p, o, pick([known.graph_name, K]))])
 
+    def count(self, changes: Changes) -> None:
+        """A count changed, as a sector link's weight is."""
+        s = self.rng.choice(COUNTED)
+        changes.remove(self.store, list(self.store.quads_for_pattern(s, P, None, H)))
+        changes.add(self.store, [q(s, P, _count(self.rng.choice(COUNTS)), H)])
+
     def drop_graph(self, changes: Changes) -> None:
         sizes = Counter(x.graph_name for x in self.quads)
         graph = self.rng.choice(sorted((g for g, n in sizes.items() if n < 300), key=str))
@@ -404,14 +417,21 @@ class RandomEdits:
         changes.remove(self.store, [x for x in found if _counted(x)])
 
 
+def _count(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=INTEGER)
+
+
 def _counted(quad: ox.Quad) -> bool:
     """Whether the rule counts ``quad`` (a named graph but the VoID graph)."""
     return not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name != VOID_GRAPH
 
 
 @pytest.mark.slow
-def test_random_edits_are_counted_as_the_rule_counts(corpus) -> None:
-    store = copied(corpus[0])
+def test_random_edits_are_counted_as_the_rule_counts(corpus, tmp_path: Path) -> None:
+    store = copied(corpus[0], tmp_path)
+    store.extend(q(s, P, _count(n), H) for s, n in zip(COUNTED, (256, 257, 512, 513), strict=True))
+    store.remove_graph(VOID_GRAPH)
+    store.update(rule_text(VOCAB, "70-void.ru"))
     rng = random.Random(SEED)
     edits = RandomEdits(store, rng)
     done, moved = [], 0
@@ -491,7 +511,8 @@ def test_use_case_edits_through_the_maintenance(corpus) -> None:
     """As an incremental build does: a changed file's graph replaced, the derived graphs
     maintained, then the VoID graph adjusted for all that the record holds."""
     base, reasoning = corpus
-    store = copied(base)
+    store = ox.Store()  # in memory: the random edits try the on-disk store
+    store.extend(base)
     edits = UseCaseEdits(store, random.Random(SEED))
     plan = [edits.sectors_changed, edits.retitled, edits.deleted, edits.added] * 2
     derived = {ox.NamedNode(VOCAB.graph(n)) for n in ("inferred", "aggregates")}
