@@ -88,7 +88,8 @@ def adjust(store: ox.Store, changes: Changes, vocab: Vocabulary) -> None:
     VoID graph in ``changes`` (an earlier adjustment's) are not counted, but a second call with
     the same record would count its other changes twice. A VoID graph that lacks a figure to
     adjust (never computed, or not the rule's) raises :class:`ValueError`; counting it again with
-    the rule is the way out.
+    the rule is the way out, as it is when ``70-void.ru`` itself changed since (the statements
+    it writes as they are, a title say, are never rewritten here).
     """
     graph = ox.NamedNode(vocab.graph("void"))
     difference = measure(store, changes, graph)
