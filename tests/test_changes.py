@@ -52,3 +52,20 @@ def test_the_view_before_shows_what_was_removed_and_hides_what_was_added() -> No
     assert View(store, changes, before=True, skip=[H]).objects(a, None) == {ox.NamedNode(EX + "b")}
     assert before.subjects(p, ox.NamedNode(EX + "b")) == {a}
     assert not after.has(None, None, ox.NamedNode(EX + "b"))
+
+
+def test_the_view_answers_only_what_matches_on_disk_too(tmp_path) -> None:
+    """pyoxigraph 0.5.13's on-disk store answers the object "255"^^xsd:integer (its encoding
+    ends in 0xFF) with every quad after it in the object index; the view must not."""
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    store, changes = ox.Store(str(tmp_path / "store")), Changes()
+    p = ox.NamedNode(EX + "p")
+    quads = [
+        ox.Quad(ox.NamedNode(f"{EX}s{i}"), p, ox.Literal(str(i), datatype=integer), G)
+        for i in range(250, 260)
+    ]
+    store.extend(quads)
+    changes.remove(store, [quads[5]])  # "255"
+    value = ox.Literal("255", datatype=integer)
+    assert not View(store, changes).has(None, None, value)
+    assert View(store, changes, before=True).triples(None, p, value) == {quads[5].triple}
