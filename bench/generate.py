@@ -13,19 +13,20 @@ violations. The same size and seed give the same files, byte for byte.
 
 What a corpus holds, in the proportions of the shipped corpus (model v2):
 
-- **Places**: Germany, its 16 Länder, about 400 Kreise and 11,000 municipalities spread over the
-  Länder like the real ones, each with an 8-digit AGS whose first five digits are its Kreis's
-  key, a population (value, reference year, source) drawn so that each Land's total is about
-  its real one, the BBSR size class that population gives, a municipality type and coordinates
-  inside its Land. A municipality is ``partOf`` its Kreis and Land (a kreisfreie Stadt of its
-  Land), a Kreis of its Land, whose population is the sum of its municipalities'. Only the
-  places some entity names are written, with their Kreise.
-- **Use cases** gather in about one municipality per three use cases, taken from a few Kreise
-  at a time (several municipalities per Kreis) and weighted by population; about one in eight
-  is a Kreis's own project. Each has sectors, a solution type, a spatial scale, maturity, and
-  as often as in the shipped corpus a lifecycle with start and end dates consistent with it,
-  a pattern, funding programmes, the platforms it runs on, a solution it took over from another
-  municipality, stakeholders with roles (operator, partner, developer, funder), sources.
+- **Places**: Germany, its 16 Länder, their 294 Kreise and 11,000 municipalities (106 of them
+  kreisfreie Städte) spread over the Länder like the real ones, each with an 8-digit AGS whose
+  first five digits are its Kreis's key, a population (value, reference year, source) drawn so
+  that each Land's total is about its real one, the BBSR size class that population gives, a
+  municipality type and coordinates inside its Land. A municipality is ``partOf`` its Kreis and
+  Land (a kreisfreie Stadt of its Land), a Kreis of its Land, whose population is the sum of its
+  municipalities'. Only the places some entity names are written, with their Kreise.
+- **Use cases** gather in about one municipality per three use cases, taken from a few Kreise at
+  a time (several municipalities per Kreis) and weighted by population; about one in ten is a
+  Kreis's own project. A pattern per topic (``usecases/patterns/``); a fifth of the use cases
+  name theirs. Each has sectors, a solution type, a spatial scale, maturity, and as often as in
+  the shipped corpus a lifecycle with start and end dates consistent with it, a pattern, funding
+  programmes, the platforms it runs on, a solution it took over from another municipality,
+  stakeholders with roles (operator, partner, developer, funder), sources.
 - **Datasets** produced (mostly one) and used (none to seven, by preferential attachment with
   sector affinity, so that a few hub datasets are used by many use cases and data flows
   arise), with the Musterdatenkatalog type and Smart Data Model of their topic, the platform
