@@ -5,14 +5,14 @@ Usage::
     python bench/approval.py 1000 2000 --runs 3
 
 For each size, the generated corpus ``bench/out/corpus-<size>-seed<seed>/`` (bench/edit.py makes
-it when it is missing) is copied into ``bench/out/approval-<size>/``, made a git work tree and
-built cold; ``gunicorn web.wsgi:app`` serves it on loopback. Then ``--runs`` times, one use case
-(the middle file by name) gets a proposal that adds a new suffix to its English title; a
-curator submits it, and the clock runs from the reviewer's approval
+it when it is missing or of an older shape) is copied into ``bench/out/approval-<size>/``, made
+a git work tree and built cold; ``gunicorn web.wsgi:app`` serves it on loopback. Then ``--runs``
+times, one use case (the middle file by name) gets a proposal that adds a new suffix to its
+English title; a curator submits it, and the clock runs from the reviewer's approval
 (:meth:`kg.curation.proposals.Proposals.approve`: base check, files, incremental build, git
-commit) until ``GET /usecase/<slug>.html`` (the page its IRI answers 303 to) on the running
-site shows the new title. The approval runs in this process, as in a web worker; the page is
-polled every 20 ms.
+commit) until ``GET /usecase/<slug>.html`` (the page its IRI answers 303 to) on the running site
+shows the new title. The approval runs in this process, as in a web worker; the page is polled
+every 20 ms.
 
 It prints the cold build, the median and spread of "approval to page" and, apart, of the
 approval call alone. Benchmarks print figures; they are not tests.

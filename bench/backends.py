@@ -6,12 +6,12 @@ Usage::
     python bench/backends.py --sizes 0 --workers 1 2 --seconds 10
 
 For every corpus (size 0 is the shipped one; others come from ``bench/generate.py`` into
-``bench/out/corpus-<n>-seed1``, generated when missing, shared with bench/run.py) it builds the
-graph once into an embedded store and once into an Oxigraph server (``oxigraph serve
---union-default-graph`` on a free loopback port), then for each backend and each number of
-gunicorn workers (1, 2, 4) starts ``gunicorn web.wsgi:app`` with the project's gunicorn.conf.py
-and drives it with 16 concurrent clients for a fixed time. It prints p50/p95 latency and
-throughput for
+``bench/out/corpus-<n>-seed1``, generated when missing or of an older shape, shared with
+bench/run.py) it builds the graph once into an embedded store and once into an Oxigraph server
+(``oxigraph serve --union-default-graph`` on a free loopback port), then for each backend and
+each number of gunicorn workers (1, 2, 4) starts ``gunicorn web.wsgi:app`` with the project's
+gunicorn.conf.py and drives it with 16 concurrent clients for a fixed time. It prints p50/p95
+latency and throughput for
 
 - pages: use-case pages (HTML), the home page and the sector list, in a fixed random mix;
 - queries: the JSON twins of the named queries (``/queries/<name>.json``), which run through the

@@ -6,13 +6,13 @@ Usage::
     python bench/build.py --sizes 0 1000 --runs 3 --hermit
 
 Size 0 is the shipped corpus; other sizes are generated with ``bench/generate.py`` into
-``bench/out/corpus-<n>-seed<seed>`` (kept between runs, shared with bench/run.py). For every
-size it prints the median and the spread of several full builds without reasoning
-(``--no-reason``) and with it, and the parts of reasoning:
-HermiT on the TBox (uncached, as after an ontology change, and cached), the consistency check
-of the data, and the SPARQL rules on the new release. ``--hermit`` adds whole-graph HermiT
-(the exact, superlinear method the rules replace; skipped above 2,000 use cases unless
-``--hermit-max`` says otherwise). Benchmarks print figures; they are not tests.
+``bench/out/corpus-<n>-seed<seed>`` (kept between runs while of the generator's current shape,
+shared with bench/run.py). For every size it prints the median and the spread of several full
+builds without reasoning (``--no-reason``) and with it, and the parts of reasoning: HermiT on
+the TBox (uncached, as after an ontology change, and cached), the consistency check of the data,
+and the SPARQL rules on the new release. ``--hermit`` adds whole-graph HermiT (the exact,
+superlinear method the rules replace; skipped above 2,000 use cases unless ``--hermit-max`` says
+otherwise). Benchmarks print figures; they are not tests.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Usage::
 
     python bench/edit.py 2000 10000 --runs 3
 
-For each size, the generated corpus ``bench/out/corpus-<size>-seed<seed>/`` (as bench/run.py
-makes it) gets a cold ``kg build`` into a fresh store, then ``--runs`` times: a new suffix on
+For each size, the generated corpus ``bench/out/corpus-<size>-seed<seed>/`` (made, or reused
+while of the generator's current shape, by ``harness.project_for`` as for bench/run.py) gets a
+cold ``kg build`` into a fresh store, then ``--runs`` times: a new suffix on
 the English title of one use case (the middle file by name, as bench/run.py edits it) and
 ``kg build``, each in a fresh process through the real command line. It prints the cold build,
 the median and spread of the builds after an edit, and the build's own step timings of the
@@ -26,8 +27,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "out"
+import harness
+
+OUT = harness.OUT
 _TIMINGS = (
     "import json, sys\n"
     "from pathlib import Path\n"
@@ -39,11 +41,8 @@ _TIMINGS = (
 
 
 def corpus(size: int, seed: int, out: Path = OUT) -> Path:
-    folder = out / f"corpus-{size}-seed{seed}"
-    if not (folder / "usecases").is_dir():
-        cmd = [sys.executable, str(HERE / "generate.py"), str(size), "--seed", str(seed)]
-        subprocess.run([*cmd, "--out", str(folder)], check=True)
-    return folder
+    """The generated corpus of ``size`` and ``seed`` under ``out``: the one bench/run.py uses."""
+    return harness.project_for(size, seed, out)
 
 
 def timed_build(project: Path, store: Path) -> tuple[float, dict]:

@@ -33,7 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT / "tests"))
 
-# The tests' Oxigraph server helper, re-exported for the scripts.
+# bench/generate.py, for the shape of the corpora it writes; the tests' Oxigraph server helper,
+# re-exported for the scripts.
+import generate  # noqa: E402
 from servers import OxigraphServer, free_port, oxigraph_binary  # noqa: E402, F401
 
 #: Marks a generated corpus as complete (a generator stopped half-way leaves none).
@@ -47,28 +49,35 @@ def label(size: int) -> str:
     return "shipped corpus" if size == 0 else f"{size:,} use cases"
 
 
-def project_for(size: int, seed: int = 1) -> Path:
+def project_for(size: int, seed: int = 1, out: Path = OUT) -> Path:
     """A project folder holding the corpus of ``size`` use cases (0: the shipped one).
 
-    Generated corpora live in ``bench/out/corpus-<size>-seed<seed>/`` and are reused; the
-    ontology and the named queries are copied from this checkout every time, so a reused
-    corpus is always built with the current ones. The shipped corpus is copied to
-    ``bench/out/shipped/`` so that a benchmark may edit a file without touching the checkout.
+    Generated corpora live in ``<out>/corpus-<size>-seed<seed>/`` (``out`` is ``bench/out``
+    unless a script is told otherwise) and are reused while :func:`reusable`: a corpus of an
+    older shape of the generator is made again. The ontology and the named queries are copied
+    from this checkout every time, so a reused corpus is always built with the current ones.
+    The shipped corpus is copied to ``<out>/shipped/`` so that a benchmark may edit a file
+    without touching the checkout.
     """
+    folder = corpus_folder(size, seed, out)
     if size == 0:
-        folder = OUT / "shipped"
         folder.mkdir(parents=True, exist_ok=True)
         _copy_project(folder, PROJECT_FOLDERS)
         return folder
-    folder = corpus_folder(size, seed)
-    if not (folder / COMPLETE).exists():
+    if not reusable(folder, size, seed):
         _generate(size, seed, folder)
     _copy_project(folder, ("ontology", "queries"))
     return folder
 
 
-def corpus_folder(size: int, seed: int = 1) -> Path:
-    return OUT / "shipped" if size == 0 else OUT / f"corpus-{size}-seed{seed}"
+def corpus_folder(size: int, seed: int = 1, out: Path = OUT) -> Path:
+    return out / "shipped" if size == 0 else out / f"corpus-{size}-seed{seed}"
+
+
+def reusable(folder: Path, size: int, seed: int) -> bool:
+    """Whether ``folder`` holds the generated corpus of ``size`` and ``seed``, complete and of
+    the generator's current shape (``generate.SHAPE``), so that it need not be made again."""
+    return (folder / COMPLETE).exists() and generate.current(folder, size, seed)
 
 
 def generated(project: Path) -> dict[str, object]:
@@ -85,8 +94,8 @@ def _copy_project(folder: Path, names: Sequence[str]) -> None:
 
 def _generate(size: int, seed: int, folder: Path) -> None:
     """Run bench/generate.py into a scratch folder, then move it into place."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=OUT))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         started = time.perf_counter()
         done = subprocess.run(
@@ -104,8 +113,9 @@ def _generate(size: int, seed: int, folder: Path) -> None:
         )
         if done.returncode:
             raise RuntimeError(f"bench/generate.py {size} failed: {done.stderr[-2000:]}")
+        seconds = time.perf_counter() - started
         (scratch / COMPLETE).write_text(
-            json.dumps({"size": size, "seed": seed, "seconds": time.perf_counter() - started}),
+            json.dumps({"size": size, "seed": seed, "shape": generate.SHAPE, "seconds": seconds}),
             encoding="utf-8",
         )
         shutil.rmtree(folder, ignore_errors=True)

@@ -225,7 +225,14 @@ class Editor:
         path.write_text(text, encoding="utf-8")
 
     def delete(self) -> None:
-        self.pick().unlink()
+        """A use case no other one took its solution from (``transferFrom``): deleting one that
+        is named there is a Violation, not an edit the builds must agree on."""
+        named = {
+            f"{item.removeprefix('usecase/')}.yaml"
+            for path in self.usecases
+            for item in self._list(path, "transferFrom")
+        }
+        self.rng.choice([p for p in self.usecases if p.name not in named]).unlink()
 
     def add(self) -> None:
         source = self.pick()
