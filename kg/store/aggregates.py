@@ -1,23 +1,23 @@
 """The figures of ``kg/build/rules/60-aggregates.ru``, adjusted by a change instead of counted
 again (issue 17).
 
-The rule counts over the whole graph: 650 ms at 10,000 use cases, most of an incremental
-build's budget for one edit. Each of its figures is a count of a set of things (use cases of a
-sector, data flows, shared datasets, …), and a changed statement can only move the things it
-names in or out of their set. So :func:`adjust` takes the changed statements from a
-:class:`~kg.store.changes.Changes`, finds the things they touch with index lookups, asks whether
-each was counted before the change and is counted now (through a before and an after
-:class:`~kg.store.changes.View`), and adds the difference to the figure as it was before. A
-subject that only now gets a figure (a new sector or link) is counted in full; one that no
-longer qualifies loses its figure.
+The rule counts over the whole graph: 1 to 3 s at 10,000 use cases (``bench/aggregates.py``,
+in memory and on disk), more than an incremental build's budget for one edit. Each of its
+figures is a count of a set of things (use cases of a sector, data flows, shared datasets, …),
+and a changed statement can only move the things it names in or out of their set. So
+:func:`adjust` takes the changed statements from a :class:`~kg.store.changes.Changes`, finds
+the things they touch with index lookups, asks whether each was counted before the change and
+is counted now (through a before and an after :class:`~kg.store.changes.View`), and adds the
+difference to the figure as it was before. A subject that only now gets a figure (a new sector
+or link) is counted in full; one that no longer qualifies loses its figure.
 
 What the rule reads: the types ``sckg:Sector``, ``sckg:UseCase`` and ``sckg:UseCasePattern``,
 ``sckg:sector``, ``sckg:usesDataset``, ``sckg:producesDataset`` and
 ``sckg:assessedUsesDataset`` in every named graph (its ``GRAPH ?g``); the sector links' type,
 ``sckg:viaUseCase`` and ``sckg:viaDataset`` in ``{base}graph/inferred``; and
-``sckg:sharedDataModel`` in ``{base}graph/aggregates`` (the last three written by
-:mod:`kg.store.interconnections`). What it writes, into ``{base}graph/aggregates``: the figures
-of each sector, link and data-model pair (:data:`FIGURES`) and those of the dataset
+``sckg:sharedDataModel`` in ``{base}graph/aggregates`` (the sector links' statements, which
+:mod:`kg.store.interconnections` writes). What it writes, into ``{base}graph/aggregates``: the
+figures of each sector, link and data-model pair (:data:`FIGURES`) and those of the dataset
 ``{base}`` (:data:`DATASET_FIGURES`); :func:`statements` names them.
 
 Preconditions: the aggregates graph held the rule's figures for the store as it was before
@@ -83,7 +83,8 @@ def adjust(store: ox.Store, changes: Changes, vocab: Vocabulary) -> None:
     preconditions), writing only the figures that differ and recording them in ``changes``.
 
     Idempotent: the figures are adjusted from their value before ``changes``, so a second call
-    with the same record (which now holds the first call's writes) writes nothing.
+    with the same record (which now holds the first call's writes) writes nothing. Raises
+    :class:`ValueError` when the dataset's figures are missing (never computed: run the rule).
     """
     t = _Terms(vocab)
     changed = _Changed(changes, t)
