@@ -3,7 +3,8 @@ same files publishes.
 
 A corpus from ``bench/generate.py`` is edited by a seeded random sequence (a use case's sectors,
 its ``uses``/``produces`` references, a title of a use case or a dataset, a deleted use case, a
-new one, a broken file and its repair, an organisation that loses its type and gets it back).
+new one, a dataset's data model, a platform's standards, a broken file and its repair, an
+organisation that loses its type and gets it back).
 After each edit one project is built incrementally into one store and from scratch into another,
 and both are compared: every named graph's quads (blank nodes canonicalised), the content of
 the search index (its row ids replaced by the IRIs they stand for) and the findings; a failing
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: use cases of the generated corpus: enough for shared datasets, flows and every sector pair
 USE_CASES = 150
 #: random edits after the cold build (each is built both ways)
-EDITS = 14
+EDITS = 15
 SEED = 17
 
 
@@ -201,6 +202,30 @@ class Editor:
         items.remove(self.rng.choice(items))
         self._set_list(path, key, items)
 
+    def _replace_line(self, stem: str, key: str, choose: Callable[[list[str]], str]) -> None:
+        """Give one ``    key: …`` line of a shared file a new value chosen from the values
+        such lines hold (valid codes only)."""
+        path = self.shared(stem)
+        text = path.read_text(encoding="utf-8")
+        lines = re.findall(rf"^    {key}: (.*)$", text, flags=re.M)
+        old = self.rng.choice(sorted(set(lines)))
+        new = choose(sorted(set(lines)))
+        text = text.replace(f"    {key}: {old}\n", f"    {key}: {new}\n", 1)
+        path.write_text(text, encoding="utf-8")
+
+    def remodel(self) -> None:
+        """Another data model for a dataset (a model may stop being named, another start)."""
+        self._replace_line("datasets", "dataModel", self.rng.choice)
+
+    def restandard(self) -> None:
+        """Other standards for a platform (the MIMs it implements follow)."""
+
+        def standards(lines: list[str]) -> str:
+            known = sorted({c.strip() for line in lines for c in line.strip("[]").split(",")})
+            return f"[{', '.join(self.rng.sample(known, self.rng.randint(1, 3)))}]"
+
+        self._replace_line("platforms", "standards", standards)
+
     def add_produces(self) -> None:
         path = self.pick()
         produces, taken = self._list(path, "produces"), self._taken(path)
@@ -278,11 +303,13 @@ def plan(rng: random.Random, editor: Editor, twin: Twin) -> list[tuple[str, Call
         "retitle dataset": editor.retitle_dataset,
         "delete": editor.delete,
         "add": editor.add,
+        "remodel dataset": editor.remodel,
+        "restandard platform": editor.restandard,
         "break syntax": lambda: _break_syntax(twin, editor),
         "untype stakeholder": lambda: _untype_stakeholder(twin, editor),
     }
     names = list(kinds)
-    names += rng.choices(names[:8], k=max(0, EDITS - len(names)))
+    names += rng.choices(names[:10], k=max(0, EDITS - len(names)))
     rng.shuffle(names)
     return [(name, kinds[name]) for name in names]
 

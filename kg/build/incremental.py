@@ -110,6 +110,9 @@ def apply_delta(
     for found in (
         _subjects_referencing(store, retyped, graphs),
         _subjects_among(store, targets, graphs),
+        # a file adding fields to entities defined elsewhere: their findings go to the file
+        # defining them, which a full read has beside it
+        _defining(changed, manifest),
         # the first definition of a duplicated identifier decides, as in a full read
         {f.file: {f.value or ""} for f in duplicates},
     ):
@@ -136,6 +139,23 @@ def apply_delta(
         report.extend(f for f in record.findings if f.focus is None or f.focus not in entities)
     report.files = len(delta.unchanged) + len(changed)
     return Applied(report, changed, affected, corpus)
+
+
+def _defining(changed: list[SourceFile], manifest: Manifest) -> dict[str, set[str]]:
+    """The files defining the entities the ``changed`` files add fields to, and those."""
+    added = {
+        s.value
+        for source in changed
+        for s, _, _ in source.parsed.triples
+        if isinstance(s, IRI) and s.value not in source.parsed.defines
+    }
+    if not added:
+        return {}
+    found: dict[str, set[str]] = {}
+    for path, record in manifest.files.items():
+        for iri in added.intersection(record.defines):
+            found.setdefault(path, set()).add(iri)
+    return found
 
 
 def _restrict(source: SourceFile, entities: set[str]) -> SourceFile:
