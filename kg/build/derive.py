@@ -4,7 +4,8 @@ touches (:mod:`kg.build.maintain`)."""
 
 from __future__ import annotations
 
-from functools import partial
+import hashlib
+from functools import cache, partial
 from pathlib import Path
 
 from kg.namespaces import Vocabulary
@@ -37,3 +38,13 @@ def rules(vocab: Vocabulary, *, sparql_only: bool = False) -> list[Update]:
 def rule_text(vocab: Vocabulary, name: str) -> str:
     """The SPARQL text of the rule file ``name``, rebased."""
     return vocab.rebase((RULES_DIR / name).read_text(encoding="utf-8"))
+
+
+@cache
+def rules_digest() -> str:
+    """A hash over the text of every rule file the build runs (here and the reasoner's): an
+    incremental build maintains what they derived, so an edited rule means a full build."""
+    digest = hashlib.sha256()
+    for path in sorted([*RULES_DIR.glob("*.ru"), *(RULES_DIR.parent / "reasoning").glob("*.ru")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -38,6 +38,7 @@ from stat import S_ISREG
 
 from kg import __version__
 from kg.authoring.sources import SourceFile, discover_names, read_regular, relative_path, unlinked
+from kg.build.derive import rules_digest
 from kg.report import Finding
 from kg.store.oxigraph import open_staging
 
@@ -85,7 +86,8 @@ class Delta:
 
 def state_key(ontology_digest: str, base: str, no_reason: bool) -> str:
     """Everything besides the curated files that a build's result depends on."""
-    text = "\n".join([STATE_VERSION, __version__, ontology_digest, base, str(no_reason)])
+    rules = rules_digest()
+    text = "\n".join([STATE_VERSION, __version__, ontology_digest, rules, base, str(no_reason)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.namespaces import RDF_TYPE, Vocabulary
-from kg.store import interconnections
+from kg.store import aggregates, interconnections, void
 from kg.store.changes import Changes, View
 from kg.store.oxigraph import run_updates
 
@@ -87,7 +87,7 @@ def maintain(store: ox.Store, changes: Changes, plan: Plan) -> None:
         _sector_connections(store, changes, plan.entailments, vocab)
     _mims(store, changes, plan)
     _aggregates(store, changes, plan)
-    _void(store, plan)
+    _void(store, changes, plan)
 
 
 # -- 1. entailments of single resources ---------------------------------------------------------
@@ -339,30 +339,35 @@ def _all_mims(store: ox.Store, changes: Changes, plan: Plan) -> None:
 
 
 # -- 3. figures and VoID ------------------------------------------------------------------------
-#: What 60-aggregates.ru writes, apart from the statements of the sector links.
-_AGGREGATE_PREDICATES = ("useCaseCount", "patternCount", "datasetCount", "sharedDataModelCount")
-
-
 def _aggregates(store: ox.Store, changes: Changes, plan: Plan) -> None:
-    vocab = plan.vocab
-    graph = ox.NamedNode(vocab.graph("aggregates"))
-    dataset = ox.NamedNode(vocab.base)
-
-    def owned() -> set[ox.Quad]:
-        found = _owned(store, graph, (vocab.ns + p for p in _AGGREGATE_PREDICATES))
-        return found | set(store.quads_for_pattern(dataset, None, None, graph))
-
-    old = owned()
-    for quad in old:
-        store.remove(quad)
-    store.update(plan.aggregates)
-    new = owned()
-    for quad in old - new:
-        changes.note_removed(quad)
-    for quad in new - old:
-        changes.note_added(quad)
+    """The figures of ``60-aggregates.ru`` adjusted by the changes recorded above
+    (:mod:`kg.store.aggregates`); where the stored ones are missing, the rule again."""
+    try:
+        aggregates.adjust(store, changes, plan.vocab)
+    except ValueError:
+        old = aggregates.statements(store, plan.vocab)
+        for quad in old:
+            store.remove(quad)
+        store.update(plan.aggregates)
+        new = aggregates.statements(store, plan.vocab)
+        for quad in old - new:
+            changes.note_removed(quad)
+        for quad in new - old:
+            changes.note_added(quad)
 
 
-def _void(store: ox.Store, plan: Plan) -> None:
-    store.remove_graph(ox.NamedNode(plan.vocab.graph("void")))
-    store.update(plan.void)
+def _void(store: ox.Store, changes: Changes, plan: Plan) -> None:
+    """The VoID description adjusted by every change recorded above (:mod:`kg.store.void`);
+    where the stored one is not what the rule wrote (a figure missing), the rule again."""
+    try:
+        void.adjust(store, changes, plan.vocab)
+    except ValueError:
+        graph = ox.NamedNode(plan.vocab.graph("void"))
+        before = set(store.quads_for_pattern(None, None, None, graph))
+        store.remove_graph(graph)
+        store.update(plan.void)
+        after = set(store.quads_for_pattern(None, None, None, graph))
+        for quad in before - after:
+            changes.note_removed(quad)
+        for quad in after - before:
+            changes.note_added(quad)
