@@ -189,9 +189,9 @@ def test_a_relative_project_folder_is_the_same_project(twin: Twin, monkeypatch) 
     relative = config.load({}, project=Path("."), store=str(twin.incremental.store_path))
     _edit(twin.project / USE_CASE, "Municipal air-quality sensor network", "Sensor grid")
     result = build(relative)
-    # the pattern, and the files describing the dataset it uses: datasets.yaml defines it,
-    # usecases/shared/dataset-types.yaml adds its type (both are validated again)
-    assert (result.mode, result.validated) == ("incremental", 3)
+    # the pattern alone: a new title leaves the statements pointing at its dataset as they
+    # were, so the dataset's count of users (the only inverse path) needs no new look
+    assert (result.mode, result.validated) == ("incremental", 1)
 
 
 def test_a_lone_affected_entity_is_validated_with_its_blank_nodes(twin: Twin) -> None:
@@ -264,3 +264,24 @@ def test_platform_standards_and_data_models_are_maintained_as_a_full_build_deriv
     _edit(types, "dataModel: OnStreetParking", "dataModel: EVChargingStation")
     twin.build()
     assert open_store(twin.incremental).ask(named)
+
+
+def test_only_counting_inverse_paths_let_unchanged_pointers_skip_validation(tmp_path) -> None:
+    """The shipped shapes only count what points at an entity (a dataset's users): an edit
+    that leaves those statements as they were needs no validation of the entities they point
+    at. A shape asking more of the entities at the other end makes every one count again."""
+    from kg.authoring.ontology import OntologyFiles
+    from kg.build.validate import inverse_paths_only_count
+    from kg.namespaces import Vocabulary
+
+    root = Path(__file__).resolve().parent.parent
+    assert inverse_paths_only_count(OntologyFiles(root / "ontology", Vocabulary()))
+    folder = tmp_path / "ontology"
+    shutil.copytree(root / "ontology", folder)
+    with open(folder / "shapes.ttl", "a", encoding="utf-8") as shapes:
+        shapes.write(
+            "\nsckgsh:usedByUseCases a sh:NodeShape ; sh:targetClass sckg:Dataset ;\n"
+            "  sh:property [ sh:path [ sh:inversePath sckg:usesDataset ] ;"
+            " sh:class sckg:UseCase ] .\n"
+        )
+    assert not inverse_paths_only_count(OntologyFiles(folder, Vocabulary()))

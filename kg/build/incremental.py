@@ -34,7 +34,7 @@ from kg.authoring.sources import (
 from kg.authoring.yamlld import DEFAULT_LIMITS, Context, Limits, Parsed
 from kg.build.reasoning.axioms import Axioms
 from kg.build.state import Delta, Manifest
-from kg.build.validate import inverse_predicates, validate_corpus
+from kg.build.validate import inverse_paths_only_count, inverse_predicates, validate_corpus
 from kg.namespaces import RDF_TYPE, Vocabulary
 from kg.rdf import IRI, BNode, Term, nquad
 from kg.report import Finding, Report
@@ -95,15 +95,25 @@ def apply_delta(
         typed |= set(source.parsed.defines)
         typed |= {s.value for s, p, _ in source.parsed.triples if _is_type(s, p)}
     old_types = _types(store, typed, graphs)
-    targets = _inverse_targets(store, old_graphs, inverse)
+    pointing = _inverse_statements(store, old_graphs, inverse)
 
     drop_graphs(store, old_graphs)
     _load(store, changed, work)
 
     new_types = _types(store, typed, graphs)
     retyped = {i for i in typed if old_types.get(i, set()) != new_types.get(i, set())}
-    for source in changed:
-        targets |= {o.value for _, p, o in source.parsed.triples if _inverse(p, o, inverse)}
+    now = {
+        (s.value, p.value, o.value)
+        for source in changed
+        for s, p, o in source.parsed.triples
+        if _inverse(p, o, inverse) and isinstance(s, IRI)
+    }
+    if inverse_paths_only_count(ontology):
+        # a count of the statements pointing at an entity changes only with those statements
+        # (blank-node subjects are never kept, so such a statement always counts as changed)
+        targets = {y for _, _, y in pointing ^ now} | _blank_pointing(changed, inverse)
+    else:
+        targets = {y for _, _, y in pointing | now} | _blank_pointing(changed, inverse)
     duplicates = _duplicates(changed, delta, manifest)
     # entities of unchanged files whose validation reads something that changed
     affected: dict[str, set[str]] = {}
@@ -236,18 +246,33 @@ def _types(store, iris: set[str], graphs: Graphs) -> dict[str, set[str]]:
     return found
 
 
-def _inverse_targets(store, graph_iris: list[str], inverse: set[str]) -> set[str]:
+def _inverse_statements(store, graph_iris: list[str], inverse: set[str]) -> set[tuple]:
+    """The statements (s, p, y) of ``graph_iris`` along a predicate the shapes follow
+    backwards, with an IRI at both ends (those from a blank node: :func:`_blank_pointing`)."""
     if not graph_iris or not inverse:
         return set()
     predicates = " ".join(f"<{p}>" for p in sorted(inverse))
-    found: set[str] = set()
+    found: set[tuple] = set()
     for values in _values(graph_iris):
         query = (
-            f"SELECT DISTINCT ?y WHERE {{ VALUES ?g {{ {values} }} VALUES ?p {{ {predicates} }} "
-            "GRAPH ?g { ?s ?p ?y } FILTER(isIRI(?y)) }"
+            f"SELECT DISTINCT ?s ?p ?y WHERE {{ VALUES ?g {{ {values} }} "
+            f"VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?y }} FILTER(isIRI(?y)) }}"
         )
-        found |= {r["y"].value for r in select_rows(store, query)}
+        for r in select_rows(store, query):
+            if isinstance(r["s"], IRI):
+                found.add((r["s"].value, r["p"].value, r["y"].value))
+            else:
+                found.add((None, r["p"].value, r["y"].value))  # never equal to a new one
     return found
+
+
+def _blank_pointing(changed: list[SourceFile], inverse: set[str]) -> set[str]:
+    return {
+        o.value
+        for source in changed
+        for s, p, o in source.parsed.triples
+        if _inverse(p, o, inverse) and not isinstance(s, IRI)
+    }
 
 
 def _subjects_referencing(store, iris: set[str], graphs: Graphs) -> dict[str, set[str]]:

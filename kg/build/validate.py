@@ -162,6 +162,37 @@ def inverse_predicates(ontology: OntologyFiles) -> set[str]:
     return {str(p) for p in ontology.shapes.objects(None, inverse)}
 
 
+#: what a property shape may say and still only count the values its path reaches
+_COUNTING = {SH + n for n in ("path", "minCount", "maxCount", "severity", "message", "name")} | {
+    SH + n for n in ("description", "order", "group", "deactivated")
+}
+
+
+def inverse_paths_only_count(ontology: OntologyFiles) -> bool:
+    """Whether every property shape whose path follows a predicate backwards only counts the
+    values (``sh:minCount``/``sh:maxCount``): its result for an entity then depends on which
+    statements point at it, not on what else is said about their subjects."""
+    import rdflib
+
+    shapes = ontology.shapes
+    path = rdflib.URIRef(SH + "path")
+    inverse = rdflib.URIRef(SH + "inversePath")
+    for shape, root in shapes.subject_objects(path):
+        nodes, stack = set(), [root]
+        while stack:  # every node of the path expression, lists included
+            node = stack.pop()
+            if node in nodes or not isinstance(node, rdflib.BNode):
+                continue
+            nodes.add(node)
+            stack.extend(o for _, o in shapes.predicate_objects(node))
+        if not any(shapes.value(n, inverse) is not None for n in nodes):
+            continue
+        said = {str(p) for p in shapes.predicates(shape) if str(p).startswith(SH)}
+        if not said <= _COUNTING:
+            return False
+    return True
+
+
 def shacl_findings(
     files: list[SourceFile],
     corpus: Corpus,
