@@ -301,8 +301,8 @@ class _Part:
     models: dict = field(default_factory=lambda: defaultdict(set))  #: pair -> data models
 
 
-class _Facts1:
-    """The facts the rule reads, looked up one subject at a time through a view."""
+class _Lookup:
+    """The facts the rule reads, looked up one subject at a time through a view (memoised)."""
 
     def __init__(self, view, ns: str) -> None:
         self.view = view
@@ -311,19 +311,20 @@ class _Facts1:
         self.uses = ox.NamedNode(ns + "usesDataset")
         self.produces = ox.NamedNode(ns + "producesDataset")
         self.model = ox.NamedNode(ns + "dataModel")
+        self._cases: dict = {}
         self._sectors: dict = {}
 
-    def sectors(self, u) -> set:
-        """The sectors of ``u`` if it is a use case (else none: only use cases count)."""
-        if u not in self._sectors:
-            is_case = self.view.has(u, RDF_TYPE_NODE, self.usecase)
-            self._sectors[u] = self.view.objects(u, self.sector) if is_case else set()
-        return self._sectors[u]
-
     def is_case(self, u) -> bool:
+        """Whether ``u`` is a use case (only use cases link sectors)."""
+        if u not in self._cases:
+            self._cases[u] = self.view.has(u, RDF_TYPE_NODE, self.usecase)
+        return self._cases[u]
+
+    def sectors(self, u) -> set:
+        """The sectors of ``u`` if it is a use case, else none."""
         if u not in self._sectors:
-            self.sectors(u)
-        return self.view.has(u, RDF_TYPE_NODE, self.usecase)
+            self._sectors[u] = self.view.objects(u, self.sector) if self.is_case(u) else set()
+        return self._sectors[u]
 
     def cases(self, p: ox.NamedNode, d) -> set:
         return {u for u in self.view.subjects(p, d) if self.is_case(u)}
@@ -332,7 +333,7 @@ class _Facts1:
         return self.view.objects(u, self.uses) | self.view.objects(u, self.produces)
 
 
-def _part(facts: _Facts1, cases: set, datasets: set, models: set) -> _Part:
+def _part(facts: _Lookup, cases: set, datasets: set, models: set) -> _Part:
     part = _Part()
     for u in cases:
         sectors = sorted(facts.sectors(u), key=str)
@@ -363,7 +364,7 @@ def _part(facts: _Facts1, cases: set, datasets: set, models: set) -> _Part:
     return part
 
 
-def _grouped(facts: _Facts1, cases: set) -> dict:
+def _grouped(facts: _Lookup, cases: set) -> dict:
     by_sector: dict = defaultdict(set)
     for u in cases:
         for sector in facts.sectors(u):
@@ -371,7 +372,7 @@ def _grouped(facts: _Facts1, cases: set) -> dict:
     return by_sector
 
 
-def _changed(changes, ns: str, before: _Facts1, after: _Facts1) -> tuple[set, set, set]:
+def _changed(changes, ns: str, before: _Lookup, after: _Lookup) -> tuple[set, set, set]:
     """The use cases, datasets and data models whose entries a change can alter."""
     cases, datasets, models = set(), set(), set()
     usecase = ns + "UseCase"
@@ -402,8 +403,8 @@ def adjust(store: ox.Store, changes, vocab: Vocabulary) -> None:
     from kg.store.changes import View
 
     ns = vocab.rebase(_DEFAULT + "ontology#")
-    before = _Facts1(View(store, changes, before=True), ns)
-    after = _Facts1(View(store, changes), ns)
+    before = _Lookup(View(store, changes, before=True), ns)
+    after = _Lookup(View(store, changes), ns)
     cases, datasets, models = _changed(changes, ns, before, after)
     if not (cases or datasets or models):
         return
@@ -470,7 +471,7 @@ class _Writer:
         values = self._have(node, name, self.aggregates)
         return int(next(iter(values)).object.value) if values else 0
 
-    def link(self, pair: Pair, old: _Part, new: _Part, facts: _Facts1, cases, datasets) -> None:
+    def link(self, pair: Pair, old: _Part, new: _Part, facts: _Lookup, cases, datasets) -> None:
         node = self.node(pair)
         inferred, aggregates, term = self.inferred, self.aggregates, self.term
         kinds = (("sharedUseCaseCount", "cases"), ("dataFlowCount", "flows"))
@@ -527,7 +528,7 @@ class _Writer:
             q = ox.Quad(node, term["viaUseCase"], u, inferred)
             self._set({q} if q in self.store else set(), {q} if via else set())
 
-    def _via(self, u, pair: Pair, new: _Part, facts: _Facts1, datasets: set) -> bool:
+    def _via(self, u, pair: Pair, new: _Part, facts: _Lookup, datasets: set) -> bool:
         """Whether ``u`` is a shared use case of ``pair`` or an end of one of its flows."""
         if u in new.cases.get(pair, ()) or set(pair) <= facts.sectors(u):
             return True
