@@ -277,7 +277,7 @@ def test_failed_build_says_which_release_is_still_served(
 
 
 def graph_folders(settings: Settings) -> set[str]:
-    """The build state's store folders (``graph-*``): one per successful build, none left by a
+    """The build state's store folders (``graph-*``): two per successful build, none left by a
     failed one."""
     return {p.name for p in (settings.store_path / "state").glob("graph-*")}
 
