@@ -3,6 +3,7 @@
 Usage::
 
     python bench/edit.py 2000 10000 --runs 3
+    python bench/edit.py 10000 --runs 3 --remote
 
 For each size, the generated corpus ``bench/out/corpus-<size>-seed<seed>/`` (made, or reused
 while of the generator's current shape, by ``harness.project_for`` as for bench/run.py) gets a
@@ -12,6 +13,12 @@ the English title of one use case (the middle file by name, as bench/run.py edit
 the median and spread of the builds after an edit, and the build's own step timings of the
 last one (``KG`` steps: validate, reason, derive, index, publish). The file is restored at the
 end. Benchmarks print figures; they are not tests.
+
+``--remote`` builds into an Oxigraph server (``oxigraph serve --union-default-graph`` on a
+free loopback port, stopped at the end) instead, and the edits alternate between the build as
+it is (the remote store receives the change) and the same build with the whole release sent
+(``RemoteStore.publish_changes`` replaced by ``publish_prepared`` in that process): it prints
+the median of each and of their publish steps, measured in the same run.
 """
 
 from __future__ import annotations
@@ -35,6 +42,10 @@ _TIMINGS = (
     "from pathlib import Path\n"
     "from kg import config\n"
     "from kg.build.pipeline import build\n"
+    "if sys.argv[3:] == ['whole']:\n"
+    "    from kg.store.remote import RemoteStore\n"
+    "    RemoteStore.publish_changes = lambda self, local, changes, meta, base: (\n"
+    "        self.publish_prepared(local, meta))\n"
     "result = build(config.load({}, project=Path(sys.argv[1]), store=sys.argv[2]))\n"
     "print(json.dumps({'mode': result.mode, **result.timings}))\n"
 )
@@ -45,10 +56,10 @@ def corpus(size: int, seed: int, out: Path = OUT) -> Path:
     return harness.project_for(size, seed, out)
 
 
-def timed_build(project: Path, store: Path) -> tuple[float, dict]:
+def timed_build(project: Path, store: Path | str, *extra: str) -> tuple[float, dict]:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _TIMINGS, str(project), str(store)],
+        [sys.executable, "-c", _TIMINGS, str(project), str(store), *extra],
         check=True,
         capture_output=True,
         text=True,
@@ -62,29 +73,63 @@ def measure(size: int, seed: int, runs: int, out: Path = OUT) -> dict:
     store = project / "var" / "edit-bench"
     shutil.rmtree(store, ignore_errors=True)
     cold, _ = timed_build(project, store)
+    found = _edits(project, store, [()] * runs)[()]
+    return {"size": size, "cold": cold, **found}
+
+
+def measure_remote(size: int, seed: int, runs: int, out: Path = OUT) -> dict:
+    """Cold build into an Oxigraph server, then edits alternating change and whole release."""
+    project = corpus(size, seed, out)
+    data = project / "var" / "edit-bench-oxigraph"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(project / "var" / "state", ignore_errors=True)  # a remote store's state
+    server = harness.OxigraphServer(data / "data").start()
+    try:
+        cold, _ = timed_build(project, server.url)
+        found = _edits(project, server.url, [(), ("whole",)] * runs)
+    finally:
+        server.stop()
+        shutil.rmtree(data, ignore_errors=True)
+    return {"size": size, "cold": cold, "change": found[()], "whole": found[("whole",)]}
+
+
+def _edits(project: Path, store: Path | str, plan: list[tuple[str, ...]]) -> dict:
+    """A new title suffix and a build per entry of ``plan`` (extra arguments of the build);
+    per kind of entry: the median, spread and times, and the step timings of each run."""
     files = sorted((project / "usecases").glob("*.yaml"))
     target = files[len(files) // 2]
     original = target.read_text(encoding="utf-8")
-    times, steps = [], {}
+    found: dict[tuple[str, ...], dict] = {}
     try:
-        for run in range(runs):
+        for run, extra in enumerate(plan):
             lines = original.splitlines(keepends=True)
             index = next(i for i, line in enumerate(lines) if line.startswith("  en: "))
             lines[index] = lines[index].rstrip('"\n') + f' edit {run}"\n'
             target.write_text("".join(lines), encoding="utf-8")
-            seconds, steps = timed_build(project, store)
+            seconds, steps = timed_build(project, store, *extra)
             assert steps["mode"] == "incremental", steps
-            times.append(seconds)
+            entry = found.setdefault(extra, {"runs": [], "all_steps": []})
+            entry["runs"].append(seconds)
+            entry["all_steps"].append(steps)
     finally:
         target.write_text(original, encoding="utf-8")
-    return {
-        "size": size,
-        "cold": cold,
-        "median": statistics.median(times),
-        "spread": (min(times), max(times)),
-        "runs": times,
-        "steps": steps,
-    }
+    for entry in found.values():
+        times = entry["runs"]
+        entry.update(
+            median=statistics.median(times), spread=(min(times), max(times)),
+            steps=entry["all_steps"][-1],
+        )  # fmt: skip
+    return found
+
+
+def _line(label: str, entry: dict, runs: int) -> str:
+    steps = {k: round(v, 2) for k, v in entry["steps"].items() if k != "mode"}
+    publish = statistics.median(s["publish"] for s in entry["all_steps"])
+    return (
+        f"{label}: after one edit median {entry['median']:.2f} s "
+        f"({entry['spread'][0]:.2f}–{entry['spread'][1]:.2f}, n={runs}), "
+        f"publish step median {publish:.2f} s; last run's steps {steps}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,9 +143,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=OUT,
         help="folder of the corpora (default bench/out; another lets two checkouts run at once)",
     )
+    parser.add_argument(
+        "--remote",
+        action="store_true",
+        help="build into an Oxigraph server; edits alternate change and whole-release publish",
+    )
     args = parser.parse_args(argv)
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()}", file=sys.stderr)
-    for size in args.sizes:
+    for size in args.sizes if args.remote else ():
+        found = measure_remote(size, args.seed, args.runs, args.out)
+        print(f"{size}, Oxigraph server: cold {found['cold']:.1f} s", flush=True)
+        print(_line(f"{size}, change sent", found["change"], args.runs), flush=True)
+        print(_line(f"{size}, whole release sent", found["whole"], args.runs), flush=True)
+        print(f"load average {os.getloadavg()}", file=sys.stderr)
+    for size in () if args.remote else args.sizes:
         found = measure(size, args.seed, args.runs, args.out)
         steps = {k: round(v, 2) for k, v in found["steps"].items() if k != "mode"}
         print(

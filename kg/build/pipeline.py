@@ -384,8 +384,9 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
         changes.remove(full, before - after)
         changes.add(full, after - before)
         release = _maintain_and_publish(
-            full, store, changes, reasoning, ontology.vocab, meta, timings, progress, index
-        )
+            full, store, changes, reasoning, ontology.vocab, meta, timings, progress, index,
+            base=manifest.release,
+        )  # fmt: skip
         del full
     except BaseException:
         state.discard(folder)
@@ -423,10 +424,11 @@ def manifest_defines(manifest, path: str) -> Iterable[str]:
 
 
 def _maintain_and_publish(
-    local, store, changes, reasoning, vocab, meta, timings, progress, index: SearchPlan
+    local, store, changes, reasoning, vocab, meta, timings, progress, index: SearchPlan, base
 ) -> Release:
     """Bring the derived graphs of the state's checkpoint ``local`` up to date for the recorded
-    ``changes`` (:mod:`kg.build.maintain`) and publish it; it becomes the next state."""
+    ``changes`` (:mod:`kg.build.maintain`) and publish it as the change of release ``base``
+    (a remote store receives just the change); it becomes the next state."""
     t = time.perf_counter()
     with progress.step("derive"):
         try:
@@ -434,13 +436,14 @@ def _maintain_and_publish(
         except (OSError, SyntaxError, ValueError) as exc:
             raise PublishFailed(f"deriving the new release failed: {exc}") from exc
     timings["derive"] = time.perf_counter() - t
-    return _publish(local, store, meta, timings, progress, index)
+    return _publish(local, store, meta, timings, progress, index, (changes, base))
 
 
-def _publish(copy, store, meta, timings, progress, index: SearchPlan) -> Release:
+def _publish(copy, store, meta, timings, progress, index: SearchPlan, change=None) -> Release:
     """Write the search index from the prepared copy, publish the copy, then give the index
     the release's name: a worker never serves a release without its index, and a remote
-    store is never read back for it."""
+    store is never read back for it. ``change`` (the recorded :class:`Changes` and the id of
+    the release they start from) lets the store publish just the change."""
     t = time.perf_counter()
     with progress.step("search index"):
         staged = stage_index(
@@ -455,7 +458,10 @@ def _publish(copy, store, meta, timings, progress, index: SearchPlan) -> Release
     t = time.perf_counter()
     try:
         with progress.step("publish"):
-            release = store.publish_prepared(copy, meta)
+            if change is None:
+                release = store.publish_prepared(copy, meta)
+            else:
+                release = store.publish_changes(copy, change[0], meta, change[1])
     except BaseException:
         staged.unlink(missing_ok=True)
         raise

@@ -17,6 +17,8 @@ from kg.rdf import Term, Triple
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from kg.store.changes import Changes
+
 Bindings = Mapping[str, Term]
 Row = dict[str, Term]
 
@@ -221,6 +223,15 @@ class Store(ABC):
     def publish_prepared(self, local: ox.Store, meta: Mapping[str, object]) -> Release:
         """Replace the served graph by the dataset of ``local``, a pyoxigraph store the build
         prepared (with its derived graphs), atomically for readers; ``local`` stays usable."""
+
+    def publish_changes(
+        self, local: ox.Store, changes: Changes, meta: Mapping[str, object], base: str
+    ) -> Release:
+        """Like :meth:`publish_prepared`, for an incremental build: ``local`` is the release
+        ``base`` changed by ``changes`` (net quads, :mod:`kg.store.changes`). A store that can
+        apply just the change to ``base`` does so; this one publishes ``local`` whole."""
+        del changes, base
+        return self.publish_prepared(local, meta)
 
     @abstractmethod
     def release(self) -> Release | None:
