@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 from kg.errors import ConfigurationError
 from kg.namespaces import DEFAULT_BASE, Vocabulary
 
+#: How a release goes to a remote store (``KG_STORE_PUBLISH``, kg/store/remote.py).
+PUBLISH_MODES = frozenset({"update", "put", "update+put"})
+
 
 def _setting(default: Any, doc: str) -> Any:
     return field(default=default, metadata={"doc": doc})
@@ -122,7 +125,10 @@ class Settings:
     store_publish: str = _setting(
         "update",
         "How `kg build` sends a release to a remote store in one request: `update` "
-        "(SPARQL Update, any server) or `put` (Graph Store PUT of N-Quads: Oxigraph, Fuseki).",
+        "(SPARQL Update, any server; an incremental build sends only its change), `put` "
+        "(Graph Store PUT of N-Quads: Oxigraph, Fuseki; always the whole release) or "
+        "`update+put` (the whole release by PUT, a change by SPARQL Update: Oxigraph with "
+        "releases over its 128 MiB limit for updates).",
     )
     store_publish_timeout: float = _setting(
         600.0, "Seconds the one request that publishes a release to a remote store may take."
@@ -255,9 +261,9 @@ def _checked(settings: Settings) -> Settings:
         )
     if settings.store_retries < 0:
         raise ConfigurationError("KG_STORE_RETRIES must not be negative")
-    if settings.store_publish not in {"update", "put"}:
+    if settings.store_publish not in PUBLISH_MODES:
         raise ConfigurationError(
-            f"KG_STORE_PUBLISH must be update or put, not {settings.store_publish!r}"
+            f"KG_STORE_PUBLISH must be update, put or update+put, not {settings.store_publish!r}"
         )
     return settings
 

@@ -261,3 +261,25 @@ def test_a_blank_node_shared_with_a_graph_that_stays_cannot_be_sent_as_a_change(
     changes.add(local, [ox.Quad(node, ox.NamedNode("urn:note"), ox.Literal("y"), G1)])
     plan = change_plan(local, changes)
     assert plan is not None and plan.replaced == {G1, G2} and not plan.added
+
+
+@pytest.mark.parametrize(
+    ("mode", "sent"),
+    [("update", ["change"]), ("put", ["whole"]), ("update+put", ["change"])],
+)
+def test_each_publish_mode_sends_a_change_its_own_way(
+    server: OxigraphServer, tmp_path: Path, monkeypatch, mode: str, sent: list[str]
+) -> None:
+    """``put`` sends every release whole (the server may take no updates); ``update+put``
+    sends whole releases by PUT and changes by update."""
+    store = open_store(config.load({}, store=server.url, store_publish=mode))
+    assert isinstance(store, RemoteStore)
+    recorder = Recorder(monkeypatch)
+    local = _local(tmp_path, _release(50))
+    base = store.publish_prepared(local, {}).id
+    assert [kind for kind, _ in recorder.take()] == ["whole"]
+    changes = Changes()
+    changes.add(local, [ox.Quad(ox.NamedNode("urn:a"), S, ox.Literal("a"), G1)])
+    store.publish_changes(local, changes, {}, base)
+    assert [kind for kind, _ in recorder.take()] == sent
+    assert _remote_quads(store) == _local_quads(local)

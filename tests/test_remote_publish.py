@@ -198,12 +198,13 @@ def test_kg_build_writes_the_request_body_into_its_scratch_folder(
     assert list(scratch.iterdir()) == []
 
 
-@pytest.mark.parametrize("mode", ["update", "put"])
+@pytest.mark.parametrize("mode", ["update", "put", "update+put"])
 def test_each_publish_mode_sends_the_release_its_own_way(
     server: OxigraphServer, tmp_path: Path, mode: str
 ) -> None:
-    """``KG_STORE_PUBLISH=update`` swaps the release in with one SPARQL update, ``put`` with one
-    Graph Store PUT (for servers that take only one of them); never the other way."""
+    """``KG_STORE_PUBLISH=update`` swaps the release in with one SPARQL update, ``put`` and
+    ``update+put`` with one Graph Store PUT (for servers that take only one of them, or limit
+    the size of updates); never the other way."""
     store = remote(server, store_publish=mode)
     sent: list[tuple[str, str]] = []
     send = store._http
@@ -217,6 +218,7 @@ def test_each_publish_mode_sends_the_release_its_own_way(
     expected = {
         "update": ("POST", store.endpoints.update),
         "put": ("PUT", store.endpoints.graph_store),
+        "update+put": ("PUT", store.endpoints.graph_store),
     }
     writes = [(method, url) for method, url in sent if method != "GET"]
     assert writes == [expected[mode]]

@@ -75,6 +75,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
+from kg.config import PUBLISH_MODES
 from kg.errors import (
     ConfigurationError,
     PublishFailed,
@@ -152,9 +153,9 @@ class RemoteStore(Store):
         meta_ttl: float = 1.0,
         spool: Path | None = None,
     ) -> None:
-        if publish_mode not in ("update", "put"):
+        if publish_mode not in PUBLISH_MODES:
             raise ConfigurationError(
-                f"KG_STORE_PUBLISH must be update or put, not {publish_mode!r}"
+                f"KG_STORE_PUBLISH must be update, put or update+put, not {publish_mode!r}"
             )
         self.endpoints = endpoints
         self.user = user
@@ -417,13 +418,14 @@ class RemoteStore(Store):
         request whose every operation holds only while the server still serves ``base``.
 
         The whole of ``local`` is sent instead (:meth:`publish_prepared`) when the server
-        serves another release, publishes by Graph Store ``PUT``, when the record does not
+        serves another release, publishes only by Graph Store ``PUT`` (``put``; ``update+put``
+        sends changes as updates), when the record does not
         account for ``local`` (its count of quads does not add up), when blank nodes would
         lose their identity, or when the change is as large as half the release. A change the
         server did not apply (the guard failed: another build published in between) is
         followed by the whole release too, so the served graph is always ``local``.
         """
-        if self.publish_mode != "update":
+        if self.publish_mode == "put":
             return self.publish_prepared(local, meta)
         self._meta_cache = None
         served, guard = self._with_retries(self._served)
@@ -485,7 +487,13 @@ class RemoteStore(Store):
                     timeout=self.publish_timeout,
                 )
         except (QueryError, StoreUnavailable) as exc:
-            raise PublishFailed(f"the store did not take the new release: {exc}") from exc
+            hint = ""
+            if self.publish_mode == "update" and isinstance(exc, QueryError):
+                hint = (
+                    "; a server that limits the size of update requests (Oxigraph: 128 MiB) "
+                    "takes a large release with KG_STORE_PUBLISH=put"
+                )
+            raise PublishFailed(f"the store did not take the new release: {exc}{hint}") from exc
 
     def _check_union_default_graph(self) -> None:
         """Refuse a server whose default graph is not the union of the named graphs."""
