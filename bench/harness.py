@@ -521,6 +521,13 @@ def status(url: str, timeout: float = 5.0) -> int:
 # -- HTTP -----------------------------------------------------------------------------------
 def fetch(url: str, accept: str = "*/*", timeout: float = 120.0) -> tuple[int, bytes, float]:
     """GET ``url`` on a new connection, without following redirects: (status, body, ms)."""
+    return fetch_with_headers(url, accept, timeout)[:3]  # type: ignore[return-value]
+
+
+def fetch_with_headers(
+    url: str, accept: str = "*/*", timeout: float = 120.0
+) -> tuple[int, bytes, float, dict[str, str]]:
+    """:func:`fetch`, and the response headers (names in lower case)."""
     parts = urllib.parse.urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     started = time.perf_counter()
@@ -531,7 +538,8 @@ def fetch(url: str, accept: str = "*/*", timeout: float = 120.0) -> tuple[int, b
         body = response.read()
     finally:
         conn.close()
-    return response.status, body, (time.perf_counter() - started) * 1000
+    headers = {name.lower(): value for name, value in response.getheaders()}
+    return response.status, body, (time.perf_counter() - started) * 1000, headers
 
 
 def sparql_select(endpoint: str, query: str, timeout: float = 600.0) -> list[dict[str, str]]:

@@ -46,6 +46,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
+import io
 import json
 import re
 import shutil
@@ -517,28 +519,14 @@ class Bench:
 
     def compare(self, name: str, text: str, app: str, direct: str) -> None:
         """One query through the site's /sparql and straight to the direct server."""
-        graph = re.search(r"^\s*(CONSTRUCT|DESCRIBE)\b", text, re.IGNORECASE | re.MULTILINE)
-        accept = "application/n-triples" if graph else "application/sparql-results+json"
-        url = "?" + urllib.parse.urlencode({"query": text})
-        timings: dict[str, list[float]] = {"app": [], "direct": []}
-        sizes: dict[str, int] = {}
-        errors: dict[str, str] = {}
-        for i in range(self.args.query_runs + 1):  # the first round warms both
-            for side, endpoint in (("app", app), ("direct", direct)):
-                if side in errors:
-                    continue  # one failure per side is enough (a deadline costs seconds)
-                try:
-                    code, body, ms = harness.fetch(endpoint + url, accept, timeout=300)
-                except OSError as exc:
-                    code, body, ms = 0, str(exc).encode(), 0.0
-                if code != 200:
-                    errors[side] = self.query_error(name, side, code, body)
-                elif i:
-                    timings[side].append(ms)
-                sizes[side] = count_results(body, accept) if code == 200 else -1
-        medians = {side: statistics.median(t) for side, t in timings.items() if t}
+        found = paired(text, app, direct, self.args.query_runs, accept_for(text))
+        errors = {
+            side: self.query_error(name, side, code, body)
+            for side, (code, body) in found.errors.items()
+        }
+        medians = {side: statistics.median(t) for side, t in found.timings.items() if t}
         said = " vs ".join(f"{side} {fmt(ms, 'ms')}" for side, ms in medians.items())
-        ratios = [a / d for a, d in zip(timings["app"], timings["direct"], strict=False)]
+        sizes = found.sizes
         if sizes.get("app", -1) != sizes.get("direct", -1) and not errors:
             said += f"; RESULTS DIFFER: app {sizes['app']}, direct {sizes['direct']}"
         elif not errors:
@@ -547,7 +535,7 @@ class Bench:
             "queries",
             f"/sparql ÷ direct: {name}",
             "x",
-            [] if errors else ratios,
+            [] if errors else found.ratios(),
             target=self.target("query ratio"),
             note=said,
             error="; ".join(f"{side}: {error}" for side, error in errors.items()),
@@ -669,6 +657,51 @@ class NamedQueries:
         }
 
 
+@dataclass
+class Paired:
+    """Paired runs of one query on the site (``app``) and on the direct server (``direct``):
+    milliseconds per run, result counts, the first failure of each side, Server-Timing
+    headers of the site (when it sends them)."""
+
+    timings: dict[str, list[float]] = field(default_factory=lambda: {"app": [], "direct": []})
+    sizes: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    server_timing: list[str] = field(default_factory=list)
+
+    def ratios(self) -> list[float]:
+        return [a / d for a, d in zip(self.timings["app"], self.timings["direct"], strict=False)]
+
+
+def accept_for(text: str) -> str:
+    """What the benchmark asks for: N-Triples for CONSTRUCT and DESCRIBE, else JSON results."""
+    graph = re.search(r"^\s*(CONSTRUCT|DESCRIBE)\b", text, re.IGNORECASE | re.MULTILINE)
+    return "application/n-triples" if graph else "application/sparql-results+json"
+
+
+def paired(text: str, app: str, direct: str, runs: int, accept: str) -> Paired:
+    """``text`` sent ``runs`` + 1 times to both endpoints, alternating, one at a time, each on
+    a new connection; the first round warms both and is not counted. A side that fails once
+    is not asked again (a deadline costs seconds)."""
+    url = "?" + urllib.parse.urlencode({"query": text})
+    found = Paired()
+    for i in range(runs + 1):
+        for side, endpoint in (("app", app), ("direct", direct)):
+            if side in found.errors:
+                continue
+            try:
+                code, body, ms, headers = harness.fetch_with_headers(endpoint + url, accept, 300)
+            except OSError as exc:
+                code, body, ms, headers = 0, str(exc).encode(), 0.0, {}
+            if code != 200:
+                found.errors[side] = (code, body)
+            elif i:
+                found.timings[side].append(ms)
+                if side == "app" and "server-timing" in headers:
+                    found.server_timing.append(headers["server-timing"])
+            found.sizes[side] = count_results(body, accept) if code == 200 else -1
+    return found
+
+
 _SAID = re.compile(r"from \d+ files \(([^)]*)\) in ([\d.]+) s")
 
 
@@ -700,8 +733,15 @@ def _without_comments(text: str) -> str:
 
 
 def count_results(body: bytes, accept: str) -> int:
+    """Rows (or triples) of an answer in the format of ``accept``."""
     if accept == "application/n-triples":
         return sum(1 for line in body.splitlines() if line.strip())
+    if accept == "application/sparql-results+xml":
+        return body.count(b"<result>") + body.count(b"<result/>")
+    if accept == "text/tab-separated-values":  # line breaks in values are escaped
+        return body.count(b"\n") - 1
+    if accept == "text/csv":  # quoted values may hold line breaks
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
     data = json.loads(body)
     return len(data["results"]["bindings"]) if "results" in data else 1
 

@@ -67,6 +67,11 @@ class Settings:
     query_workers: int = _setting(
         2, "Worker processes that run SPARQL endpoint queries (each one can be stopped)."
     )
+    server_timing: bool = _setting(
+        False,
+        "Send a `Server-Timing` header with each SPARQL endpoint answer: the milliseconds of "
+        "its stages (bench/endpoint.py reads it).",
+    )
     max_file_bytes: int = _setting(
         4_000_000, "Largest curated file `kg build` and `kg validate` read, in bytes."
     )

@@ -214,3 +214,20 @@ def test_cors_preflight(client) -> None:
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_server_timing_names_the_stages_only_when_asked(
+    client, built_settings: Settings, store
+) -> None:
+    from web import create_app
+
+    query = {"query": "SELECT ?x WHERE { BIND(1 AS ?x) }"}
+    assert "Server-Timing" not in client.get("/sparql", query_string=query).headers
+    timed = create_app(
+        {"TESTING": True}, settings=built_settings.replace(server_timing=True), store=store
+    ).test_client()
+    response = timed.get("/sparql", query_string=query)
+    assert response.status_code == 200
+    stages = dict(part.split(";dur=") for part in response.headers["Server-Timing"].split(", "))
+    assert set(stages) == {"screen", "wait", "check", "run", "handoff"}
+    assert all(float(ms) >= 0 for ms in stages.values())

@@ -84,11 +84,17 @@ class Task:
 
 
 class Answer:
-    """A complete answer, in hand before the status line: ``size`` bytes in ``file``."""
+    """A complete answer, in hand before the status line: ``size`` bytes in ``file``.
 
-    def __init__(self, file: BinaryIO, size: int) -> None:
+    ``timings`` names where the time went, in milliseconds: ``wait`` for a free worker,
+    ``check`` and ``run`` in the worker, ``handoff`` for the rest of the round trip (pickling,
+    the pipe, the scheduler).
+    """
+
+    def __init__(self, file: BinaryIO, size: int, timings: dict[str, float] | None = None) -> None:
         self.file = file
         self.size = size
+        self.timings = timings or {}
 
     def read(self) -> bytes:
         with self.file:
@@ -120,7 +126,9 @@ class _Worker:
             if answer[0] == "file":
                 spool = os.fdopen(recv_handle(self.conn), "rb")
                 spool.seek(0)  # the worker's writes left the shared offset at the end
-                return ("ok", Answer(spool, answer[1]))
+                return ("ok", Answer(spool, answer[1], answer[2]))
+            if answer[0] == "ok":
+                return ("ok", Answer(io.BytesIO(answer[1]), len(answer[1]), answer[2]))
             return answer
         except (EOFError, OSError) as exc:
             raise self._death() from exc
@@ -190,11 +198,17 @@ class QueryPool:
     def answer(self, task: Task, timeout: float | None = None) -> Answer:
         """Like :meth:`run`, but the result as an open file to stream from (close it)."""
         limit = timeout or self.settings.query_timeout
-        deadline = time.monotonic() + limit
-        worker, answer = self._call(task, deadline, limit)
+        started = time.monotonic()
+        deadline = started + limit
+        worker, answer, waited = self._call(task, deadline, limit)
         if answer[0] == "ok":
             self._idle.put(worker)
-            return answer[1] if isinstance(answer[1], Answer) else _inline(answer[1])
+            result: Answer = answer[1]
+            spent = (time.monotonic() - started) * 1000 - waited
+            timings = result.timings
+            timings["handoff"] = max(0.0, spent - timings.get("check", 0) - timings.get("run", 0))
+            timings["wait"] = waited
+            return result
         _, name, message, spent = answer
         if spent:
             self._replace(worker)
@@ -202,13 +216,17 @@ class QueryPool:
             self._idle.put(worker)
         raise _ERRORS.get(name, KGError)(message)
 
-    def _call(self, task: Task, deadline: float, limit: float) -> tuple[_Worker, tuple]:
-        """The worker that took ``task`` and its answer. A worker found killed from outside
-        (SIGKILL: an operator, the kernel's OOM killer) costs one more try on a fresh one."""
+    def _call(self, task: Task, deadline: float, limit: float) -> tuple[_Worker, tuple, float]:
+        """The worker that took ``task``, its answer and the milliseconds spent waiting for a
+        free worker. A worker found killed from outside (SIGKILL: an operator, the kernel's
+        OOM killer) costs one more try on a fresh one."""
+        waited = 0.0
         for attempt in (1, 2):
+            started = time.monotonic()
             worker = self._acquire(deadline, limit)
+            waited += (time.monotonic() - started) * 1000
             try:
-                return worker, worker.call(task, deadline, limit)
+                return worker, worker.call(task, deadline, limit), waited
             except _Lost as lost:
                 self._replace(worker)
                 if attempt == 2 or lost.exitcode != -signal.SIGKILL:
@@ -266,10 +284,6 @@ class QueryPool:
             self._add()
 
 
-def _inline(data: bytes) -> Answer:
-    return Answer(io.BytesIO(data), len(data))
-
-
 def _serve(conn: Connection, settings: Settings) -> None:
     """The worker's loop: limit itself, open the store, answer tasks until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
@@ -303,14 +317,14 @@ def _watch(parent: int) -> None:
 def _reply(conn: Connection, answer: tuple) -> bool:
     """Send ``answer``; a spool file goes as its descriptor. True when the worker is spent."""
     if answer[0] == "spool":
-        spool, size = answer[1], answer[2]
+        spool, size, timings = answer[1], answer[2], answer[3]
         with spool:
             if size <= INLINE:
                 spool.seek(0)
-                conn.send(("ok", spool.read()))
+                conn.send(("ok", spool.read(), timings))
             else:
                 spool.flush()  # the parent reads the file itself, not this process's buffer
-                conn.send(("file", size))
+                conn.send(("file", size, timings))
                 send_handle(conn, spool.fileno(), os.getppid())
         return False
     conn.send(answer)
@@ -318,9 +332,12 @@ def _reply(conn: Connection, answer: tuple) -> bool:
 
 
 def _answer(store: Store, task: Task, settings: Settings, graphs: StoreGraphs) -> tuple:
-    """Run ``task``: ``("spool", file, size)`` or ``("error", class name, message, spent)``."""
+    """Run ``task``: ``("spool", file, size, timings)`` or ``("error", class name, message,
+    spent)``; the timings are the milliseconds of the check and of the run."""
     try:
+        started = time.perf_counter()
         query, dataset = _checked(task, settings, graphs)
+        checked = time.perf_counter()
         spool = tempfile.TemporaryFile(prefix="kg-answer-")  # noqa: SIM115 - _reply closes it
         try:
             out = CappedWriter(spool, task.max_bytes or settings.max_answer_bytes)
@@ -331,7 +348,8 @@ def _answer(store: Store, task: Task, settings: Settings, graphs: StoreGraphs) -
         except BaseException:
             spool.close()
             raise
-        return ("spool", spool, out.size)
+        ran = time.perf_counter()
+        return ("spool", spool, out.size, {"check": ms(started, checked), "run": ms(checked, ran)})
     except KGError as exc:
         return ("error", type(exc).__name__, syntax_message(str(exc), query_text(task)), False)
     except (RuntimeError, ValueError, SyntaxError) as exc:  # engine errors that name the query
@@ -341,6 +359,10 @@ def _answer(store: Store, task: Task, settings: Settings, graphs: StoreGraphs) -
     except OSError as exc:  # the store's files, the spool: worth a retry, not a dead worker
         log.warning("a query failed with an OS error: %s", exc)
         return ("error", "StoreUnavailable", f"the store could not answer: {exc}", False)
+
+
+def ms(start: float, end: float) -> float:
+    return (end - start) * 1000
 
 
 def query_text(task: Task) -> str:

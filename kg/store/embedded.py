@@ -43,9 +43,9 @@ from kg.store.base import (
 )
 from kg.store.oxigraph import RDF_FORMATS as _RDF_FORMATS
 from kg.store.oxigraph import RESULT_FORMATS as _RESULT_FORMATS
+from kg.store.oxigraph import RowMarks, exact_rows, load_release, too_many
 from kg.store.oxigraph import counted as _counted
 from kg.store.oxigraph import from_ox as _from_ox
-from kg.store.oxigraph import load_release
 from kg.store.oxigraph import to_ox as _to_ox
 
 
@@ -174,14 +174,8 @@ class EmbeddedStore(Store):
             ox.serialize(triples, out, _RDF_FORMATS[fmt])
         elif isinstance(result, ox.QueryBoolean) or max_rows is None:
             result.serialize(out, _RESULT_FORMATS[fmt])
-        elif fmt is ResultFormat.SPARQL_JSON:
-            _write_solutions_json(out, result, max_rows)
-        else:  # counted as JSON first (a spool file), then turned into the asked format
-            with tempfile.TemporaryFile(prefix="kg-rows-") as spool:
-                _write_solutions_json(CappedWriter(spool, _spool_limit(out)), result, max_rows)
-                spool.seek(0)
-                parsed = ox.parse_query_results(spool, ox.QueryResultsFormat.JSON)
-                parsed.serialize(out, _RESULT_FORMATS[fmt])
+        else:
+            _serialize_rows(out, result, _RESULT_FORMATS[fmt], max_rows)
 
     def release(self) -> Release | None:
         """The served release; its metadata (13 MB of file hashes at 100,000 use cases) is
@@ -336,45 +330,37 @@ def _substitutions(bindings: Bindings) -> dict:
     return {ox.Variable(name): _to_ox(term) for name, term in bindings.items()}
 
 
-def _write_solutions_json(out: CappedWriter, result: ox.QuerySolutions, max_rows: int) -> None:
-    """SPARQL 1.1 JSON results, written row by row as pyoxigraph yields them."""
-    variables = [v.value for v in result.variables]
-    out.write(
-        b'{"head":{"vars":'
-        + json.dumps(variables, separators=(",", ":")).encode()
-        + b'},"results":{"bindings":['
-    )
-    for number, solution in enumerate(_counted(result, max_rows, "rows")):
-        row = {}
-        for name in variables:
-            value = solution[name]
-            if value is not None:
-                row[name] = _term_json(value)
-        prefix = b"," if number else b""
-        out.write(prefix + json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode())
-    out.write(b"]}}")
+def _serialize_rows(
+    out: CappedWriter, result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_rows: int
+) -> None:
+    """Rows serialised by pyoxigraph (no Python per row), counted on the way by the marks of
+    their format (:class:`~kg.store.oxigraph.RowMarks`); where the marks only bound the count
+    (JSON) and the bound passes ``max_rows``, the answer written is read back and its rows
+    counted exactly. CSV, whose marks bound nothing, is counted as TSV and then turned into
+    CSV (by pyoxigraph too)."""
+    if fmt is ox.QueryResultsFormat.CSV:
+        with tempfile.TemporaryFile(prefix="kg-rows-") as spool:
+            _serialize_rows(
+                CappedWriter(spool, _spool_limit(out)), result, ox.QueryResultsFormat.TSV, max_rows
+            )
+            spool.seek(0)
+            ox.parse_query_results(spool, ox.QueryResultsFormat.TSV).serialize(out, fmt)
+        return
+    start = out.raw.tell()
+    marks = RowMarks(out, fmt, max_rows, columns=len(result.variables))
+    result.serialize(marks, fmt)
+    if marks.count <= max_rows or marks.exact:
+        return
+    out.flush()
+    out.raw.seek(start)
+    rows = exact_rows(out.raw, fmt)
+    out.raw.seek(0, os.SEEK_END)
+    if rows > max_rows:
+        raise too_many(max_rows, "rows")
 
 
 def _spool_limit(out: CappedWriter) -> int | None:
-    """The cap of the JSON spool behind a CSV, TSV or XML answer: JSON takes up to about four
-    times the bytes of CSV for the same rows, so this never refuses an answer that would fit."""
+    """The cap of the TSV spool behind a CSV answer: TSV takes up to about four times the
+    bytes of CSV for the same rows (quotes, datatypes), so this never refuses an answer that
+    would fit."""
     return None if out.limit is None else 4 * out.limit
-
-
-def _term_json(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        parts = ("subject", "predicate", "object")
-        return {"type": "triple", "value": {k: _term_json(getattr(term, k)) for k in parts}}
-    out: dict = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -55,7 +55,7 @@ def capped(items: Iterator[T], limit: int | None, what: str) -> list[T]:
     """All of ``items``, or :class:`QueryRefused` when there are more than ``limit``."""
     taken = list(items if limit is None else itertools.islice(items, limit + 1))
     if limit is not None and len(taken) > limit:
-        raise _too_many(limit, what)
+        raise too_many(limit, what)
     return taken
 
 
@@ -63,15 +63,94 @@ def counted(items: Iterator[T], limit: int | None, what: str) -> Iterator[T]:
     """``items`` one by one, raising :class:`QueryRefused` at the one past ``limit``."""
     for number, item in enumerate(items, start=1):
         if limit is not None and number > limit:
-            raise _too_many(limit, what)
+            raise too_many(limit, what)
         yield item
 
 
-def _too_many(limit: int, what: str) -> QueryRefused:
+def too_many(limit: int, what: str) -> QueryRefused:
     return QueryRefused(
         f"the result has more than {limit} {what} (the limit of this service); "
         "narrow the query or page through it with LIMIT and OFFSET"
     )
+
+
+#: Per result format: the marks of a row, what to add to their count, whether it is exact.
+_ROW_MARKS = {
+    ox.QueryResultsFormat.TSV: ((b"\n",), -1, True),
+    ox.QueryResultsFormat.XML: ((b"<result>", b"<result/>"), 0, True),
+    ox.QueryResultsFormat.JSON: ((b"[{", b",{"), 0, False),
+}
+#: JSON: every term opens with ``{"type":"`` and a triple term holds three more terms.
+_TERM, _TRIPLE = b'{"type":"', b'"type":"triple"'
+
+
+class RowMarks:
+    """A writer in front of ``out`` that counts the marks of result rows in what passes.
+
+    pyoxigraph writes an answer in 8 KiB pieces from native code, far faster than Python can
+    build it row by row; this counts, in each piece, a byte pattern that every row of the
+    format holds once (``bytes.count``, no parsing):
+
+    - TSV: the line break ending a row (values escape theirs), less the header's: exact;
+    - XML: ``<result>``, which no value can hold (``<`` is escaped): exact;
+    - JSON: ``{`` after ``[`` or ``,`` (terms follow ``:``): a value holding ``,{`` counts too.
+
+    (CSV has no such mark: a quoted value may hold line breaks.)
+
+    ``exact`` says whether :attr:`count` is the number of rows or only at least it. With
+    ``limit``, the row past it is refused as soon as it is written where the count is exact,
+    and for JSON as soon as the terms written need more rows than ``limit`` (a row holds at
+    most ``columns`` terms; a value never holds ``{"type":"``, since its quotes are escaped).
+
+    >>> import io
+    >>> marks = RowMarks(io.BytesIO(), ox.QueryResultsFormat.TSV, limit=1)
+    >>> marks.write(b"?x\\n1\\n")
+    5
+    >>> marks.count, marks.exact
+    (1, True)
+    """
+
+    def __init__(
+        self, out, fmt: ox.QueryResultsFormat, limit: int | None = None, columns: int = 0
+    ) -> None:
+        self.out = out
+        self.patterns, self._offset, self.exact = _ROW_MARKS[fmt]
+        self.limit = limit
+        self.columns = columns if fmt is ox.QueryResultsFormat.JSON else 0
+        self._seen = dict.fromkeys((*self.patterns, _TERM, _TRIPLE), 0)
+        self._tail = b""  #: the end of the previous piece, for a mark split between pieces
+
+    @property
+    def count(self) -> int:
+        return max(0, sum(self._seen[p] for p in self.patterns) + self._offset)
+
+    def least(self) -> int:
+        """Rows the JSON terms written so far need at least (0 for other formats)."""
+        if not self.columns:
+            return 0
+        terms = self._seen[_TERM] - 3 * self._seen[_TRIPLE]  # the terms bound to variables
+        return -(-terms // self.columns)
+
+    def write(self, data: bytes) -> int:
+        tail = self._tail
+        for pattern in self._patterns():  # each with the end of the last piece it may start in
+            self._seen[pattern] += (tail[len(tail) - len(pattern) + 1 :] + data).count(pattern)
+        self._tail = (tail + data)[-16:]
+        rows = self.count if self.exact else self.least()
+        if self.limit is not None and rows > self.limit:
+            raise too_many(self.limit, "rows")
+        return self.out.write(data)
+
+    def _patterns(self) -> tuple[bytes, ...]:
+        return (*self.patterns, _TERM, _TRIPLE) if self.columns else self.patterns
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def exact_rows(answer: BinaryIO, fmt: ox.QueryResultsFormat) -> int:
+    """The rows of a complete answer in ``fmt``, parsed from ``answer`` by pyoxigraph."""
+    return sum(1 for _ in ox.parse_query_results(answer, fmt))
 
 
 def load_release(folder: Path, nquads: Path, updates: Sequence[str]) -> tuple[ox.Store, int]:
