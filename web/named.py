@@ -23,8 +23,9 @@ from rdflib import Graph
 from rdflib.term import BNode as RdfBNode
 from rdflib.term import Literal as RdfLiteral
 
-from kg.errors import NotFound
+from kg.errors import KGError, NotFound
 from kg.rdf import Literal
+from kg.sparql.answers import PageAnswer, SharedAnswers, answers_folder
 from kg.sparql.queries import (
     PAGE_SIZE,
     RESERVED,
@@ -35,10 +36,10 @@ from kg.sparql.queries import (
     inline,
     page_of,
 )
-from kg.sparql.sandbox import QueryPool, Task
+from kg.sparql.sandbox import QueryPool
 from kg.store import QueryKind, ResultFormat
+from web.answers import NamedAnswers
 from web.context import app_release, app_settings, app_store
-from web.resultcache import ResultCache
 
 bp = Blueprint("named", __name__)
 
@@ -60,11 +61,15 @@ def ui_lang() -> str:
 
 def catalogue() -> QueryCatalogue:
     """The named queries of the project (read once per app)."""
-    found = current_app.extensions.get("kg.queries")
+    return _catalogue_of(cast(Flask, current_app))
+
+
+def _catalogue_of(app: Flask) -> QueryCatalogue:
+    found = app.extensions.get("kg.queries")
     if found is None:
-        settings = app_settings()
+        settings = app.extensions["kg.settings"]
         found = QueryCatalogue(settings.queries_dir, settings.vocab)
-        current_app.extensions["kg.queries"] = found
+        app.extensions["kg.queries"] = found
     return cast(QueryCatalogue, found)
 
 
@@ -193,11 +198,11 @@ def _add_page_headers(response: Response, links: dict[str, str]) -> None:
 
 
 def _run(text: str, query: NamedQuery, bindings: dict, fmt: ResultFormat) -> bytes:
-    """The answer of one page of a named query, from the release's cache when known."""
-    settings = app_settings()
-    task = Task(text, query.kind, fmt, bindings=bindings, max_rows=settings.max_rows)
-    key = (text, fmt, tuple(sorted((name, term.n3()) for name, term in bindings.items())))
-    return _results().get(_release_id(), key, lambda: _pool().run(task))
+    """The answer of one page of a named query: from the release's shared answer file, else
+    from this process's cache, else computed by a query worker (and kept in the shared file
+    when it is a default page's)."""
+    item = PageAnswer(query.name, text, query.kind, fmt, bindings)
+    return _answers().answer(_release_id(), item, _pool())
 
 
 def _select_page(query: NamedQuery, bindings: dict, part: Page) -> tuple[dict, bool]:
@@ -351,10 +356,32 @@ def _pool() -> QueryPool:
     return cast(QueryPool, current_app.extensions["kg.sandbox"])
 
 
-def _results() -> ResultCache:
-    return cast(ResultCache, current_app.extensions["kg.named-results"])
+def _answers() -> NamedAnswers:
+    return cast(NamedAnswers, current_app.extensions["kg.named-answers"])
+
+
+def _notice_release() -> None:
+    """Every request: a release this process has not seen starts the warm-up of its default
+    answers (web/answers.py), in the background."""
+    answers = _answers()
+    if answers.warmup:
+        try:
+            release = _release_id()
+        except KGError:  # the store is down: the page says so, not this hook
+            return
+        answers.notice(release, _pool())
 
 
 def register(app: Flask) -> None:
-    app.extensions["kg.named-results"] = ResultCache()
+    settings = app.extensions["kg.settings"]
+    page_size = int(app.config.get("NAMED_QUERY_PAGE_SIZE", PAGE_SIZE))
+    app.extensions["kg.named-answers"] = NamedAnswers(
+        settings,
+        app.extensions["kg.store"],
+        SharedAnswers(answers_folder(settings)),
+        lambda: _catalogue_of(app),
+        page_size,
+        warmup=bool(app.config.get("ANSWERS_WARMUP", not app.testing)),
+    )
+    app.before_request(_notice_release)
     app.register_blueprint(bp)

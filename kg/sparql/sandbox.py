@@ -236,6 +236,12 @@ class QueryPool:
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def busy(self) -> bool:
+        """Whether a query runs now (some worker is not idle); a background job waits for
+        this to pass so that it never queues visitors behind more than its own query."""
+        with self._lock:
+            return self._started and self._idle.qsize() < len(self._workers)
+
     def pids(self) -> set[int]:
         """Process ids of the current workers (for monitoring and tests)."""
         with self._lock:
