@@ -23,6 +23,7 @@ from kg.errors import (
     BilingualError,
     ConfigurationError,
     KGError,
+    StoreUnavailable,
     ValidationFailed,
 )
 from kg.messages import counted, message
@@ -123,6 +124,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="query name in queries/ or a .rq file; none lists")
     p.add_argument("--param", action="append", default=[], metavar="K=V")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = command("answers", cmd_answers, "compute the named queries' default pages for the release")
+    p.add_argument("--quiet", action="store_true", help="print nothing but failures")
 
     p = command("serve", cmd_serve, "serve the site and the SPARQL endpoint")
     p.add_argument("--host", help="address to listen on (KG_HOST, default 127.0.0.1)")
@@ -335,6 +339,50 @@ def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
         rows = [{"subject": s, "predicate": p, "object": o} for s, p, o in triples]
         print(_render_rows(rows, ["subject", "predicate", "object"], args.format, settings.vocab))
     return EXIT_OK
+
+
+def cmd_answers(args: argparse.Namespace, settings: config.Settings) -> int:
+    """Compute the answers of the named queries' default pages for the served release into its
+    shared answer file (kg/sparql/answers.py), through one query worker with the endpoint's
+    deadline and row cap; what is there already is not computed again."""
+    from kg.sparql.answers import SharedAnswers, answers_folder, default_answers, warm
+    from kg.sparql.queries import QueryCatalogue
+    from kg.sparql.sandbox import QueryPool
+    from kg.store import open_store
+
+    store = open_store(settings)
+    release = store.release()
+    if release is None:
+        raise StoreUnavailable("nothing is published yet; run `kg build` first")
+
+    def served() -> str | None:
+        now = store.release()
+        return now.id if now else None
+
+    wanted = default_answers(QueryCatalogue(settings.queries_dir, settings.vocab))
+    pool = QueryPool(settings, size=1)
+    try:
+        done = warm(
+            SharedAnswers(answers_folder(settings)),
+            release.id,
+            wanted,
+            lambda item: pool.run(item.task(settings.max_rows)),
+            current=served,
+        )
+    finally:
+        pool.close()
+    if not args.quiet:
+        for name, seconds in done.seconds.items():
+            print(f"{name:40} {seconds:8.3f} s")
+        print(
+            f"release {release.id}: {len(done.seconds)} queries computed in {done.total:.2f} s, "
+            f"{done.present} answers already there"
+        )
+    for name, error in done.failed.items():
+        print(f"{name}: {error}", file=sys.stderr)
+    if done.stopped:
+        print("stopped: another release is served now", file=sys.stderr)
+    return EXIT_FAILED if done.failed or done.stopped else EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
