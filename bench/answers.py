@@ -24,7 +24,6 @@ Benchmarks print figures; they are not tests.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import harness
 from edit import timed_build
+from run import edit_title
 
 sys.path.insert(0, str(harness.ROOT))  # this checkout's kg, not whichever is installed
 
@@ -50,14 +50,10 @@ OUT = harness.OUT
 
 def new_release(project: Path, store: Path, run: int) -> None:
     """A new suffix on one use case's English title and an incremental ``kg build``."""
-    files = sorted((project / "usecases").glob("*.yaml"))
-    target = files[len(files) // 2]
+    target = harness.usecase_files(project)[len(harness.usecase_files(project)) // 2]
     original = target.read_text(encoding="utf-8")
-    lines = original.splitlines(keepends=True)
-    index = next(i for i, line in enumerate(lines) if line.startswith("  en: "))
-    lines[index] = lines[index].rstrip('"\n') + f' answers {run} {time.time_ns()}"\n'
     try:
-        target.write_text("".join(lines), encoding="utf-8")
+        target.write_text(edit_title(original, f" answers {run} {time.time_ns()}"), "utf-8")
         _, steps = timed_build(project, store)
         assert steps["mode"] == "incremental", steps
     finally:
@@ -116,13 +112,13 @@ def measure(size: int, seed: int, runs: int, out: Path) -> dict:
         for name, seconds in first_requests(app_for(settings, folder), names).items():
             without[name].append(seconds)
         shutil.rmtree(folder, ignore_errors=True)  # the visitors' answers above filled it
-        seconds, done = warm_up(app_for(settings, folder))
-        warm.append(seconds)
+        took, done = warm_up(app_for(settings, folder))
+        warm.append(took)
         if done.failed or not done.complete:
             print(f"  warm-up incomplete: {done}", file=sys.stderr)
         for name, seconds in first_requests(app_for(settings, folder), names).items():
             with_answers[name].append(seconds)
-        print(f"  run {run + 1}: warm-up {seconds:.2f} s, load {os.getloadavg()}", file=sys.stderr)
+        print(f"  run {run + 1}: warm-up {took:.2f} s, load {os.getloadavg()}", file=sys.stderr)
     return {"cold": cold, "without": without, "with": with_answers, "warm": warm}
 
 
@@ -147,12 +143,7 @@ def report(size: int, found: dict) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", type=int, nargs="+")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=OUT, help="folder of the corpora")
-    args = parser.parse_args(argv)
+    args = harness.size_arguments(__doc__.splitlines()[0]).parse_args(argv)
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()}", file=sys.stderr)
     for size in args.sizes:
         report(size, measure(size, args.seed, args.runs, args.out))

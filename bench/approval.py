@@ -20,7 +20,6 @@ approval call alone. Benchmarks print figures; they are not tests.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -30,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import harness
-from edit import OUT, corpus
+from edit import corpus
 from run import edit_title
 
 from kg import config
@@ -100,12 +99,7 @@ def measure(size: int, seed: int, runs: int, out: Path) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", type=int, nargs="+")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=OUT, help="folder of the corpora")
-    args = parser.parse_args(argv)
+    args = harness.size_arguments(__doc__.splitlines()[0]).parse_args(argv)
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()}", file=sys.stderr)
     for size in args.sizes:
         found = measure(size, args.seed, args.runs, args.out)

@@ -8,6 +8,7 @@ enough not to disturb what it measures, even at 100,000 use cases.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import http.client
 import json
@@ -122,6 +123,17 @@ def _generate(size: int, seed: int, folder: Path) -> None:
         scratch.rename(folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def size_arguments(description: str) -> argparse.ArgumentParser:
+    """The arguments of a bench run over generated corpora: sizes, ``--seed``, ``--runs``,
+    ``--out`` (the folder of the corpora)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("sizes", type=int, nargs="+")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=OUT, help="folder of the corpora")
+    return parser
 
 
 def usecase_files(project: Path) -> list[Path]:

@@ -1,5 +1,6 @@
-"""Helpers shared by the site's tests: a store that counts its queries, an HTML link parser, and
-plain HTTP requests against the live server (urllib, so no extra client library is needed)."""
+"""Helpers shared by the site's tests: a store that counts its queries, a count of the queries an
+app's query workers run, an HTML link parser, and plain HTTP requests against the live server
+(urllib, so no extra client library is needed)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,20 @@ class CountingStore(Store):
 
     def dump(self, fmt, out):
         return self.inner.dump(fmt, out)
+
+
+def counted_runs(app, monkeypatch) -> list[str]:
+    """The query texts ``app``'s query workers are given from now on (a list that grows)."""
+    pool = app.extensions["kg.sandbox"]
+    calls: list[str] = []
+    run = pool.run
+
+    def counting(task, timeout=None):
+        calls.append(task.query)
+        return run(task, timeout)
+
+    monkeypatch.setattr(pool, "run", counting)
+    return calls
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pages_support import counted_runs
 
 from kg.cli import main
 from kg.config import Settings
@@ -63,20 +64,6 @@ def apps(tmp_path: Path) -> Iterator[Apps]:
         yield made
     finally:
         made.close()
-
-
-def counted_runs(app, monkeypatch) -> list[str]:
-    """The query texts ``app``'s query workers are given from now on."""
-    pool = app.extensions["kg.sandbox"]
-    calls: list[str] = []
-    run = pool.run
-
-    def counting(task, timeout=None):
-        calls.append(task.query)
-        return run(task, timeout)
-
-    monkeypatch.setattr(pool, "run", counting)
-    return calls
 
 
 def warmed(app) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from pages_support import counted_runs
 
 from web.resultcache import ResultCache
 
@@ -112,16 +113,8 @@ def test_an_answer_larger_than_the_cache_is_served_but_not_kept() -> None:
 
 
 def test_a_named_query_page_runs_its_query_once_per_release(app, monkeypatch) -> None:
-    pool = app.extensions["kg.sandbox"]
     app.extensions["kg.named-answers"].results = ResultCache()
-    calls: list[str] = []
-    run = pool.run
-
-    def counting(task, timeout=None):
-        calls.append(task.query)
-        return run(task, timeout)
-
-    monkeypatch.setattr(pool, "run", counting)
+    calls = counted_runs(app, monkeypatch)
     client = app.test_client()
     # Not the default sector (mobility): its default page may come from the shared answers.
     first = client.get("/queries/usecases-by-sector?sector=environment")

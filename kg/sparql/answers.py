@@ -54,10 +54,9 @@ _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 def answers_folder(settings) -> Path:
     """Where the answer files live: beside the releases of an embedded store, or in the
-    project's ``var/`` for a remote store (where the build keeps its state too)."""
-    from kg.store import work_dir
-
-    return work_dir(settings) / "answers"
+    project's ``var/`` for a remote store (the build's work folder, :func:`kg.store.work_dir`;
+    made when the first file is written, not here)."""
+    return (settings.project / "var" if settings.is_remote else settings.store_path) / "answers"
 
 
 def answer_key(text: str, fmt: ResultFormat, bindings: dict[str, Term]) -> str:
