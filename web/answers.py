@@ -121,7 +121,8 @@ class NamedAnswers:
             return
         done = self.last
         log.info(
-            "named-query answers of release %s: %d computed in %.1f s, %d present, %d failed%s",
+            "named-query answers of release %s: %d queries computed in %.1f s, %d answers "
+            "present, %d queries failed%s",
             release, len(done.seconds), done.total, done.present, len(done.failed),
             " (stopped: another release is served)" if done.stopped else "",
         )  # fmt: skip
