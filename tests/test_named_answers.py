@@ -127,6 +127,21 @@ def test_a_second_app_answers_from_the_file_without_running_a_query(
     assert len(calls) == 1
 
 
+def test_a_forms_choices_come_from_the_file_in_either_language(
+    built_settings, store, apps, monkeypatch
+) -> None:
+    warmed(apps(built_settings, store, warmup=True))
+    second = apps(built_settings, store)
+    calls = counted_runs(second, monkeypatch)
+    client = second.test_client()
+    german = client.get("/queries/usecases-by-sector?lang=de").get_data(as_text=True)
+    english = client.get("/queries/usecases-by-sector?lang=en").get_data(as_text=True)
+    assert '<option value="mobility" selected>Mobilität und Verkehr</option>' in german
+    assert '<option value="energy" >Energie</option>' in german
+    assert '<option value="mobility" selected>Mobility and transport</option>' in english
+    assert calls == [], "the choices of the sector form were computed again"
+
+
 def test_a_visitors_default_answer_is_shared_with_the_other_processes(
     built_settings, store, apps, monkeypatch
 ) -> None:

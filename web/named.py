@@ -24,8 +24,7 @@ from rdflib.term import BNode as RdfBNode
 from rdflib.term import Literal as RdfLiteral
 
 from kg.errors import KGError, NotFound
-from kg.rdf import Literal
-from kg.sparql.answers import PageAnswer, SharedAnswers, answers_folder
+from kg.sparql.answers import PageAnswer, SharedAnswers, answers_folder, choices_answer
 from kg.sparql.queries import (
     PAGE_SIZE,
     RESERVED,
@@ -39,7 +38,7 @@ from kg.sparql.queries import (
 from kg.sparql.sandbox import QueryPool
 from kg.store import QueryKind, ResultFormat
 from web.answers import NamedAnswers
-from web.context import app_release, app_settings, app_store
+from web.context import app_release, app_settings
 
 bp = Blueprint("named", __name__)
 
@@ -284,36 +283,32 @@ def _triples_csv(data: bytes) -> str:
 
 
 def _choices(param: Param, lang: str) -> list[tuple[str, str]]:
-    """(slug, label) of the entities a vocabulary parameter can name, for the form."""
-    settings = app_settings()
-    prefix = settings.vocab.entity(str(param.vocab), "")
-    key = ("kg.choices", prefix, lang, _release_id())
-    cached = current_app.extensions.get(key)
+    """(slug, label) of the entities a vocabulary parameter can name, for the form.
+
+    Their query is one of the release's shared answers (kg/sparql/answers.py): read from the
+    answer file when a process of the host computed it, else run by a query worker once."""
+    vocab = app_settings().vocab
+    prefix = vocab.entity(str(param.vocab), "")
+    release = _release_id()
+    known, lists = current_app.extensions.get("kg.choices", (None, {}))
+    if known != release:  # only the served release's lists are kept
+        lists = {}
+        current_app.extensions["kg.choices"] = (release, lists)
+    cached = lists.get((prefix, lang))
     if cached is None:
-        # The prefix comes from the settings, not the request, and is escaped as a literal.
-        rows = app_store().select(_CHOICES.replace("$PREFIX", Literal(prefix).n3()))
+        item = choices_answer(param, vocab)
+        rows = json.loads(_answers().answer(release, item, _pool()))["results"]["bindings"]
         labels: dict[str, dict[str, str]] = {}
         for row in rows:
-            slug = str(row["x"])[len(prefix) :]
-            labels.setdefault(slug, {})[getattr(row["l"], "lang", None) or ""] = str(row["l"])
+            slug = row["x"]["value"][len(prefix) :]
+            labels.setdefault(slug, {})[row["l"].get("xml:lang", "")] = row["l"]["value"]
         cached = sorted(
             ((slug, texts.get(lang) or texts.get("en") or next(iter(texts.values())))
              for slug, texts in labels.items()),
             key=lambda item: item[1].lower(),
         )  # fmt: skip
-        current_app.extensions[key] = cached
+        lists[(prefix, lang)] = cached
     return cached
-
-
-_CHOICES = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?x ?l WHERE {
-  VALUES ?p { skos:prefLabel dcterms:title }
-  ?x ?p ?l .
-  FILTER(isIRI(?x) && STRSTARTS(STR(?x), $PREFIX))
-} LIMIT 5000
-"""
 
 
 def _summary(query: NamedQuery) -> dict[str, Any]:

@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import KGError
+from kg.namespaces import Vocabulary
 from kg.rdf import Term
-from kg.sparql.queries import PAGE_SIZE, QueryCatalogue, page_of
+from kg.sparql.queries import PAGE_SIZE, Param, QueryCatalogue, choices_query, page_of
 from kg.sparql.sandbox import Task
 from kg.store.base import QueryKind, ResultFormat
 from kg.store.embedded import fsync_path
@@ -85,14 +86,25 @@ class PageAnswer:
         return Task(self.text, self.kind, self.fmt, bindings=self.bindings, max_rows=max_rows)
 
 
+def choices_answer(param: Param, vocab: Vocabulary, name: str = "") -> PageAnswer:
+    """The answer a page's form reads for the choices of vocabulary parameter ``param``."""
+    text = choices_query(param, vocab)
+    return PageAnswer(name, text, QueryKind.SELECT, ResultFormat.SPARQL_JSON)
+
+
 def default_answers(catalogue: QueryCatalogue, page_size: int = PAGE_SIZE) -> list[PageAnswer]:
     """Every answer the default pages of the named queries and their twins need.
 
     A SELECT or ASK page and both twins read one SPARQL JSON answer; a CONSTRUCT or DESCRIBE
     page reads N-Triples, its JSON twin JSON-LD, and both a probe for the next page. A query
-    whose parameters have no defaults has no default page."""
+    whose parameters have no defaults has no default page. Every page's form also reads the
+    entities each single-valued vocabulary parameter can name (one answer per vocabulary,
+    whichever queries share it)."""
     found: list[PageAnswer] = []
     for named in catalogue:
+        for param in named.params:
+            if param.vocab and not param.many:
+                found.append(choices_answer(param, catalogue.vocab, named.name))
         try:
             query = named.specialised({}, catalogue.vocab)
             bindings = query.bindings({}, catalogue.vocab)
@@ -111,7 +123,8 @@ def default_answers(catalogue: QueryCatalogue, page_size: int = PAGE_SIZE) -> li
             add(part.text, ResultFormat.JSON_LD)
             if part.probe is not None:
                 add(part.probe, ResultFormat.N_TRIPLES)
-    return found
+    unique = {item.key: item for item in reversed(found)}
+    return [item for item in found if unique[item.key] is item]
 
 
 class SharedAnswers:

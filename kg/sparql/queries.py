@@ -332,6 +332,28 @@ class QueryCatalogue:
         return self.get(name_or_file)
 
 
+#: The entities a vocabulary parameter can name, with their labels, for a page's form: IRIs
+#: under one prefix that have a ``skos:prefLabel`` or ``dcterms:title``.
+_CHOICES = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?x ?l WHERE {
+  VALUES ?p { skos:prefLabel dcterms:title }
+  ?x ?p ?l .
+  FILTER(isIRI(?x) && STRSTARTS(STR(?x), $PREFIX))
+} LIMIT 5000
+"""
+
+
+def choices_query(param: Param, vocab: Vocabulary) -> str:
+    """The SELECT of ``?x`` (an entity ``param`` can name) and ``?l`` (one of its labels).
+
+    The prefix comes from the query's declaration and the settings, never from a request, and
+    is written into the text as an escaped literal."""
+    prefix = vocab.entity(str(param.vocab), "")
+    return _CHOICES.replace("$PREFIX", Literal(prefix).n3())
+
+
 def inline(text: str, bindings: dict[str, Term]) -> str:
     """``text`` with ``bindings`` written into it, for a reader to run elsewhere (the editor,
     another endpoint): a ``VALUES`` block opens the query's outermost group pattern, so the
