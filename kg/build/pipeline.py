@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.authoring.ontology import OntologyFiles
@@ -23,7 +23,7 @@ from kg.build.derive import rules
 from kg.build.incremental import Graphs, apply_delta
 from kg.build.maintain import maintain, maintainable
 from kg.build.reason import Reasoning, reason, reason_incremental
-from kg.build.state import BuildState, record_of, state_key
+from kg.build.state import BuildState, StateUnreadable, record_of, state_key
 from kg.build.validate import dataset_quads as release_quads
 from kg.build.validate import validate_corpus, validate_project
 from kg.config import Settings
@@ -89,11 +89,14 @@ def build(
     if manifest is not None and (served is None or served.id != manifest.release):
         manifest = None  # the store serves something this state did not build
     with Scratch(work) as scratch, _spooled(store, scratch.folder):
-        if manifest is None:
-            return _full(settings, store, ontology, state, key, scratch, progress, no_reason)
-        return _incremental(
-            settings, store, ontology, state, manifest, scratch, progress, no_reason
-        )
+        if manifest is not None:
+            try:
+                return _incremental(
+                    settings, store, ontology, state, manifest, scratch, progress, no_reason
+                )
+            except StateUnreadable:  # the manifest broke after it was opened: start over
+                state.clear()
+        return _full(settings, store, ontology, state, key, scratch, progress, no_reason)
 
 
 def _full(settings, store, ontology, state, key, scratch, progress, no_reason) -> BuildResult:
@@ -195,7 +198,7 @@ def _validate_and_publish(
         raise
     if reasoning is None or reasoning.method == "rules":
         records = {s.path: record_of(s, settings.project / s.path) for s in corpus.files}
-        _keep_findings(records, report)
+        _keep_findings({p: r.findings for p, r in records.items()}, report)
         state.save(records, key, folder, release.id, full_folder)
     else:  # whole-graph HermiT cannot be redone in part: the next build is a full one again
         state.clear()
@@ -326,7 +329,8 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
     if delta.empty:
         store.tidy()
         report = Report(files=len(manifest.files))
-        report.extend(f for record in manifest.files.values() for f in record.findings)
+        kept = manifest.findings()
+        report.extend(f for path in manifest.files for f in kept.get(path, ()))
         return BuildResult(store.release(), report, {"total": 0.0}, "unchanged", 0)
     context = load_context(settings.ontology_dir, ontology.vocab.base)
     local, folder = state.checkpoint(manifest)
@@ -364,25 +368,25 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
             return _full(
                 settings, store, ontology, state, manifest.key, scratch, progress, no_reason
             )
-        records = dict(delta.unchanged)
-        for source in applied.changed:
-            records[source.path] = record_of(source, settings.project / source.path)
-        for path, entities in applied.affected.items():
-            kept = [f for f in records[path].findings if f.focus is None or f.focus not in entities]
-            records[path] = replace(records[path], findings=kept)
+        # the records of the changed files, and the findings of the affected ones
+        records = {s.path: record_of(s, settings.project / s.path) for s in applied.changed}
+        before_findings = manifest.findings(applied.affected)
+        findings = {
+            path: [f for f in before_findings.get(path, []) if f.focus not in entities]
+            for path, entities in applied.affected.items()
+        }  # a finding without focus has none of the entities as focus either
+        kept = {p: r.findings for p, r in records.items()} | findings
         revalidated = {s.path for s in applied.corpus.files}
-        _keep_findings(records, applied.report, only=revalidated, affected=applied.affected)
-        meta = {"ontology": ontology.digest, "files": {p: r.digest for p, r in records.items()}}
+        _keep_findings(kept, applied.report, only=revalidated, affected=applied.affected)
+        digests = {p: r.digest for p, r in delta.unchanged.items()}
+        digests.update((p, r.digest) for p, r in records.items())
+        meta = {"ontology": ontology.digest, "files": dict(sorted(digests.items()))}
         index = SearchPlan(
             index_folder(settings),
             ontology.vocab,
             previous=index_file(index_folder(settings), manifest.release),
-            changed={
-                iri
-                for source in applied.changed
-                for iri in [*source.parsed.defines, *manifest_defines(manifest, source.path)]
-            }
-            | {iri for p in delta.removed for iri in manifest.files[p].defines},
+            changed={iri for source in applied.changed for iri in source.parsed.defines}
+            | set(manifest.defines_of([*(s.path for s in applied.changed), *delta.removed])),
             graphs={s.graph for s in applied.changed},
         )
         changes = Changes()
@@ -401,7 +405,12 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
         if full_folder is not None:
             state.discard(full_folder)
         raise
-    state.save(records, manifest.key, folder, release.id, full_folder)
+    try:
+        state.update(manifest, delta, records, findings, folder, release.id, full_folder)
+    except StateUnreadable:
+        state.discard(folder)
+        state.discard(full_folder)
+        raise
     timings["total"] = time.perf_counter() - started
     validated = len(applied.changed) + sum(len(e) for e in applied.affected.values())
     return BuildResult(release, applied.report, timings, "incremental", validated)
@@ -424,11 +433,6 @@ class SearchPlan:
     previous: Path | None = None
     changed: set[str] | None = None
     graphs: set[str] | None = None
-
-
-def manifest_defines(manifest, path: str) -> Iterable[str]:
-    record = manifest.files.get(path)
-    return record.defines if record is not None else ()
 
 
 def _maintain_and_publish(
@@ -498,18 +502,22 @@ def _load_lines(local, lines, scratch: Scratch, keep_labels: bool = False) -> No
 
 
 def _keep_findings(
-    records: dict, report: Report, only: set[str] | None = None, affected: dict | None = None
+    kept: dict[str, list],
+    report: Report,
+    only: set[str] | None = None,
+    affected: dict | None = None,
 ) -> None:
-    """Remember each file's findings (below Violation) for the reports of later builds: all of
-    them, or those of the files in ``only`` (for the files in ``affected``, only the findings
-    about the entities validated again; the others are already kept)."""
+    """Remember each file's findings (below Violation) for the reports of later builds, in
+    ``kept`` (the list of each file): all of them, or those of the files in ``only`` (for the
+    files in ``affected``, only the findings about the entities validated again; the others
+    are already kept)."""
     affected = affected or {}
     for finding in report.findings:
-        if finding.file not in records or (only is not None and finding.file not in only):
+        if finding.file not in kept or (only is not None and finding.file not in only):
             continue
         if finding.file in affected and finding.focus not in affected[finding.file]:
             continue
-        records[finding.file].findings.append(finding)
+        kept[finding.file].append(finding)
 
 
 def _updates(reasoning: Reasoning | None, vocab: Vocabulary) -> list[Update]:
