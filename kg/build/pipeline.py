@@ -92,8 +92,9 @@ def build(
         if manifest is not None:
             try:
                 return _incremental(
-                    settings, store, ontology, state, manifest, scratch, progress, no_reason
-                )
+                    settings, store, ontology, state, manifest, scratch, progress, no_reason,
+                    served.quads,
+                )  # fmt: skip
             except StateUnreadable:  # the manifest broke after it was opened: start over
                 state.clear()
         return _full(settings, store, ontology, state, key, scratch, progress, no_reason)
@@ -322,7 +323,9 @@ def _split(report: Report, files: set[str]) -> Focused:
     return Focused(report.only(files), rest)
 
 
-def _incremental(settings, store, ontology, state, manifest, scratch, progress, no_reason):
+def _incremental(
+    settings, store, ontology, state, manifest, scratch, progress, no_reason, served_quads: int
+):
     timings: dict[str, float] = {}
     started = time.perf_counter()
     delta = state.delta(manifest)
@@ -397,7 +400,7 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
         changes.add(full, after - before)
         release = _maintain_and_publish(
             full, store, changes, reasoning, ontology.vocab, meta, timings, progress, index,
-            base=manifest.release,
+            base=(manifest.release, served_quads),
         )  # fmt: skip
         del full
     except BaseException:
@@ -440,7 +443,7 @@ def _maintain_and_publish(
 ) -> Release:
     """Bring the derived graphs of the state's checkpoint ``local`` up to date for the recorded
     ``changes`` (:mod:`kg.build.maintain`) and publish it as the change of release ``base``
-    (a remote store receives just the change); it becomes the next state."""
+    (its id and size; a remote store receives just the change); it becomes the next state."""
     t = time.perf_counter()
     with progress.step("derive"):
         try:
@@ -454,8 +457,9 @@ def _maintain_and_publish(
 def _publish(copy, store, meta, timings, progress, index: SearchPlan, change=None) -> Release:
     """Write the search index from the prepared copy, publish the copy, then give the index
     the release's name: a worker never serves a release without its index, and a remote
-    store is never read back for it. ``change`` (the recorded :class:`Changes` and the id of
-    the release they start from) lets the store publish just the change."""
+    store is never read back for it. ``change`` (the recorded :class:`Changes`, and the id and
+    size of the release they start from) lets the store publish just the change, and spares
+    counting the copy's quads: the release's size plus the net change is its size."""
     t = time.perf_counter()
     with progress.step("search index"):
         staged = stage_index(
@@ -473,7 +477,9 @@ def _publish(copy, store, meta, timings, progress, index: SearchPlan, change=Non
             if change is None:
                 release = store.publish_prepared(copy, meta)
             else:
-                release = store.publish_changes(copy, change[0], meta, change[1])
+                changes, (base, size) = change
+                quads = size + len(changes.added) - len(changes.removed)
+                release = store.publish_changes(copy, changes, meta, base, quads=quads)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
