@@ -99,7 +99,8 @@ def test_an_update_interrupted_midway_changes_no_row(
     key = dict(rows(project_settings, "SELECT name, value FROM meta"))["key"]
     manifest = state.load(key)
     assert manifest is not None and manifest.release == first.release.id
-    before = [rows(project_settings, f"SELECT * FROM {t}") for t in ("files", "defines", "meta")]
+    tables = ("files", "defines", "findings", "meta")
+    before = [rows(project_settings, f"SELECT * FROM {t}") for t in tables]
     edit(project_settings, "maturity: scaled\n", "maturity: pilot\n")
     delta = state.delta(manifest)
     changed = {state.relative(p): FileRecord("0" * 64, 1, 1, {"urn:x": 1}) for p in delta.changed}
@@ -112,7 +113,7 @@ def test_an_update_interrupted_midway_changes_no_row(
     graph, full = folder / manifest.graph, folder / manifest.full
     with pytest.raises(StateUnreadable):
         state.update(manifest, delta, changed, {}, graph, "another-release", full)
-    after = [rows(project_settings, f"SELECT * FROM {t}") for t in ("files", "defines", "meta")]
+    after = [rows(project_settings, f"SELECT * FROM {t}") for t in tables]
     assert after == before
     again = state.load(key)
     assert again is not None and again.release == first.release.id

@@ -39,7 +39,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
@@ -55,14 +55,18 @@ STATE_VERSION = "6"
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (
-    path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL, findings TEXT
+    path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL
 );
 CREATE TABLE defines (iri TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL);
 CREATE INDEX defines_iri ON defines (iri);
 CREATE INDEX defines_path ON defines (path);
 CREATE TABLE adds (iri TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL);
 CREATE INDEX adds_path ON adds (path);
+CREATE TABLE findings (
+    path TEXT NOT NULL, severity TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL,
+    field TEXT, value TEXT, col INTEGER, code TEXT NOT NULL, focus TEXT
+);
+CREATE INDEX findings_path ON findings (path);
 """
 
 #: Rows per ``IN (…)`` list (SQLite allows 32,766 variables; keep well below).
@@ -126,16 +130,24 @@ class Manifest:
         return found
 
     def findings(self, paths: Iterable[str] | None = None) -> dict[str, list[Finding]]:
-        """The findings kept for each file (of ``paths``, or of every file) that has some."""
+        """The findings kept for each file (of ``paths``, or of every file) that has some.
+
+        One row each (40,000 at 10,000 generated use cases, nearly all saying one of a few
+        messages, which are decoded once each)."""
+        what = "path, severity, line, message, field, value, col, code, focus"
         if paths is None:
-            rows = self._query("SELECT path, findings FROM files WHERE findings IS NOT NULL")
+            rows = self._query(f"SELECT {what} FROM findings ORDER BY rowid")
         else:
-            rows = (
-                (path, found)
-                for path, found in self._rows("files", "path", paths, "path, findings")
-                if found is not None
-            )
-        return {path: [Finding(**f) for f in json.loads(found)] for path, found in rows}
+            rows = self._rows("findings", "path", paths, what)
+        messages: dict[str, dict[str, str]] = {}
+        found: dict[str, list[Finding]] = {}
+        for path, severity, line, text, name, value, column, code, focus in rows:
+            message = messages.get(text)
+            if message is None:
+                message = messages[text] = json.loads(text)
+            finding = Finding(severity, path, line, message, name, value, column, code, focus)
+            found.setdefault(path, []).append(finding)
+        return found
 
     def _rows(self, table: str, column: str, values: Iterable[str], what: str = "iri, path, line"):
         wanted = sorted(set(values))
@@ -314,13 +326,11 @@ class BuildState:
                 for start in range(0, len(gone), _CHUNK):
                     chunk = gone[start : start + _CHUNK]
                     marks = ",".join("?" * len(chunk))
-                    for table in ("files", "defines", "adds"):
+                    for table in ("files", "defines", "adds", "findings"):
                         db.execute(f"DELETE FROM {table} WHERE path IN ({marks})", chunk)
                 _insert(db, records)
-                db.executemany(
-                    "UPDATE files SET findings = ? WHERE path = ?",
-                    [(_findings_json(f), path) for path, f in findings.items()],
-                )
+                db.executemany("DELETE FROM findings WHERE path = ?", [(p,) for p in findings])
+                _insert_findings(db, findings)
                 db.executemany(
                     "UPDATE files SET mtime_ns = ? WHERE path = ?",
                     [(delta.unchanged[p].mtime_ns, p) for p in sorted(delta.touched)],
@@ -374,12 +384,10 @@ def _write_meta(db: sqlite3.Connection, key: str, graph: str, release: str, full
 
 def _insert(db: sqlite3.Connection, files: dict[str, FileRecord]) -> None:
     db.executemany(
-        "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
-        [
-            (path, r.digest, r.size, r.mtime_ns, _findings_json(r.findings))
-            for path, r in files.items()
-        ],
+        "INSERT INTO files VALUES (?, ?, ?, ?)",
+        [(path, r.digest, r.size, r.mtime_ns) for path, r in files.items()],
     )
+    _insert_findings(db, {path: r.findings for path, r in files.items()})
     for table, column in (("defines", "defines"), ("adds", "adds")):
         db.executemany(
             f"INSERT INTO {table} VALUES (?, ?, ?)",
@@ -391,5 +399,13 @@ def _insert(db: sqlite3.Connection, files: dict[str, FileRecord]) -> None:
         )
 
 
-def _findings_json(findings: list[Finding]) -> str | None:
-    return json.dumps([asdict(f) for f in findings]) if findings else None
+def _insert_findings(db: sqlite3.Connection, findings: dict[str, list[Finding]]) -> None:
+    db.executemany(
+        "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (path, f.severity, f.line, json.dumps(f.message, sort_keys=True), f.field, f.value,
+             f.column, f.code, f.focus)
+            for path, found in findings.items()
+            for f in found
+        ],
+    )  # fmt: skip
