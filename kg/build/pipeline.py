@@ -79,9 +79,9 @@ def build(
     """
     progress = progress or Progress()
     vocab = settings.vocab
-    ontology = OntologyFiles(settings.ontology_dir, vocab)
     store = store or open_store(settings)
     work = work_dir(settings)
+    ontology = OntologyFiles(settings.ontology_dir, vocab, cache=work / "cache")
     state = BuildState(work / "state", settings.project)
     key = state_key(ontology.digest, vocab.base, no_reason)
     manifest = None if full else state.load(key)
@@ -284,7 +284,7 @@ def check_focused(
     """:func:`check`, with the findings of the files not in ``paths`` kept apart, so that a
     curator sees the files they asked about first and the rest of the corpus as a count."""
     vocab = settings.vocab
-    ontology = OntologyFiles(settings.ontology_dir, vocab)
+    ontology = OntologyFiles(settings.ontology_dir, vocab, cache=work_dir(settings) / "cache")
     state = BuildState(work_dir(settings) / "state", settings.project)
     wanted = [Path(p) for p in paths] if paths is not None else None
     manifest = state.load(state_key(ontology.digest, vocab.base, False)) or state.load(
