@@ -53,6 +53,8 @@ class Applied:
     #: entities of unchanged files validated again, by file
     affected: dict[str, set[str]]
     corpus: Corpus  #: what was validated: the changed files and the affected entities
+    #: the findings the state kept, by file (those of the changed files too)
+    kept: dict[str, list[Finding]]
 
 
 class Graphs:
@@ -149,7 +151,7 @@ def apply_delta(
         entities = affected.get(path, set())
         report.extend(f for f in kept[path] if f.focus is None or f.focus not in entities)
     report.files = len(delta.unchanged) + len(changed)
-    return Applied(report, changed, affected, corpus)
+    return Applied(report, changed, affected, corpus, kept)
 
 
 def _defining(changed: list[SourceFile], manifest: Manifest) -> dict[str, set[str]]:

@@ -373,9 +373,8 @@ def _incremental(
             )
         # the records of the changed files, and the findings of the affected ones
         records = {s.path: record_of(s, settings.project / s.path) for s in applied.changed}
-        before_findings = manifest.findings(applied.affected)
         findings = {
-            path: [f for f in before_findings.get(path, []) if f.focus not in entities]
+            path: [f for f in applied.kept.get(path, []) if f.focus not in entities]
             for path, entities in applied.affected.items()
         }  # a finding without focus has none of the entities as focus either
         kept = {p: r.findings for p, r in records.items()} | findings

@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import sqlite3
@@ -62,11 +63,7 @@ CREATE INDEX defines_iri ON defines (iri);
 CREATE INDEX defines_path ON defines (path);
 CREATE TABLE adds (iri TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL);
 CREATE INDEX adds_path ON adds (path);
-CREATE TABLE findings (
-    path TEXT NOT NULL, severity TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL,
-    field TEXT, value TEXT, col INTEGER, code TEXT NOT NULL, focus TEXT
-);
-CREATE INDEX findings_path ON findings (path);
+CREATE TABLE findings (path TEXT PRIMARY KEY, rows BLOB NOT NULL);
 """
 
 #: Rows per ``IN (…)`` list (SQLite allows 32,766 variables; keep well below).
@@ -132,21 +129,27 @@ class Manifest:
     def findings(self, paths: Iterable[str] | None = None) -> dict[str, list[Finding]]:
         """The findings kept for each file (of ``paths``, or of every file) that has some.
 
-        One row each (40,000 at 10,000 generated use cases, nearly all saying one of a few
-        messages, which are decoded once each)."""
-        what = "path, severity, line, message, field, value, col, code, focus"
+        One row per file, its findings marshalled as tuples (about 41,000 at 10,000 generated
+        use cases, in 16 shared files, nearly all saying one of a few messages, which are
+        stored and decoded once each)."""
         if paths is None:
-            rows = self._query(f"SELECT {what} FROM findings ORDER BY rowid")
+            rows = self._query("SELECT path, rows FROM findings ORDER BY rowid")
         else:
-            rows = self._rows("findings", "path", paths, what)
+            rows = self._rows("findings", "path", paths, "path, rows")
         messages: dict[str, dict[str, str]] = {}
         found: dict[str, list[Finding]] = {}
-        for path, severity, line, text, name, value, column, code, focus in rows:
-            message = messages.get(text)
-            if message is None:
-                message = messages[text] = json.loads(text)
-            finding = Finding(severity, path, line, message, name, value, column, code, focus)
-            found.setdefault(path, []).append(finding)
+        try:
+            for path, blob in rows:
+                kept = found[path] = []
+                for severity, line, text, name, value, column, code, focus in marshal.loads(blob):
+                    message = messages.get(text)
+                    if message is None:
+                        message = messages[text] = json.loads(text)
+                    kept.append(
+                        Finding(severity, path, line, message, name, value, column, code, focus)
+                    )
+        except (EOFError, TypeError, ValueError) as exc:  # marshal of another Python, say
+            raise StateUnreadable(f"{self.db}: {exc}") from exc
         return found
 
     def _rows(self, table: str, column: str, values: Iterable[str], what: str = "iri, path, line"):
@@ -329,7 +332,6 @@ class BuildState:
                     for table in ("files", "defines", "adds", "findings"):
                         db.execute(f"DELETE FROM {table} WHERE path IN ({marks})", chunk)
                 _insert(db, records)
-                db.executemany("DELETE FROM findings WHERE path = ?", [(p,) for p in findings])
                 _insert_findings(db, findings)
                 db.executemany(
                     "UPDATE files SET mtime_ns = ? WHERE path = ?",
@@ -400,12 +402,17 @@ def _insert(db: sqlite3.Connection, files: dict[str, FileRecord]) -> None:
 
 
 def _insert_findings(db: sqlite3.Connection, findings: dict[str, list[Finding]]) -> None:
-    db.executemany(
-        "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (path, f.severity, f.line, json.dumps(f.message, sort_keys=True), f.field, f.value,
-             f.column, f.code, f.focus)
-            for path, found in findings.items()
-            for f in found
-        ],
-    )  # fmt: skip
+    """Replace the kept findings of each file in ``findings`` (none: its row goes)."""
+    texts: dict[str, str] = {}  # one object per message: marshal writes it once
+    rows = []
+    for path, found in findings.items():
+        db.execute("DELETE FROM findings WHERE path = ?", (path,))
+        if not found:
+            continue
+        kept = []
+        for f in found:
+            text = json.dumps(f.message, sort_keys=True)
+            text = texts.setdefault(text, text)
+            kept.append((f.severity, f.line, text, f.field, f.value, f.column, f.code, f.focus))
+        rows.append((path, marshal.dumps(kept)))
+    db.executemany("INSERT INTO findings VALUES (?, ?)", rows)
