@@ -121,6 +121,12 @@ def _edits(project: Path, store: Path | str, plan: list[tuple[str, ...]]) -> dic
     return found
 
 
+def _step_medians(all_steps: list[dict]) -> dict[str, float]:
+    """The median of each step over the runs (a step some run lacks is left out)."""
+    names = [k for k in all_steps[0] if k != "mode" and all(k in s for s in all_steps)]
+    return {k: round(statistics.median(s[k] for s in all_steps), 2) for k in names}
+
+
 def _line(label: str, entry: dict, runs: int) -> str:
     steps = {k: round(v, 2) for k, v in entry["steps"].items() if k != "mode"}
     publish = statistics.median(s["publish"] for s in entry["all_steps"])
@@ -161,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{size}: cold {found['cold']:.1f} s; after one edit median {found['median']:.2f} s "
             f"({found['spread'][0]:.2f}–{found['spread'][1]:.2f}, n={args.runs}); "
-            f"last run's steps {steps}",
+            f"last run's steps {steps}; step medians {_step_medians(found['all_steps'])}",
             flush=True,
         )
     return 0

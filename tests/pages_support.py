@@ -47,8 +47,8 @@ class CountingStore(Store):
     def publish(self, nquads, meta, updates=()):
         return self.inner.publish(nquads, meta, updates)
 
-    def publish_prepared(self, local, meta):
-        return self.inner.publish_prepared(local, meta)
+    def publish_prepared(self, local, meta, **kwargs):
+        return self.inner.publish_prepared(local, meta, **kwargs)
 
     def release(self):
         return self.inner.release()

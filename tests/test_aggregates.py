@@ -113,7 +113,7 @@ class _WithoutAggregates(Store):
     def publish(self, nquads, meta, updates=()):
         raise NotImplementedError
 
-    def publish_prepared(self, local, meta):
+    def publish_prepared(self, local, meta, **kwargs):
         raise NotImplementedError
 
     def release(self):

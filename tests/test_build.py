@@ -343,7 +343,9 @@ def test_current_switches_only_to_a_release_whose_metadata_is_written(
             release = project_settings.store_path / os.readlink(source)
             meta = release.with_suffix(".json")
             assert release.is_dir() and meta.exists(), "current switched before the metadata"
-            seen.append(json.loads(meta.read_text(encoding="utf-8")))
+            text = meta.read_text(encoding="utf-8")
+            assert "\n" not in text, "the release's metadata was written indented"
+            seen.append(json.loads(text))
         return replace(source, target, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", watched)

@@ -407,7 +407,7 @@ def test_a_publish_failure_says_which_release_is_still_served(
     served = open_store(project_settings).release()
     edit(project_settings.project, "maturity: scaled\n", "maturity: pilot\n")
 
-    def refuse(self, local, meta):
+    def refuse(self, local, meta, **kwargs):
         raise PublishFailed("the disk is full")
 
     monkeypatch.setattr(EmbeddedStore, "publish_prepared", refuse)
@@ -428,7 +428,7 @@ def test_an_unexpected_error_still_says_which_release_is_served(
     served = open_store(project_settings).release()
     edit(project_settings.project, "maturity: scaled\n", "maturity: pilot\n")
 
-    def crash(self, local, meta):
+    def crash(self, local, meta, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(EmbeddedStore, "publish_prepared", crash)

@@ -136,6 +136,7 @@ class Twin(IncrementalTwin):
         assert _findings(result.report) == _findings(reference.report)
         assert result.report.files == reference.report.files
         assert result.release.meta["files"] == reference.release.meta["files"]
+        assert result.release.quads == reference.release.quads  # the size the build gave
         return result
 
 

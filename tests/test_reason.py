@@ -347,3 +347,27 @@ def test_java_memory_grows_with_the_input_and_is_capped() -> None:
     assert hermit.java_memory(0) == hermit.JAVA_MEMORY_MIN_MB
     assert hermit.java_memory(10**9) == hermit.JAVA_MEMORY_MAX_MB
     assert hermit.java_memory(10_000) < hermit.java_memory(100_000)
+
+
+def test_the_tbox_cache_is_found_without_importing_owlready2(tmp_path) -> None:
+    """owlready2's version keys the cache of HermiT's classification; reading it from the
+    package's metadata spares importing owlready2 in a build that finds the cache."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kg.authoring.ontology import OntologyFiles\n"
+        "from kg.build.reason import cache_file\n"
+        "from kg.namespaces import Vocabulary\n"
+        f"path = cache_file(Path({str(tmp_path)!r}), OntologyFiles(Path({str(root)!r}) / "
+        "'ontology', Vocabulary()))\n"
+        "assert 'owlready2' not in sys.modules, 'owlready2 was imported'\n"
+        "import owlready2\n"
+        "assert f'-{owlready2.VERSION}-' in path.name, path.name\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0, done.stderr

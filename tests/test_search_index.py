@@ -302,3 +302,38 @@ def test_moving_a_town_moves_its_use_cases_in_an_incremental_update(
         }
     finally:
         index.close()
+
+
+def test_an_update_reads_the_places_of_its_use_cases_only(
+    v2_built: Settings, tmp_path: Path
+) -> None:
+    """What files a use case under a place (the places around it, the Länder, the size
+    classes) is read for the places of the changed use cases, not for every place: at 10,000
+    use cases reading them all took 0.35 s of each incremental build."""
+    vocab = v2_built.vocab
+    before = _prepare(v2_built)
+    path = "usecases/herrenberg-ev-charging.yaml"
+    _edit(v2_built.project / path, "EV charging map in Herrenberg", "Charging map of Herrenberg")
+    build(v2_built)
+    store = CountingStore(open_store(v2_built))
+    queries: list[str] = []
+    select = store.select
+
+    def recorded(query, bindings=None):
+        queries.append(query)
+        return select(query, bindings)
+
+    store.select = recorded  # type: ignore[method-assign]
+    graphs = {vocab.graph("source/" + path)}
+    updated = prepare_index(store, vocab, "new", tmp_path / "new", previous=before, graphs=graphs)
+    full = prepare_index(open_store(v2_built), vocab, "full", tmp_path / "full")
+    assert _content(updated) == _content(full)
+    about_places = [q for q in queries if "sizeClass" in q or "sckg:State" in q or ">+ ?a" in q]
+    assert len(about_places) == 3, "the places of the use case were not read"
+    assert all("VALUES" in q for q in about_places), "every place was read"
+    index = SearchIndex(updated, vocab)
+    try:
+        found = index.search(Query(text="charging map", selected={"land": ("baden-wuerttemberg",)}))
+        assert found.total == 1
+    finally:
+        index.close()

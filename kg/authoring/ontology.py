@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -20,6 +20,8 @@ class OntologyFiles:
 
     folder: Path
     vocab: Vocabulary
+    #: folder where the compiled shapes are kept between builds (``<store>/cache``), or None
+    cache: Path | None = field(default=None, compare=False)
 
     def text(self, name: str) -> str:
         return self.vocab.rebase((self.folder / name).read_text(encoding="utf-8"))
@@ -85,8 +87,19 @@ class OntologyFiles:
         return self.rdflib_graph(SHAPES_FILE)
 
     @cached_property
+    def compiled(self):
+        """The shapes compiled (:class:`kg.store.shacl.CompiledShapes`), from :attr:`cache`
+        when they are there unchanged."""
+        from kg.store.shacl import cached_shapes
+
+        return cached_shapes(
+            self.text(SHAPES_FILE),
+            lambda: self.shapes,
+            field=self.vocab.term("field"),
+            folder=self.cache,
+        )
+
+    @property
     def checks(self) -> list:
         """The shapes compiled to SPARQL queries (:mod:`kg.store.shacl`)."""
-        from kg.store.shacl import compile_shapes
-
-        return compile_shapes(self.shapes, field=self.vocab.term("field"))
+        return self.compiled.checks

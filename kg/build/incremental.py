@@ -53,6 +53,8 @@ class Applied:
     #: entities of unchanged files validated again, by file
     affected: dict[str, set[str]]
     corpus: Corpus  #: what was validated: the changed files and the affected entities
+    #: the findings the state kept, by file (those of the changed files too)
+    kept: dict[str, list[Finding]]
 
 
 class Graphs:
@@ -89,7 +91,7 @@ def apply_delta(
     old_graphs = [graphs.of(p) for p in old_paths]
 
     # What the old versions said that others may depend on, read before they are replaced.
-    typed = {iri for p in old_paths for iri in manifest.files[p].defines}
+    typed = set(manifest.defines_of(old_paths))
     typed |= _typed_in(store, old_graphs)
     for source in changed:
         typed |= set(source.parsed.defines)
@@ -115,6 +117,7 @@ def apply_delta(
     else:
         targets = {y for _, _, y in pointing | now} | _blank_pointing(changed, inverse)
     duplicates = _duplicates(changed, delta, manifest)
+    kept = manifest.findings()
     # entities of unchanged files whose validation reads something that changed
     affected: dict[str, set[str]] = {}
     for found in (
@@ -143,12 +146,12 @@ def apply_delta(
     focus = {s for f in files for s, _, _ in f.parsed.triples if isinstance(s, IRI)}
     report = validate_corpus(corpus, ontology, store=store, focus=focus)
     report.extend(duplicates)
-    report.extend(_undefined_additions(changed, delta))
-    for path, record in delta.unchanged.items():
+    report.extend(_undefined_additions(changed, delta, manifest))
+    for path in (p for p in delta.unchanged if p in kept):
         entities = affected.get(path, set())
-        report.extend(f for f in record.findings if f.focus is None or f.focus not in entities)
+        report.extend(f for f in kept[path] if f.focus is None or f.focus not in entities)
     report.files = len(delta.unchanged) + len(changed)
-    return Applied(report, changed, affected, corpus)
+    return Applied(report, changed, affected, corpus, kept)
 
 
 def _defining(changed: list[SourceFile], manifest: Manifest) -> dict[str, set[str]]:
@@ -162,9 +165,8 @@ def _defining(changed: list[SourceFile], manifest: Manifest) -> dict[str, set[st
     if not added:
         return {}
     found: dict[str, set[str]] = {}
-    for path, record in manifest.files.items():
-        for iri in added.intersection(record.defines):
-            found.setdefault(path, set()).add(iri)
+    for iri, path, _ in manifest.defined_where(added):
+        found.setdefault(path, set()).add(iri)
     return found
 
 
@@ -303,14 +305,19 @@ def _by_file(store, iris: set[str], graphs: Graphs, pattern: str) -> dict[str, s
     return found
 
 
-def _undefined_additions(changed: list[SourceFile], delta: Delta) -> list[Finding]:
+def _undefined_additions(
+    changed: list[SourceFile], delta: Delta, manifest: Manifest
+) -> list[Finding]:
     """Additions to an identifier no file defines: in a changed file, and in an unchanged file
     whose addition lost its definition (the defining file changed or went away)."""
-    defined = {iri for record in delta.unchanged.values() for iri in record.defines}
+    additions = {p: adds for p, adds in manifest.additions().items() if p in delta.unchanged}
+    wanted = {iri for adds in additions.values() for iri in adds}
+    wanted |= {iri for source in changed for iri in source.parsed.adds}
+    defined = {iri for iri, p, _ in manifest.defined_where(wanted) if p in delta.unchanged}
     defined |= {iri for source in changed for iri in source.parsed.defines}
     findings = [f for source in changed for f in addition_findings(source, defined)]
-    for path, record in sorted(delta.unchanged.items()):
-        findings.extend(undefined_addition_findings(path, record.adds, defined))
+    for path, adds in sorted(additions.items()):
+        findings.extend(undefined_addition_findings(path, adds, defined))
     return findings
 
 
@@ -318,9 +325,10 @@ def _duplicates(changed: list[SourceFile], delta: Delta, manifest: Manifest) -> 
     """Identifiers a changed file defines that another file defines too (both are told)."""
     where: dict[str, list[tuple[str, int]]] = {}
     wanted = {iri for source in changed for iri in source.parsed.defines}
-    for path, record in delta.unchanged.items():
-        for iri in wanted & record.defines.keys():
-            where.setdefault(iri, []).append((path, record.defines[iri]))
+    order = {path: n for n, path in enumerate(delta.unchanged)}
+    found = [row for row in manifest.defined_where(wanted) if row[1] in order]
+    for iri, path, line in sorted(found, key=lambda row: order[row[1]]):
+        where.setdefault(iri, []).append((path, line))
     for source in changed:
         for iri, line in source.parsed.defines.items():
             where.setdefault(iri, []).append((source.path, line))

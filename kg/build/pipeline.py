@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.authoring.ontology import OntologyFiles
@@ -23,7 +23,7 @@ from kg.build.derive import rules
 from kg.build.incremental import Graphs, apply_delta
 from kg.build.maintain import maintain, maintainable
 from kg.build.reason import Reasoning, reason, reason_incremental
-from kg.build.state import BuildState, record_of, state_key
+from kg.build.state import BuildState, StateUnreadable, record_of, state_key
 from kg.build.validate import dataset_quads as release_quads
 from kg.build.validate import validate_corpus, validate_project
 from kg.config import Settings
@@ -79,9 +79,9 @@ def build(
     """
     progress = progress or Progress()
     vocab = settings.vocab
-    ontology = OntologyFiles(settings.ontology_dir, vocab)
     store = store or open_store(settings)
     work = work_dir(settings)
+    ontology = OntologyFiles(settings.ontology_dir, vocab, cache=work / "cache")
     state = BuildState(work / "state", settings.project)
     key = state_key(ontology.digest, vocab.base, no_reason)
     manifest = None if full else state.load(key)
@@ -89,11 +89,15 @@ def build(
     if manifest is not None and (served is None or served.id != manifest.release):
         manifest = None  # the store serves something this state did not build
     with Scratch(work) as scratch, _spooled(store, scratch.folder):
-        if manifest is None:
-            return _full(settings, store, ontology, state, key, scratch, progress, no_reason)
-        return _incremental(
-            settings, store, ontology, state, manifest, scratch, progress, no_reason
-        )
+        if manifest is not None:
+            try:
+                return _incremental(
+                    settings, store, ontology, state, manifest, scratch, progress, no_reason,
+                    served.quads,
+                )  # fmt: skip
+            except StateUnreadable:  # the manifest broke after it was opened: start over
+                state.clear()
+        return _full(settings, store, ontology, state, key, scratch, progress, no_reason)
 
 
 def _full(settings, store, ontology, state, key, scratch, progress, no_reason) -> BuildResult:
@@ -195,7 +199,7 @@ def _validate_and_publish(
         raise
     if reasoning is None or reasoning.method == "rules":
         records = {s.path: record_of(s, settings.project / s.path) for s in corpus.files}
-        _keep_findings(records, report)
+        _keep_findings({p: r.findings for p, r in records.items()}, report)
         state.save(records, key, folder, release.id, full_folder)
     else:  # whole-graph HermiT cannot be redone in part: the next build is a full one again
         state.clear()
@@ -280,7 +284,7 @@ def check_focused(
     """:func:`check`, with the findings of the files not in ``paths`` kept apart, so that a
     curator sees the files they asked about first and the rest of the corpus as a count."""
     vocab = settings.vocab
-    ontology = OntologyFiles(settings.ontology_dir, vocab)
+    ontology = OntologyFiles(settings.ontology_dir, vocab, cache=work_dir(settings) / "cache")
     state = BuildState(work_dir(settings) / "state", settings.project)
     wanted = [Path(p) for p in paths] if paths is not None else None
     manifest = state.load(state_key(ontology.digest, vocab.base, False)) or state.load(
@@ -319,14 +323,17 @@ def _split(report: Report, files: set[str]) -> Focused:
     return Focused(report.only(files), rest)
 
 
-def _incremental(settings, store, ontology, state, manifest, scratch, progress, no_reason):
+def _incremental(
+    settings, store, ontology, state, manifest, scratch, progress, no_reason, served_quads: int
+):
     timings: dict[str, float] = {}
     started = time.perf_counter()
     delta = state.delta(manifest)
     if delta.empty:
         store.tidy()
         report = Report(files=len(manifest.files))
-        report.extend(f for record in manifest.files.values() for f in record.findings)
+        kept = manifest.findings()
+        report.extend(f for path in manifest.files for f in kept.get(path, ()))
         return BuildResult(store.release(), report, {"total": 0.0}, "unchanged", 0)
     context = load_context(settings.ontology_dir, ontology.vocab.base)
     local, folder = state.checkpoint(manifest)
@@ -364,25 +371,24 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
             return _full(
                 settings, store, ontology, state, manifest.key, scratch, progress, no_reason
             )
-        records = dict(delta.unchanged)
-        for source in applied.changed:
-            records[source.path] = record_of(source, settings.project / source.path)
-        for path, entities in applied.affected.items():
-            kept = [f for f in records[path].findings if f.focus is None or f.focus not in entities]
-            records[path] = replace(records[path], findings=kept)
+        # the records of the changed files, and the findings of the affected ones
+        records = {s.path: record_of(s, settings.project / s.path) for s in applied.changed}
+        findings = {
+            path: [f for f in applied.kept.get(path, []) if f.focus not in entities]
+            for path, entities in applied.affected.items()
+        }  # a finding without focus has none of the entities as focus either
+        kept = {p: r.findings for p, r in records.items()} | findings
         revalidated = {s.path for s in applied.corpus.files}
-        _keep_findings(records, applied.report, only=revalidated, affected=applied.affected)
-        meta = {"ontology": ontology.digest, "files": {p: r.digest for p, r in records.items()}}
+        _keep_findings(kept, applied.report, only=revalidated, affected=applied.affected)
+        digests = {p: r.digest for p, r in delta.unchanged.items()}
+        digests.update((p, r.digest) for p, r in records.items())
+        meta = {"ontology": ontology.digest, "files": dict(sorted(digests.items()))}
         index = SearchPlan(
             index_folder(settings),
             ontology.vocab,
             previous=index_file(index_folder(settings), manifest.release),
-            changed={
-                iri
-                for source in applied.changed
-                for iri in [*source.parsed.defines, *manifest_defines(manifest, source.path)]
-            }
-            | {iri for p in delta.removed for iri in manifest.files[p].defines},
+            changed={iri for source in applied.changed for iri in source.parsed.defines}
+            | set(manifest.defines_of([*(s.path for s in applied.changed), *delta.removed])),
             graphs={s.graph for s in applied.changed},
         )
         changes = Changes()
@@ -393,7 +399,7 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
         changes.add(full, after - before)
         release = _maintain_and_publish(
             full, store, changes, reasoning, ontology.vocab, meta, timings, progress, index,
-            base=manifest.release,
+            base=(manifest.release, served_quads),
         )  # fmt: skip
         del full
     except BaseException:
@@ -401,7 +407,12 @@ def _incremental(settings, store, ontology, state, manifest, scratch, progress, 
         if full_folder is not None:
             state.discard(full_folder)
         raise
-    state.save(records, manifest.key, folder, release.id, full_folder)
+    try:
+        state.update(manifest, delta, records, findings, folder, release.id, full_folder)
+    except StateUnreadable:
+        state.discard(folder)
+        state.discard(full_folder)
+        raise
     timings["total"] = time.perf_counter() - started
     validated = len(applied.changed) + sum(len(e) for e in applied.affected.values())
     return BuildResult(release, applied.report, timings, "incremental", validated)
@@ -426,17 +437,12 @@ class SearchPlan:
     graphs: set[str] | None = None
 
 
-def manifest_defines(manifest, path: str) -> Iterable[str]:
-    record = manifest.files.get(path)
-    return record.defines if record is not None else ()
-
-
 def _maintain_and_publish(
     local, store, changes, reasoning, vocab, meta, timings, progress, index: SearchPlan, base
 ) -> Release:
     """Bring the derived graphs of the state's checkpoint ``local`` up to date for the recorded
     ``changes`` (:mod:`kg.build.maintain`) and publish it as the change of release ``base``
-    (a remote store receives just the change); it becomes the next state."""
+    (its id and size; a remote store receives just the change); it becomes the next state."""
     t = time.perf_counter()
     with progress.step("derive"):
         try:
@@ -450,8 +456,9 @@ def _maintain_and_publish(
 def _publish(copy, store, meta, timings, progress, index: SearchPlan, change=None) -> Release:
     """Write the search index from the prepared copy, publish the copy, then give the index
     the release's name: a worker never serves a release without its index, and a remote
-    store is never read back for it. ``change`` (the recorded :class:`Changes` and the id of
-    the release they start from) lets the store publish just the change."""
+    store is never read back for it. ``change`` (the recorded :class:`Changes`, and the id and
+    size of the release they start from) lets the store publish just the change, and spares
+    counting the copy's quads: the release's size plus the net change is its size."""
     t = time.perf_counter()
     with progress.step("search index"):
         staged = stage_index(
@@ -469,7 +476,9 @@ def _publish(copy, store, meta, timings, progress, index: SearchPlan, change=Non
             if change is None:
                 release = store.publish_prepared(copy, meta)
             else:
-                release = store.publish_changes(copy, change[0], meta, change[1])
+                changes, (base, size) = change
+                quads = size + len(changes.added) - len(changes.removed)
+                release = store.publish_changes(copy, changes, meta, base, quads=quads)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
@@ -498,18 +507,22 @@ def _load_lines(local, lines, scratch: Scratch, keep_labels: bool = False) -> No
 
 
 def _keep_findings(
-    records: dict, report: Report, only: set[str] | None = None, affected: dict | None = None
+    kept: dict[str, list],
+    report: Report,
+    only: set[str] | None = None,
+    affected: dict | None = None,
 ) -> None:
-    """Remember each file's findings (below Violation) for the reports of later builds: all of
-    them, or those of the files in ``only`` (for the files in ``affected``, only the findings
-    about the entities validated again; the others are already kept)."""
+    """Remember each file's findings (below Violation) for the reports of later builds, in
+    ``kept`` (the list of each file): all of them, or those of the files in ``only`` (for the
+    files in ``affected``, only the findings about the entities validated again; the others
+    are already kept)."""
     affected = affected or {}
     for finding in report.findings:
-        if finding.file not in records or (only is not None and finding.file not in only):
+        if finding.file not in kept or (only is not None and finding.file not in only):
             continue
         if finding.file in affected and finding.focus not in affected[finding.file]:
             continue
-        records[finding.file].findings.append(finding)
+        kept[finding.file].append(finding)
 
 
 def _updates(reasoning: Reasoning | None, vocab: Vocabulary) -> list[Update]:

@@ -2,11 +2,14 @@
 
 The build keeps, beside the store (``<work>/state/``):
 
-* ``manifest.pickle`` — per curated file its content hash, size and modification time, the
+* ``manifest.sqlite`` — per curated file its content hash, size and modification time, the
   identifiers it defines and those it only adds fields to (with their lines), and the warnings
   it was published with; and the
   key of everything else the build depends on (the ontology and shapes, the base IRI, the
-  reasoning mode, this module's version). A different key means a full build.
+  reasoning mode, this module's version). A different key means a full build. It is a SQLite
+  database so that an incremental build reads and writes the rows it needs (the stamps of
+  every file, the rows of the changed ones) instead of the whole manifest: at 10,000 use
+  cases a pickle of it took 0.3 s to load and 0.25 s to save.
 * ``graph-<id>/`` — a pyoxigraph store holding the curated graphs of that build (one per
   curated file) and the ontology graph. It is the index the next build asks what the unchanged
   files say (which entities point at a changed one, what type a referenced entity has) instead
@@ -20,18 +23,23 @@ The build keeps, beside the store (``<work>/state/``):
   (an inferred type would satisfy a shape the curated files do not).
 
 A build that fails deletes its copy; the manifest and the store it names are replaced only after
-the new release is published, so the state always describes the last published build.
+the new release is published, so the state always describes the last published build: a full
+build writes a new database and renames it over the old one, an incremental one changes its
+rows in one transaction. A manifest that cannot be read (corrupt, of another version) means a
+full build.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
+import marshal
 import os
-import pickle
 import shutil
+import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
@@ -43,7 +51,27 @@ from kg.report import Finding
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
-STATE_VERSION = "5"
+STATE_VERSION = "6"
+
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL
+);
+CREATE TABLE defines (iri TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL);
+CREATE INDEX defines_iri ON defines (iri);
+CREATE INDEX defines_path ON defines (path);
+CREATE TABLE adds (iri TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL);
+CREATE INDEX adds_path ON adds (path);
+CREATE TABLE findings (path TEXT PRIMARY KEY, rows BLOB NOT NULL);
+"""
+
+#: Rows per ``IN (…)`` list (SQLite allows 32,766 variables; keep well below).
+_CHUNK = 500
+
+
+class StateUnreadable(Exception):
+    """The manifest could not be read in the middle of a build (the next is a full one)."""
 
 
 @dataclass
@@ -63,12 +91,82 @@ class FileRecord:
 
 
 @dataclass
+class Stamp:
+    """How the state tells that a curated file is unchanged: its hash, size and mtime."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
 class Manifest:
+    """The last build's manifest: its key, stores and the :class:`Stamp` of every file; the
+    rest (what each file defines and adds, its findings) is asked of the database."""
+
     key: str
     graph: str  #: folder name of the state's store, inside the state folder
     release: str  #: id of the release this build published
-    files: dict[str, FileRecord]
+    files: dict[str, Stamp]
     full: str = ""  #: folder name of the store holding the whole release (derived graphs too)
+    db: Path | None = None  #: the manifest's database
+
+    def defines_of(self, paths: Iterable[str]) -> dict[str, int]:
+        """The identifiers the files ``paths`` define, with their lines."""
+        return {iri: line for iri, _, line in self._rows("defines", "path", paths)}
+
+    def defined_where(self, iris: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        """(identifier, file, line) for each file defining one of ``iris``."""
+        return self._rows("defines", "iri", iris)
+
+    def additions(self) -> dict[str, dict[str, int]]:
+        """Per file, the identifiers it only adds fields to, with their lines."""
+        found: dict[str, dict[str, int]] = {}
+        for iri, path, line in self._query("SELECT iri, path, line FROM adds ORDER BY rowid"):
+            found.setdefault(path, {})[iri] = line
+        return found
+
+    def findings(self, paths: Iterable[str] | None = None) -> dict[str, list[Finding]]:
+        """The findings kept for each file (of ``paths``, or of every file) that has some.
+
+        One row per file, its findings marshalled as tuples (about 41,000 at 10,000 generated
+        use cases, in 16 shared files, nearly all saying one of a few messages, which are
+        stored and decoded once each)."""
+        if paths is None:
+            rows = self._query("SELECT path, rows FROM findings ORDER BY rowid")
+        else:
+            rows = self._rows("findings", "path", paths, "path, rows")
+        messages: dict[str, dict[str, str]] = {}
+        found: dict[str, list[Finding]] = {}
+        try:
+            for path, blob in rows:
+                kept = found[path] = []
+                for severity, line, text, name, value, column, code, focus in marshal.loads(blob):
+                    message = messages.get(text)
+                    if message is None:
+                        message = messages[text] = json.loads(text)
+                    kept.append(
+                        Finding(severity, path, line, message, name, value, column, code, focus)
+                    )
+        except (EOFError, TypeError, ValueError) as exc:  # marshal of another Python, say
+            raise StateUnreadable(f"{self.db}: {exc}") from exc
+        return found
+
+    def _rows(self, table: str, column: str, values: Iterable[str], what: str = "iri, path, line"):
+        wanted = sorted(set(values))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            yield from self._query(
+                f"SELECT {what} FROM {table} WHERE {column} IN ({marks}) ORDER BY rowid", chunk
+            )
+
+    def _query(self, sql: str, args: Iterable = ()) -> list[tuple]:
+        try:
+            with contextlib.closing(_connect(self.db)) as db:
+                return db.execute(sql, tuple(args)).fetchall()
+        except (sqlite3.Error, TypeError, ValueError) as exc:
+            raise StateUnreadable(f"{self.db}: {exc}") from exc
 
 
 @dataclass
@@ -77,7 +175,9 @@ class Delta:
 
     changed: list[Path]  #: new or modified files, absolute
     removed: list[str]  #: relative paths of files that are gone
-    unchanged: dict[str, FileRecord]
+    unchanged: dict[str, Stamp]
+    #: unchanged files whose modification time differs from the recorded one
+    touched: set[str] = field(default_factory=set)
 
     @property
     def empty(self) -> bool:
@@ -100,16 +200,24 @@ class BuildState:
 
     @property
     def manifest_file(self) -> Path:
-        return self.folder / "manifest.pickle"
+        return self.folder / "manifest.sqlite"
 
     def load(self, key: str) -> Manifest | None:
-        """The manifest of the last build, or None when there is none usable for ``key``."""
-        try:
-            with open(self.manifest_file, "rb") as handle:
-                manifest = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        """The manifest of the last build, or None when there is none usable for ``key``: its
+        key, its stores and every file's stamp (what :meth:`delta` compares)."""
+        if not self.manifest_file.is_file():
             return None
-        if not isinstance(manifest, Manifest) or manifest.key != key:
+        try:
+            with contextlib.closing(_connect(self.manifest_file)) as db:
+                meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+                if meta.get("version") != STATE_VERSION or meta.get("key") != key:
+                    return None
+                rows = db.execute("SELECT path, digest, size, mtime_ns FROM files").fetchall()
+            files = {path: Stamp(digest, size, mtime) for path, digest, size, mtime in rows}
+            manifest = Manifest(
+                key, meta["graph"], meta["release"], files, meta["full"], self.manifest_file
+            )
+        except (sqlite3.Error, KeyError, TypeError, ValueError):
             return None
         folders = (manifest.graph, manifest.full)
         if not all(folders) or not all((self.folder / f).is_dir() for f in folders):
@@ -127,7 +235,8 @@ class BuildState:
         """
         forced = {self.relative(p) for p in force}
         changed: list[Path] = []
-        unchanged: dict[str, FileRecord] = {}
+        unchanged: dict[str, Stamp] = {}
+        touched: set[str] = set()
         seen: set[str] = set()
         skip = len(str(self.project).rstrip("/")) + 1
         for name in discover_names(self.project / "usecases"):
@@ -147,9 +256,10 @@ class BuildState:
                     changed.append(Path(name))
                     continue
                 record.mtime_ns = stat.st_mtime_ns
+                touched.add(relative)
             unchanged[relative] = record
         removed = sorted(set(manifest.files) - seen)
-        return Delta(changed, removed, unchanged)
+        return Delta(changed, removed, unchanged, touched)
 
     def relative(self, path: Path) -> str:
         return relative_path(unlinked(Path(path)), self.project)
@@ -180,14 +290,60 @@ class BuildState:
     def save(
         self, files: dict[str, FileRecord], key: str, graph: Path, release: str, full: Path
     ) -> None:
-        """Make ``graph``, ``full`` and ``files`` the state, then delete every other store."""
-        manifest = Manifest(key=key, graph=graph.name, release=release, files=files, full=full.name)
+        """Make ``graph``, ``full`` and ``files`` (every curated file) the state, then delete
+        every other store: a new database, renamed over the old one once complete."""
+        self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_file.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.manifest_file)
+        tmp.unlink(missing_ok=True)
+        try:
+            with contextlib.closing(_connect(tmp)) as db:
+                db.executescript(_SCHEMA)
+                with db:
+                    _write_meta(db, key, graph.name, release, full.name)
+                    _insert(db, files)
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.manifest_file)
+        finally:
+            tmp.unlink(missing_ok=True)
+        (self.folder / "manifest.pickle").unlink(missing_ok=True)  # of STATE_VERSION 5
+        self._keep_only(graph, full)
+
+    def update(
+        self,
+        manifest: Manifest,
+        delta: Delta,
+        records: dict[str, FileRecord],
+        findings: dict[str, list[Finding]],
+        graph: Path,
+        release: str,
+        full: Path,
+    ) -> None:
+        """Change ``manifest`` into the state of an incremental build, in one transaction: the
+        ``records`` of the changed files replace theirs, the removed files' rows go, the
+        unchanged files in ``findings`` keep those findings and the touched ones their new
+        modification time. Then delete every store but ``graph`` and ``full``."""
+        gone = [*records, *delta.removed]
+        try:
+            with contextlib.closing(_connect(self.manifest_file)) as db, db:
+                for start in range(0, len(gone), _CHUNK):
+                    chunk = gone[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    for table in ("files", "defines", "adds", "findings"):
+                        db.execute(f"DELETE FROM {table} WHERE path IN ({marks})", chunk)
+                _insert(db, records)
+                _insert_findings(db, findings)
+                db.executemany(
+                    "UPDATE files SET mtime_ns = ? WHERE path = ?",
+                    [(delta.unchanged[p].mtime_ns, p) for p in sorted(delta.touched)],
+                )
+                db.execute("DELETE FROM meta")
+                _write_meta(db, manifest.key, graph.name, release, full.name)
+        except sqlite3.Error as exc:
+            raise StateUnreadable(f"{self.manifest_file}: {exc}") from exc
+        self._keep_only(graph, full)
+
+    def _keep_only(self, graph: Path, full: Path) -> None:
         for other in self.folder.glob("graph-*"):
             if other.name not in (graph.name, full.name):
                 shutil.rmtree(other, ignore_errors=True)
@@ -197,8 +353,9 @@ class BuildState:
 
     def clear(self) -> None:
         """Forget everything (the next build is a full one)."""
-        with contextlib.suppress(FileNotFoundError):
-            self.manifest_file.unlink()
+        for name in (self.manifest_file, self.folder / "manifest.pickle"):
+            with contextlib.suppress(FileNotFoundError):
+                name.unlink()
         for other in self.folder.glob("graph-*"):
             shutil.rmtree(other, ignore_errors=True)
 
@@ -212,3 +369,50 @@ def record_of(source: SourceFile, path: Path) -> FileRecord:
         defines=dict(source.parsed.defines),
         adds=dict(source.parsed.adds),
     )
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    if path is None:
+        raise ValueError("no manifest database")
+    db = sqlite3.connect(path, isolation_level="DEFERRED")
+    db.execute("PRAGMA synchronous = FULL")
+    return db
+
+
+def _write_meta(db: sqlite3.Connection, key: str, graph: str, release: str, full: str) -> None:
+    values = {"version": STATE_VERSION, "key": key, "graph": graph, "release": release}
+    db.executemany("INSERT INTO meta VALUES (?, ?)", [*values.items(), ("full", full)])
+
+
+def _insert(db: sqlite3.Connection, files: dict[str, FileRecord]) -> None:
+    db.executemany(
+        "INSERT INTO files VALUES (?, ?, ?, ?)",
+        [(path, r.digest, r.size, r.mtime_ns) for path, r in files.items()],
+    )
+    _insert_findings(db, {path: r.findings for path, r in files.items()})
+    for table, column in (("defines", "defines"), ("adds", "adds")):
+        db.executemany(
+            f"INSERT INTO {table} VALUES (?, ?, ?)",
+            [
+                (iri, path, line)
+                for path, r in files.items()
+                for iri, line in getattr(r, column).items()
+            ],
+        )
+
+
+def _insert_findings(db: sqlite3.Connection, findings: dict[str, list[Finding]]) -> None:
+    """Replace the kept findings of each file in ``findings`` (none: its row goes)."""
+    texts: dict[str, str] = {}  # one object per message: marshal writes it once
+    rows = []
+    for path, found in findings.items():
+        db.execute("DELETE FROM findings WHERE path = ?", (path,))
+        if not found:
+            continue
+        kept = []
+        for f in found:
+            text = json.dumps(f.message, sort_keys=True)
+            text = texts.setdefault(text, text)
+            kept.append((f.severity, f.line, text, f.field, f.value, f.column, f.code, f.focus))
+        rows.append((path, marshal.dumps(kept)))
+    db.executemany("INSERT INTO findings VALUES (?, ?)", rows)

@@ -156,41 +156,13 @@ class Neighbourhood:
 
 def inverse_predicates(ontology: OntologyFiles) -> set[str]:
     """The predicates the shapes follow backwards (``sh:inversePath``)."""
-    import rdflib
-
-    inverse = rdflib.URIRef(SH + "inversePath")
-    return {str(p) for p in ontology.shapes.objects(None, inverse)}
-
-
-#: what a property shape may say and still only count the values its path reaches
-_COUNTING = {SH + n for n in ("path", "minCount", "maxCount", "severity", "message", "name")} | {
-    SH + n for n in ("description", "order", "group", "deactivated")
-}
+    return set(ontology.compiled.inverse)
 
 
 def inverse_paths_only_count(ontology: OntologyFiles) -> bool:
     """Whether every property shape whose path follows a predicate backwards only counts the
-    values (``sh:minCount``/``sh:maxCount``): its result for an entity then depends on which
-    statements point at it, not on what else is said about their subjects."""
-    import rdflib
-
-    shapes = ontology.shapes
-    path = rdflib.URIRef(SH + "path")
-    inverse = rdflib.URIRef(SH + "inversePath")
-    for shape, root in shapes.subject_objects(path):
-        nodes, stack = set(), [root]
-        while stack:  # every node of the path expression, lists included
-            node = stack.pop()
-            if node in nodes or not isinstance(node, rdflib.BNode):
-                continue
-            nodes.add(node)
-            stack.extend(o for _, o in shapes.predicate_objects(node))
-        if not any(shapes.value(n, inverse) is not None for n in nodes):
-            continue
-        said = {str(p) for p in shapes.predicates(shape) if str(p).startswith(SH)}
-        if not said <= _COUNTING:
-            return False
-    return True
+    values (:func:`kg.store.shacl.inverse_paths_only_count`)."""
+    return ontology.compiled.only_count
 
 
 def shacl_findings(
@@ -389,6 +361,7 @@ def _finding_of(result, corpus: Corpus, ontology: OntologyFiles) -> Finding:
         line = source.line_of(result.target)
     shape = rdflib.BNode(result.shape.id) if isinstance(result.shape, BNode) else None
     shape = shape or rdflib.URIRef(result.shape.value)
+    messages = ontology.compiled.messages.get(result.shape)  # named as the checks name it
     field = result.field or (corpus.context.field_of(predicate.value) if predicate else None)
     value = result.value
     return Finding(
@@ -397,7 +370,7 @@ def _finding_of(result, corpus: Corpus, ontology: OntologyFiles) -> Finding:
         line=line,
         field=field,
         value=label_of(value) if isinstance(value, (IRI, Literal)) else None,
-        message=_messages(shape, ontology) or _default_message(result.component),
+        message=messages or _default_message(result.component),
         code=_shape_code(shape),
         focus=str(result.target),
     )
@@ -451,14 +424,9 @@ def _field(shape, ontology: OntologyFiles, corpus: Corpus, predicate: IRI | None
 
 
 def _messages(shape, ontology: OntologyFiles) -> dict[str, str]:
-    import rdflib
+    from kg.store.shacl import shape_messages
 
-    found: dict[str, str] = {}
-    for message in ontology.shapes.objects(shape, rdflib.URIRef(SH + "message")):
-        found[getattr(message, "language", None) or "en"] = str(message)
-    if found and "en" not in found:
-        found["en"] = next(iter(found.values()))
-    return found
+    return shape_messages(ontology.shapes, shape)
 
 
 def _shape_code(shape) -> str:

@@ -220,18 +220,29 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def publish_prepared(self, local: ox.Store, meta: Mapping[str, object]) -> Release:
+    def publish_prepared(
+        self, local: ox.Store, meta: Mapping[str, object], *, quads: int | None = None
+    ) -> Release:
         """Replace the served graph by the dataset of ``local``, a pyoxigraph store the build
-        prepared (with its derived graphs), atomically for readers; ``local`` stays usable."""
+        prepared (with its derived graphs), atomically for readers; ``local`` stays usable.
+        ``quads`` is the size of ``local`` when the caller knows it (an incremental build: the
+        last release's size plus the net change), which spares counting every quad."""
 
     def publish_changes(
-        self, local: ox.Store, changes: Changes, meta: Mapping[str, object], base: str
+        self,
+        local: ox.Store,
+        changes: Changes,
+        meta: Mapping[str, object],
+        base: str,
+        *,
+        quads: int | None = None,
     ) -> Release:
         """Like :meth:`publish_prepared`, for an incremental build: ``local`` is the release
-        ``base`` changed by ``changes`` (net quads, :mod:`kg.store.changes`). A store that can
-        apply just the change to ``base`` does so; this one publishes ``local`` whole."""
+        ``base`` changed by ``changes`` (net quads, :mod:`kg.store.changes`), of ``quads``
+        quads when given. A store that can apply just the change to ``base`` does so; this
+        one publishes ``local`` whole."""
         del changes, base
-        return self.publish_prepared(local, meta)
+        return self.publish_prepared(local, meta, quads=quads)
 
     @abstractmethod
     def release(self) -> Release | None:

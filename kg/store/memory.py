@@ -36,7 +36,9 @@ class MemoryStore(EmbeddedStore):
     ) -> Release:
         raise PublishFailed("an in-memory copy of a release cannot be published")
 
-    def publish_prepared(self, local: ox.Store, meta: Mapping[str, object]) -> Release:
+    def publish_prepared(
+        self, local: ox.Store, meta: Mapping[str, object], *, quads: int | None = None
+    ) -> Release:
         raise PublishFailed("an in-memory copy of a release cannot be published")
 
     def tidy(self) -> None:

@@ -244,22 +244,26 @@ def mentions(
     that mention one of ``iris``: every statement about it, and of those pointing at it, every
     one for the predicates ``every_object_of`` accepts, else the first one per predicate (what
     the statement says about the IRI — the range of its predicate — is the same for all).
-    Without the second rule, a sector or a class would bring the statements of every use case.
+    Without the second rule, a sector or a class would bring the statements of every use case;
+    and the store is asked for the distinct predicates pointing at it first, then for one
+    statement of each, since walking every statement pointing at a sector in Python took
+    0.5 s of an incremental build at 10,000 use cases.
     """
     for iri in iris:
         node = ox.NamedNode(iri)
         for quad in store.quads_for_pattern(node, None, None, None):
             if not isinstance(quad.graph_name, ox.DefaultGraph) and keep(quad.graph_name.value):
                 yield _row(quad)
-        seen: set[str] = set()
-        for quad in store.quads_for_pattern(None, None, node, None):
-            p = quad.predicate.value
-            if p in seen or isinstance(quad.graph_name, ox.DefaultGraph):
-                continue
-            if keep(quad.graph_name.value):
-                if not every_object_of(p):
-                    seen.add(p)
+        pointing = f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }}"
+        for row in store.query(pointing):
+            predicate = row["p"]
+            every = every_object_of(predicate.value)
+            for quad in store.quads_for_pattern(None, predicate, node, None):
+                if isinstance(quad.graph_name, ox.DefaultGraph) or not keep(quad.graph_name.value):
+                    continue
                 yield _row(quad)
+                if not every:
+                    break
 
 
 def _row(quad: ox.Quad) -> tuple[str, Term, Term, Term]:

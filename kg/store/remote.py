@@ -390,10 +390,13 @@ class RemoteStore(Store):
             finally:
                 del local
 
-    def publish_prepared(self, local: ox.Store, meta: Mapping[str, object]) -> Release:
-        """Send the whole of ``local`` in one request (the server swaps it in one transaction)."""
+    def publish_prepared(
+        self, local: ox.Store, meta: Mapping[str, object], *, quads: int | None = None
+    ) -> Release:
+        """Send the whole of ``local`` (of ``quads`` quads, when the caller knows) in one
+        request (the server swaps it in one transaction)."""
         release_id = new_release_id()
-        count = len(local)
+        count = len(local) if quads is None else quads
         if count == 0:
             raise PublishFailed("the new release holds no quads")
         release = Release(
@@ -412,7 +415,13 @@ class RemoteStore(Store):
         return release
 
     def publish_changes(
-        self, local: ox.Store, changes: Changes, meta: Mapping[str, object], base: str
+        self,
+        local: ox.Store,
+        changes: Changes,
+        meta: Mapping[str, object],
+        base: str,
+        *,
+        quads: int | None = None,
     ) -> Release:
         """Send only what changed since ``base`` (see :func:`change_plan`), in ONE update
         request whose every operation holds only while the server still serves ``base``.
@@ -420,23 +429,25 @@ class RemoteStore(Store):
         The whole of ``local`` is sent instead (:meth:`publish_prepared`) when the server
         serves another release, publishes only by Graph Store ``PUT`` (``put``; ``update+put``
         sends changes as updates), when the record does not
-        account for ``local`` (its count of quads does not add up), when blank nodes would
+        account for ``local`` (its count of quads does not add up; counted even when the caller
+        gives ``quads``, which it computed from the same record), when blank nodes would
         lose their identity, or when the change is as large as half the release. A change the
         server did not apply (the guard failed: another build published in between) is
         followed by the whole release too, so the served graph is always ``local``.
         """
         if self.publish_mode == "put":
-            return self.publish_prepared(local, meta)
+            return self.publish_prepared(local, meta, quads=quads)
+        del quads  # counted below all the same: the count checks the record
         self._meta_cache = None
         served, guard = self._with_retries(self._served)
         count = len(local)
         if served is None or guard is None or served.id != base or count == 0:
-            return self.publish_prepared(local, meta)
+            return self.publish_prepared(local, meta, quads=count)
         if served.quads - len(changes.removed) + len(changes.added) != count:
-            return self.publish_prepared(local, meta)
+            return self.publish_prepared(local, meta, quads=count)
         plan = change_plan(local, changes)
         if plan is None or plan.size > count // 2:
-            return self.publish_prepared(local, meta)
+            return self.publish_prepared(local, meta, quads=count)
         release = Release(
             new_release_id(), count, datetime.now(UTC).isoformat(timespec="seconds"), dict(meta)
         )
@@ -458,7 +469,7 @@ class RemoteStore(Store):
         self._meta_cache = None
         now = self.release()
         if now is None or now.id != release.id:
-            return self.publish_prepared(local, meta)
+            return self.publish_prepared(local, meta, quads=count)
         return release
 
     def _send_release(self, local: ox.Store, release: Release, body: Path) -> None:

@@ -106,11 +106,11 @@ SELECT ?u ?c ?p ?o WHERE {{
   ?u ?p ?o . FILTER(?p IN ({props}))
 }}"""
 # Every place a place lies in, at any depth (a use case in Herrenberg is found under its Kreis
-# and its Land as well).
-_ANCESTORS = "SELECT DISTINCT ?p ?a WHERE {{ ?p <{part_of}>+ ?a }}"
+# and its Land as well): of every place for a whole index, of some (VALUES) for an update.
+_ANCESTORS = "SELECT DISTINCT ?p ?a WHERE {{ {values} ?p <{part_of}>+ ?a }}"
 # The Länder and the BBSR size class of each place (few: one row per place, not per use case).
-_STATES = "PREFIX sckg: <{ns}> SELECT ?s WHERE {{ ?s a sckg:State }}"
-_SIZES = "PREFIX sckg: <{ns}> SELECT ?p ?c WHERE {{ ?p sckg:sizeClass ?c }}"
+_STATES = "PREFIX sckg: <{ns}> SELECT ?s WHERE {{ {values} ?s a sckg:State }}"
+_SIZES = "PREFIX sckg: <{ns}> SELECT ?p ?c WHERE {{ {values} ?p sckg:sizeClass ?c }}"
 # The organisations of a batch's stakeholder roles (the role is a node of the use case's own).
 _AGENTS = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -367,7 +367,7 @@ def update_file(store, vocab: Vocabulary, path: Path, iris: set[str], *, release
     db = _open(path)
     try:
         db.execute("BEGIN")
-        writer = _Writer(db, store, vocab)
+        writer = _Writer(db, store, vocab, every_place=False)
         iris = set(iris) | _placed_usecases(db, store, vocab, iris)
         touched = writer.forget(iris)
         writer.labels(i for i in sorted(iris) if i.startswith(vocab.base))
@@ -455,7 +455,12 @@ def _finish(
 class _Writer:
     """Reads resources from the store in batches and writes their rows."""
 
-    def __init__(self, db: sqlite3.Connection, store, vocab: Vocabulary) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, store, vocab: Vocabulary, *, every_place: bool = True
+    ) -> None:
+        """``every_place``: read what the index files use cases under (the places around a
+        place, the Länder, the size classes) for every place at once, as a whole index needs;
+        else for the places of each batch of use cases (an update: 0.35 s less at 10,000)."""
         self.db = db
         self.store = store
         self.vocab = vocab
@@ -468,16 +473,47 @@ class _Writer:
                 self.order[row["x"].value] = int(row["order"].value)
         self.pattern_class = vocab.term("UseCasePattern")
         self.ancestors: dict[str, set[str]] = {}  # place → the places it lies in
-        places = vocab.entity("place", "")
-        for row in store.select(_ANCESTORS.format(part_of=vocab.term(PART_OF))):
-            place, outer = row["p"], row["a"]
-            if isinstance(place, IRI) and isinstance(outer, IRI) and place.value.startswith(places):
-                self.ancestors.setdefault(place.value, set()).add(outer.value)
-        self.states = {r["s"].value for r in store.select(_STATES.format(ns=vocab.ns))}
+        self.states: set[str] = set()
         self.sizes: dict[str, set[str]] = {}  # place → its BBSR size class
-        for row in store.select(_SIZES.format(ns=vocab.ns)):
+        self.known: set[str] | None = None if every_place else set()  # places read (None: all)
+        if every_place:
+            self._read_places(None)
+
+    def _read_places(self, places: list[str] | None) -> None:
+        """What the index files use cases under, of ``places`` (of every place when None)."""
+
+        def values(var: str, iris: Iterable[str] | None) -> str:
+            return "" if iris is None else f"VALUES ?{var} {{ {_values(iris)} }}"
+
+        prefix = self.vocab.entity("place", "")
+        query = _ANCESTORS.format(values=values("p", places), part_of=self.vocab.term(PART_OF))
+        for row in self.store.select(query):
+            place, outer = row["p"], row["a"]
+            if isinstance(place, IRI) and isinstance(outer, IRI) and place.value.startswith(prefix):
+                self.ancestors.setdefault(place.value, set()).add(outer.value)
+        around = None
+        if places is not None:  # the Länder among them and the places around them
+            around = sorted({*places, *(a for p in places for a in self.ancestors.get(p, ()))})
+        query = _STATES.format(ns=self.vocab.ns, values=values("s", around))
+        self.states |= {r["s"].value for r in self.store.select(query)}
+        for row in self.store.select(_SIZES.format(ns=self.vocab.ns, values=values("p", places))):
             if isinstance(row["c"], IRI):
                 self.sizes.setdefault(row["p"].value, set()).add(row["c"].value)
+
+    def _need_places(self, rows: list[dict]) -> None:
+        """Read what :meth:`place_facets` needs of the places ``rows`` (of a batch of use
+        cases) name, unless it is read already."""
+        if self.known is None:
+            return
+        places = {
+            row["o"].value
+            for row in rows
+            if self.facets.get(row["p"].value) == "place" and isinstance(row["o"], IRI)
+        }
+        new = sorted(places - self.known)
+        self.known.update(new)
+        for batch in _batches(new):
+            self._read_places(batch)
 
     def place_facets(self, place: str) -> set[tuple[str, str]]:
         """The facet values a use case in ``place`` gets: the place and every place it lies in,
@@ -551,7 +587,9 @@ class _Writer:
         props = _list([*(DCTERMS + p for p in ("title", "description", "modified")), *self.facets])
         for batch in _batches(iris):
             query = _USECASES.format(ns=self.vocab.ns, iris=_values(batch), props=props)
-            found = self._read_usecases(self.store.select(query))
+            rows = self.store.select(query)
+            self._need_places(rows)
+            found = self._read_usecases(rows)
             for row in self.store.select(_AGENTS.format(iris=_values(batch))):
                 if row["u"].value in found and isinstance(row["o"], IRI):
                     found[row["u"].value]["facets"].add(("org", row["o"].value))
