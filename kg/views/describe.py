@@ -386,15 +386,21 @@ _FLOW_LABELS = """
     OPTIONAL { ?other ?olp ?ol VALUES ?olp { %(labels)s } FILTER(isLiteral(?ol)) }
     OPTIONAL { ?other a ?ot FILTER(?ot = sckg:UseCasePattern) }
     OPTIONAL { ?d ?dlp ?dl VALUES ?dlp { %(labels)s } FILTER(isLiteral(?dl)) }"""
+#: The use case is written into each sub-select as a ``VALUES`` block (its IRI escaped by
+#: :meth:`IRI.n3`), not passed as a binding: Oxigraph plans a query before it substitutes a
+#: binding, so the sub-selects started from every use case of the class (1 s a page at 10,000
+#: use cases) instead of from the few datasets of this one.
 _FLOW_BRANCH = """
   {
     { SELECT ?s ?other ?d WHERE {
+        VALUES ?s { %(s)s }
         ?s sckg:%(mine)s ?d . ?other sckg:%(theirs)s ?d FILTER(?other != ?s)
         ?other a sckg:%(kind)s }
       LIMIT %(top)d }
     BIND("%(dir)s" AS ?dir) %(flow_labels)s
   } UNION {
     { SELECT ?s (COUNT(DISTINCT ?o%(i)d) AS ?n) WHERE {
+        VALUES ?s { %(s)s }
         ?s sckg:%(mine)s ?d%(i)d . ?o%(i)d sckg:%(theirs)s ?d%(i)d FILTER(?o%(i)d != ?s)
         ?o%(i)d a sckg:%(kind)s }
       GROUP BY ?s }
@@ -441,6 +447,7 @@ def _flows(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict
             "top": top,
             "flow_labels": labels,
             "kind": kind,
+            "s": IRI(desc.iri).n3(),
         }
         for i, (name, mine, theirs) in enumerate(FLOW_DIRECTIONS)
     )
@@ -449,7 +456,7 @@ def _flows(store: Store, vocab: Vocabulary, desc: Description, top: int) -> dict
     found: dict[str, dict[Term, Flow]] = {name: {} for name in names}
     counts = dict.fromkeys(names, 0)
     datasets: dict[tuple[str, Term, Term], Node] = {}
-    for row in store.select(query, {"s": IRI(desc.iri)}):
+    for row in store.select(query):
         direction = row["dir"].value
         if direction.endswith("-count"):
             counts[direction[:-6]] = int(row["n"].value)
