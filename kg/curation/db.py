@@ -11,10 +11,12 @@ one version to the next, applied in one transaction when a connection finds an o
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,7 +91,7 @@ def connect(settings: Settings, *, write: bool = False) -> Iterator[sqlite3.Conn
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+            _to_wal(conn, path)
         _migrate(conn)
         if not write:
             yield conn
@@ -103,6 +105,29 @@ def connect(settings: Settings, *, write: bool = False) -> Iterator[sqlite3.Conn
         conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+def _to_wal(conn: sqlite3.Connection, path: Path) -> None:
+    """Switch a new database to write-ahead logging, one connection of the host at a time.
+
+    SQLite answers "database is locked" at once, without its busy handler, when another
+    connection holds the file while the journal mode changes (threads opening a fresh
+    database together did). The switch waits for a lock file beside the database, and is
+    tried again while another connection's brief hold lasts, up to :data:`BUSY_TIMEOUT`."""
+    with open(path.with_name(path.name + ".setup-lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            deadline = time.monotonic() + BUSY_TIMEOUT
+            while True:
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.01)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
