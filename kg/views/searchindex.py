@@ -115,7 +115,11 @@ _SIZES = "PREFIX sckg: <{ns}> SELECT ?p ?c WHERE {{ {values} ?p sckg:sizeClass ?
 _AGENTS = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?u ?o WHERE {{ VALUES ?u {{ {iris} }} ?u prov:qualifiedAttribution/prov:agent ?o }}"""
-_LABELLED = "SELECT DISTINCT ?x WHERE {{ ?x ?lp ?l . FILTER(?lp IN ({labels}) && isLiteral(?l)) }}"
+# The label's predicate written into the pattern: as a variable under FILTER, every statement
+# of the store was read for each predicate (3.9 s instead of 0.6 s at 10,000 use cases).
+_LABELLED = """SELECT DISTINCT ?x WHERE {{
+  ?x {label} ?l . FILTER(isLiteral(?l) && isIRI(?x) && STRSTARTS(STR(?x), {base}))
+}}"""
 _LABELS = """
 SELECT ?x ?lp ?l WHERE {{
   VALUES ?x {{ {iris} }}
@@ -346,12 +350,9 @@ def build_file(store, vocab: Vocabulary, path: Path, *, release_id: str) -> None
         writer.usecases(usecases)  # their titles are their labels
         labelled: set[str] = set()
         for predicate in LABEL_PREDICATES:  # one at a time: a fraction of the rows in memory
-            rows = store.select(_LABELLED.format(labels=_list([predicate])))
-            labelled.update(
-                r["x"].value
-                for r in rows
-                if isinstance(r["x"], IRI) and r["x"].value.startswith(vocab.base)
-            )
+            query = _LABELLED.format(label=IRI(predicate).n3(), base=Literal(vocab.base).n3())
+            rows = store.select(query)
+            labelled.update(r["x"].value for r in rows if isinstance(r["x"], IRI))
             del rows
         writer.labels(sorted(labelled.difference(usecases)))
         db.execute(
@@ -553,7 +554,7 @@ class _Writer:
             found: dict[str, dict[str, dict[str, str]]] = {}
             for row in self.store.select(query):
                 by_lang = found.setdefault(row["x"].value, {}).setdefault(row["l"].lang or "", {})
-                by_lang.setdefault(row["lp"].value, row["l"].value)
+                _keep_least(by_lang, row["lp"].value, row["l"].value)
             self._write_labels(found, {i: self.order[i] for i in batch if i in self.order})
 
     def _write_labels(self, found: dict, order: dict[str, int]) -> None:
@@ -565,7 +566,7 @@ class _Writer:
             rows.append(
                 (
                     order.get(iri, 0),
-                    json.dumps(labels, ensure_ascii=False) if labels else None,
+                    json.dumps(labels, ensure_ascii=False, sort_keys=True) if labels else None,
                     *(shown.get(lang) for lang in LANGS),
                     *(fold(shown[lang]) if labels else None for lang in LANGS),
                     rid,
@@ -620,10 +621,10 @@ class _Writer:
                 else:
                     entry["facets"].add((name, o.value))
             elif isinstance(o, Literal) and p == DCTERMS + "title":
-                entry["titles"].setdefault(o.lang or "", o.value)
+                _keep_least(entry["titles"], o.lang or "", o.value)
                 entry["title"] |= words(o.value)
             elif isinstance(o, Literal) and p == DCTERMS + "description":
-                entry["texts"].setdefault(o.lang or "", o.value)
+                _keep_least(entry["texts"], o.lang or "", o.value)
                 entry["text"] |= words(o.value)
             elif isinstance(o, Literal) and p == DCTERMS + "modified":
                 entry["modified"] = max(entry["modified"], o.value)
@@ -644,8 +645,8 @@ class _Writer:
                 (
                     uid,
                     int(entry["pattern"]),
-                    json.dumps(titles, ensure_ascii=False),
-                    json.dumps(entry["texts"], ensure_ascii=False),
+                    json.dumps(titles, ensure_ascii=False, sort_keys=True),
+                    json.dumps(entry["texts"], ensure_ascii=False, sort_keys=True),
                     entry["modified"],
                     max(levels, default=0),
                     *(fold(title[lang]) for lang in LANGS),
@@ -726,6 +727,14 @@ def _similar_keys(prefix: str, pairs: set[tuple[str, int]]) -> set[tuple[str, in
         if short in values:
             values[short].append(value)
     return set(similar_keys(prefix, values["sector"], values["solution"], values["size"]))
+
+
+def _keep_least(found: dict[str, str], key: str, value: str) -> None:
+    """Keep the least of the values given for ``key``: the index does not depend on the order
+    in which a store returns a resource's statements (an in-memory store and the same quads on
+    disk return them differently, and a full build reads one, an incremental build the other)."""
+    if key not in found or value < found[key]:
+        found[key] = value
 
 
 def _preferred(by_predicate: dict[str, str]) -> str:
