@@ -137,6 +137,8 @@ def _validate_and_publish(
     started = time.perf_counter() - timings["read"]
     folder = state.new_graph_folder()
     full_folder = None
+    finishing: _Finishing | None = None
+    staged: Path | None = None
     loading = _Loading(folder, path)
     try:
         t = time.perf_counter()
@@ -167,31 +169,36 @@ def _validate_and_publish(
                 raise PublishFailed(f"deriving the new release failed: {exc}") from exc
             derived = scratch.path(".nq", "derived")
             dump_graphs(checked, _derived_graphs(checked, ontology.vocab), derived)
-            del checked
         timings["derive"] = time.perf_counter() - t
         with progress.step("load (waiting for it)"):
             local = loading.result()
         timings["load"] = loading.seconds
-        # the state keeps the curated graphs (for validation) and, apart, the whole release,
-        # whose derived graphs the next build maintains in place
-        full, full_folder = state.copy(local)
-        try:
-            _load(full, derived)
-        finally:
-            derived.unlink()
-        # A bulk load and the derived graphs leave the store in many unmerged files, and the
-        # web workers open the release read-only, so nothing would ever merge them: compacted,
-        # the named queries ran 19-49 % faster at 2,000 use cases (bench/RESULTS.md). An
-        # incremental build changes little and does not pay for it.
-        t = time.perf_counter()
-        with progress.step("compact"):
-            full.optimize()
-        timings["compact"] = time.perf_counter() - t
-        del local  # closes the state's store before it is renamed or reopened
+        # The state keeps the curated graphs (for validation) and, apart, the whole release,
+        # whose derived graphs the next build maintains in place. That copy gets the derived
+        # graphs and is compacted in a thread (pyoxigraph works outside the GIL), while the
+        # search index is written from the in-memory store, which holds the same quads and
+        # answers the index's queries in two thirds of the time (bench/RESULTS.md).
+        finishing = _Finishing(state, local, derived)
+        del local  # the thread holds it, and closes it before it is renamed or reopened
         index = SearchPlan(index_folder(settings), ontology.vocab)
-        release = _publish(full, store, _meta(corpus, ontology), timings, progress, index)
+        t = time.perf_counter()
+        with progress.step("search index"):
+            staged = stage_index(StagedRows(checked), index.vocab, index.folder)
+        timings["index"] = time.perf_counter() - t
+        del checked
+        with progress.step("compact (waiting for it)"):
+            full, full_folder = finishing.result()
+        timings["compact"] = finishing.compact_seconds
+        release = _publish(
+            full, store, _meta(corpus, ontology), timings, progress, index, staged=staged
+        )
+        staged = None  # adopted, or removed by _publish
         del full
     except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        if finishing is not None:
+            full_folder = finishing.abandon() or full_folder
         loading.abandon()
         state.discard(folder)
         if full_folder is not None:
@@ -251,6 +258,53 @@ class _Loading:
         """Wait for the load to end and close its store (so its folder can be deleted)."""
         self.thread.join()
         self.store = None
+
+
+class _Finishing:
+    """Copies the state's freshly loaded store into the release's store, loads the derived
+    graphs (the N-Quads file ``derived``, deleted after) into that copy and compacts it, in a
+    thread: pyoxigraph does this work outside the GIL, so the build writes the search index
+    meanwhile."""
+
+    def __init__(self, state: BuildState, local, derived: Path) -> None:
+        self.store = None
+        self.folder: Path | None = None
+        self.error: BaseException | None = None
+        self.compact_seconds = 0.0
+        self.thread = threading.Thread(target=self._run, args=(state, local, derived), daemon=True)
+        self.thread.start()
+
+    def _run(self, state: BuildState, local, derived: Path) -> None:
+        try:
+            try:
+                full, self.folder = state.copy(local)
+                _load(full, derived)
+            finally:
+                derived.unlink(missing_ok=True)
+            # A bulk load and the derived graphs leave the store in many unmerged files, and
+            # the web workers open the release read-only, so nothing would ever merge them:
+            # compacted, the named queries ran 19-49 % faster at 2,000 use cases
+            # (bench/RESULTS.md). An incremental build changes little and does not pay for it.
+            started = time.perf_counter()
+            full.optimize()
+            self.compact_seconds = time.perf_counter() - started
+            self.store = full
+        except BaseException as exc:  # handed to the build's thread by result()
+            self.error = exc
+
+    def result(self):
+        """The compacted release store and its folder."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        store, self.store = self.store, None
+        return store, self.folder
+
+    def abandon(self) -> Path | None:
+        """Wait for the thread, drop its store; the folder it made, if any (to delete)."""
+        self.thread.join()
+        self.store = None
+        return self.folder
 
 
 def check(
@@ -453,23 +507,28 @@ def _maintain_and_publish(
     return _publish(local, store, meta, timings, progress, index, (changes, base))
 
 
-def _publish(copy, store, meta, timings, progress, index: SearchPlan, change=None) -> Release:
+def _publish(
+    copy, store, meta, timings, progress, index: SearchPlan, change=None, staged=None
+) -> Release:
     """Write the search index from the prepared copy, publish the copy, then give the index
     the release's name: a worker never serves a release without its index, and a remote
     store is never read back for it. ``change`` (the recorded :class:`Changes`, and the id and
     size of the release they start from) lets the store publish just the change, and spares
-    counting the copy's quads: the release's size plus the net change is its size."""
-    t = time.perf_counter()
-    with progress.step("search index"):
-        staged = stage_index(
-            StagedRows(copy),
-            index.vocab,
-            index.folder,
-            previous=index.previous,
-            changed=index.changed,
-            graphs=index.graphs,
-        )
-    timings["index"] = time.perf_counter() - t
+    counting the copy's quads: the release's size plus the net change is its size. A full
+    build has written the index already (``staged``, from its in-memory store of the same
+    quads)."""
+    if staged is None:
+        t = time.perf_counter()
+        with progress.step("search index"):
+            staged = stage_index(
+                StagedRows(copy),
+                index.vocab,
+                index.folder,
+                previous=index.previous,
+                changed=index.changed,
+                graphs=index.graphs,
+            )
+        timings["index"] = time.perf_counter() - t
     t = time.perf_counter()
     try:
         with progress.step("publish"):
