@@ -327,6 +327,30 @@ def test_a_failed_incremental_build_removes_its_graph_folder(project_settings: S
     with pytest.raises(ValidationFailed):
         build(project_settings, no_reason=True)
     assert graph_folders(project_settings) == state
+    # nor the copy of the search index it began while it validated
+    assert not list((project_settings.store_path / "search").glob("staged-*"))
+
+
+def test_an_incremental_build_failing_to_publish_removes_its_staged_index(
+    project_settings: Settings, monkeypatch
+) -> None:
+    build(project_settings, no_reason=True)
+    served = open_store(project_settings).release()
+    store_class = type(open_store(project_settings))
+    staged: list[Path] = []
+
+    def broken(self, *args, **kwargs):
+        staged.extend((project_settings.store_path / "search").glob("staged-*"))
+        raise PublishFailed("publishing the new release failed: on purpose")
+
+    monkeypatch.setattr(store_class, "publish_changes", broken)
+    case = project_settings.usecases_dir / "berlin-giess-den-kiez.yaml"
+    case.write_text(case.read_text("utf-8").replace("maturity: scaled", "maturity: pilot"), "utf-8")
+    with pytest.raises(PublishFailed, match="on purpose"):
+        build(project_settings, no_reason=True)
+    assert staged, "the build had not staged the index when it published"
+    assert not list((project_settings.store_path / "search").glob("staged-*"))
+    assert open_store(project_settings).release() == served
 
 
 def test_current_switches_only_to_a_release_whose_metadata_is_written(

@@ -5,6 +5,8 @@ full build, not a crash."""
 
 from __future__ import annotations
 
+import json
+import marshal
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -148,3 +150,65 @@ def test_a_manifest_of_another_version_means_a_full_build(project_settings: Sett
         db.execute("UPDATE meta SET value = '5' WHERE name = 'version'")
     edit(project_settings, "maturity: scaled\n", "maturity: pilot\n")
     assert build(project_settings, no_reason=True).mode == "full"
+
+
+def test_kept_warnings_are_counted_at_once_and_made_only_when_read(
+    project_settings: Settings,
+) -> None:
+    build(project_settings, no_reason=True)
+    edit(project_settings, "maturity: scaled\n", "maturity: pilot\n")
+    result = build(project_settings, no_reason=True)
+    assert result.mode == "incremental"
+    report = result.report
+    warnings = report.count("Warning")
+    held = sum(1 for f in report.loaded if f.severity == "Warning")
+    assert warnings > held, "the shipped corpus has warnings in files the edit did not touch"
+    reference = build(project_settings, no_reason=True, full=True).report
+    assert warnings == reference.count("Warning")
+    assert sorted(report, key=repr) == sorted(reference, key=repr)  # reading makes them
+    assert len(report.loaded) == len(reference.findings)
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [b"\x00not marshal", marshal.dumps([("Warning", 3)])],
+    ids=["not-marshal", "short-rows"],
+)
+def test_a_findings_row_that_does_not_decode_means_a_full_build(
+    project_settings: Settings, blob: bytes
+) -> None:
+    build(project_settings, no_reason=True)
+    with closing(sqlite3.connect(manifest_file(project_settings))) as db, db:
+        first = "(SELECT min(rowid) FROM findings)"
+        db.execute(f"UPDATE findings SET rows = ? WHERE rowid = {first}", (blob,))
+    edit(project_settings, "maturity: scaled\n", "maturity: pilot\n")
+    assert build(project_settings, no_reason=True).mode == "full"
+    assert build(project_settings, no_reason=True).mode == "unchanged"
+
+
+def test_a_report_counts_deferred_findings_without_making_them() -> None:
+    from kg.build.state import KeptFindings
+    from kg.report import Finding, Report
+
+    message = json.dumps({"de": "Hinweis", "en": "Note"}, sort_keys=True)
+    rows = [
+        ("a.yaml", marshal.dumps([("Warning", 2, message, "title", None, None, "shacl", None)])),
+        ("b.yaml", marshal.dumps([("Info", 5, message, None, "x", 3, "shacl", "urn:x")] * 2)),
+    ]
+    kept = KeptFindings(rows)
+    made: list[str] = []
+
+    def load(paths):
+        made.extend(paths)
+        return kept.load(paths)
+
+    report = Report([Finding("Violation", "c.yaml", 1, {"de": "V", "en": "V"})], files=3)
+    report.defer(kept.counts(kept.paths), lambda: load(kept.paths))
+    assert (report.count("Violation"), report.count("Warning"), report.count("Info")) == (1, 1, 2)
+    assert not report.conforms and made == []
+    assert [f.file for f in report] == ["a.yaml", "b.yaml", "b.yaml", "c.yaml"]
+    assert made == ["a.yaml", "b.yaml"]
+    assert report.findings[2] == Finding(
+        "Info", "b.yaml", 5, {"de": "Hinweis", "en": "Note"}, None, "x", 3, "shacl", "urn:x"
+    )
+    assert report.count("Info") == 2  # counted once, not again after they were made

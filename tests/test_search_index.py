@@ -17,6 +17,7 @@ from pages_support import CountingStore
 from kg import config
 from kg.build.pipeline import build
 from kg.config import Settings
+from kg.errors import PublishFailed
 from kg.rdf import IRI
 from kg.store import open_store
 from kg.views.search import IndexCache, Query, SearchIndex
@@ -337,3 +338,49 @@ def test_an_update_reads_the_places_of_its_use_cases_only(
         assert found.total == 1
     finally:
         index.close()
+
+
+def test_the_build_updates_a_copy_of_the_previous_index(built: Settings, tmp_path: Path) -> None:
+    """The copy is begun when the build starts (kg.views.searchindex.IndexCopy) and ends as the
+    new release's index, equal to one written whole."""
+    folder, vocab = index_folder(built), built.vocab
+    _edit(built.usecases_dir / "berlin-giess-den-kiez.yaml", "maturity: scaled", "maturity: pilot")
+    result = build(built)
+    assert result.mode == "incremental"
+    path = index_file(folder, result.release.id)
+    assert is_valid(path, vocab, result.release.id)
+    full = prepare_index(open_store(built), vocab, "full", tmp_path / "full")
+    assert _content(path) == _content(full)
+    assert not list(folder.glob("staged-*"))
+
+
+def test_without_the_previous_index_the_build_writes_it_whole(
+    built: Settings, tmp_path: Path
+) -> None:
+    folder, vocab = index_folder(built), built.vocab
+    index_file(folder, open_store(built).release().id).unlink()  # nothing to copy
+    _edit(built.usecases_dir / "berlin-giess-den-kiez.yaml", "maturity: scaled", "maturity: pilot")
+    result = build(built)
+    assert result.mode == "incremental"
+    full = prepare_index(open_store(built), vocab, "full", tmp_path / "full")
+    assert _content(index_file(folder, result.release.id)) == _content(full)
+    assert not list(folder.glob("staged-*"))
+
+
+def test_a_copy_that_fails_fails_the_build_and_is_removed(built: Settings, monkeypatch) -> None:
+    import kg.views.searchindex
+
+    folder, served = index_folder(built), open_store(built).release()
+
+    def broken(source, target, *args, **kwargs):
+        Path(target).write_bytes(b"half a copy")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.views.searchindex.shutil, "copyfile", broken)
+    _edit(built.usecases_dir / "berlin-giess-den-kiez.yaml", "maturity: scaled", "maturity: pilot")
+    with pytest.raises(PublishFailed, match="copying the previous search index failed"):
+        build(built)
+    assert open_store(built).release() == served
+    assert not list(folder.glob("staged-*"))
+    monkeypatch.undo()
+    assert build(built).mode == "incremental"

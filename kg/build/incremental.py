@@ -20,6 +20,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from kg.authoring.ontology import OntologyFiles
@@ -53,7 +54,7 @@ class Applied:
     #: entities of unchanged files validated again, by file
     affected: dict[str, set[str]]
     corpus: Corpus  #: what was validated: the changed files and the affected entities
-    #: the findings the state kept, by file (those of the changed files too)
+    #: the findings the state kept for the files in ``affected``
     kept: dict[str, list[Finding]]
 
 
@@ -117,7 +118,7 @@ def apply_delta(
     else:
         targets = {y for _, _, y in pointing | now} | _blank_pointing(changed, inverse)
     duplicates = _duplicates(changed, delta, manifest)
-    kept = manifest.findings()
+    kept = manifest.kept()
     # entities of unchanged files whose validation reads something that changed
     affected: dict[str, set[str]] = {}
     for found in (
@@ -147,11 +148,15 @@ def apply_delta(
     report = validate_corpus(corpus, ontology, store=store, focus=focus)
     report.extend(duplicates)
     report.extend(_undefined_additions(changed, delta, manifest))
-    for path in (p for p in delta.unchanged if p in kept):
-        entities = affected.get(path, set())
-        report.extend(f for f in kept[path] if f.focus is None or f.focus not in entities)
+    mine = {path: kept.of(path) for path in affected if path in kept}
+    for path, found in mine.items():
+        entities = affected[path]
+        report.extend(f for f in found if f.focus is None or f.focus not in entities)
+    # the other files' are counted now and made into findings only if someone reads them
+    others = [p for p in delta.unchanged if p in kept and p not in affected]
+    report.defer(kept.counts(others), partial(kept.load, others))
     report.files = len(delta.unchanged) + len(changed)
-    return Applied(report, changed, affected, corpus, kept)
+    return Applied(report, changed, affected, corpus, mine)
 
 
 def _defining(changed: list[SourceFile], manifest: Manifest) -> dict[str, set[str]]:

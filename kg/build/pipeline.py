@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from kg.authoring.ontology import OntologyFiles
@@ -44,7 +45,14 @@ from kg.store.oxigraph import (
     open_staging,
     run_updates,
 )
-from kg.views.searchindex import StagedRows, adopt_index, index_file, index_folder, stage_index
+from kg.views.searchindex import (
+    IndexCopy,
+    StagedRows,
+    adopt_index,
+    index_file,
+    index_folder,
+    stage_index,
+)
 
 
 @dataclass
@@ -386,10 +394,13 @@ def _incremental(
     if delta.empty:
         store.tidy()
         report = Report(files=len(manifest.files))
-        kept = manifest.findings()
-        report.extend(f for path in manifest.files for f in kept.get(path, ()))
+        kept = manifest.kept()
+        report.defer(kept.counts(kept.paths), partial(kept.load, kept.paths))
         return BuildResult(store.release(), report, {"total": 0.0}, "unchanged", 0)
     context = load_context(settings.ontology_dir, ontology.vocab.base)
+    # the copy of the previous release's search index is made while the build validates
+    searches = index_folder(settings)
+    copying = IndexCopy(index_file(searches, manifest.release), searches, ontology.vocab)
     local, folder = state.checkpoint(manifest)
     full_folder = None
     try:
@@ -422,6 +433,7 @@ def _incremental(
         if (reasoning is None and not no_reason) or unfollowed:  # the rules cannot follow it
             del local
             state.discard(folder)
+            copying.discard()
             return _full(
                 settings, store, ontology, state, manifest.key, scratch, progress, no_reason
             )
@@ -444,6 +456,7 @@ def _incremental(
             changed={iri for source in applied.changed for iri in source.parsed.defines}
             | set(manifest.defines_of([*(s.path for s in applied.changed), *delta.removed])),
             graphs={s.graph for s in applied.changed},
+            copy=copying,
         )
         changes = Changes()
         after = graph_quads(local, touched)
@@ -457,6 +470,7 @@ def _incremental(
         )  # fmt: skip
         del full
     except BaseException:
+        copying.discard()  # (once adopted, the index has its own name and is not removed)
         state.discard(folder)
         if full_folder is not None:
             state.discard(full_folder)
@@ -489,6 +503,8 @@ class SearchPlan:
     previous: Path | None = None
     changed: set[str] | None = None
     graphs: set[str] | None = None
+    #: the previous index's copy, begun earlier in the build
+    copy: IndexCopy | None = None
 
 
 def _maintain_and_publish(
@@ -527,6 +543,7 @@ def _publish(
                 previous=index.previous,
                 changed=index.changed,
                 graphs=index.graphs,
+                copy=index.copy,
             )
         timings["index"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -576,7 +593,7 @@ def _keep_findings(
     files in ``affected``, only the findings about the entities validated again; the others
     are already kept)."""
     affected = affected or {}
-    for finding in report.findings:
+    for finding in report.loaded:  # a deferred finding is one kept already
         if finding.file not in kept or (only is not None and finding.file not in only):
             continue
         if finding.file in affected and finding.focus not in affected[finding.file]:

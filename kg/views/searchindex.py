@@ -6,10 +6,11 @@ lists and autocomplete) and the unfiltered facet counts. It is written to a temp
 renamed into place under a file lock, so the build and any number of web workers can ask for it
 at once: the first builds it, the others wait and open the result; nobody sees half a file.
 
-After a change of a few files, :func:`prepare_index` copies the previous release's index and
-rewrites only the rows of the resources whose triples changed, which takes a fraction of a
-second whatever the size of the corpus. A web worker that finds no index for the release it
-serves (an older version built it, or the build was interrupted) builds it itself.
+After a change of a few files, the previous release's index is copied and only the rows of
+the resources whose triples changed are rewritten (:func:`stage_index`, :func:`prepare_index`);
+a build makes the copy in a thread while it validates (:class:`IndexCopy`). A web worker that
+finds no index for the release it serves (an older version built it, or the build was
+interrupted) builds it itself.
 
 Reading the store is done in batches of IRIs, so neither the build nor a worker ever holds the
 whole corpus in memory.
@@ -23,11 +24,13 @@ import json
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kg.errors import PublishFailed
 from kg.namespaces import DCTERMS, Vocabulary
 from kg.rdf import IRI, Literal
 from kg.store.embedded import fsync_path
@@ -222,22 +225,76 @@ def stage_index(
     previous: Path | None = None,
     changed: Iterable[str] | None = None,
     graphs: Iterable[str] | None = None,
+    copy: IndexCopy | None = None,
 ) -> Path:
     """Write the index of a release that is not published yet (the build's own copy of it,
     ``rows``: see :class:`StagedRows`) to a private file; :func:`adopt_index` gives it the
     release's name once the release is published. So a worker never serves a new release
-    without its index, and a remote store is not read back row by row."""
+    without its index, and a remote store is not read back row by row.
+
+    An update of the ``previous`` index starts from its copy: ``copy``, begun by the build
+    earlier, or made now."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    staged = folder / f"staged-{os.getpid()}.sqlite"
     incremental = previous is not None and (changed is not None or graphs is not None)
-    if incremental and is_valid(Path(previous), vocab):  # type: ignore[arg-type]
-        shutil.copyfile(previous, staged)  # type: ignore[arg-type]
+    if incremental and copy is None:
+        copy = IndexCopy(Path(previous), folder, vocab)  # type: ignore[arg-type]
+    staged = copy.result() if incremental and copy is not None else None
+    if staged is not None:
         iris = set(changed or ()) | _subjects(rows, graphs or ())
         update_file(rows, vocab, staged, iris, release_id="")
-    else:
-        build_file(rows, vocab, staged, release_id="")
+        return staged
+    if copy is not None:
+        copy.discard()
+    staged = _staged_path(folder)
+    build_file(rows, vocab, staged, release_id="")
     return staged
+
+
+class IndexCopy:
+    """Copies the index of the release a build starts from (``previous``) to the build's staged
+    file, in a thread, and flushes it to disk: an incremental build starts it first thing, so
+    the copy (805 MB at 100,000 use cases, 0.3-2 s: this file system cannot share the blocks of
+    a file) is made while the build validates and derives, and only the changed rows are
+    written when the index step comes (:func:`stage_index`). Without a valid ``previous``
+    index there is nothing to copy and the index is written whole."""
+
+    def __init__(self, previous: Path, folder: Path, vocab: Vocabulary) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.staged = _staged_path(folder)
+        self.done = False
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(previous, vocab), daemon=True)
+        self.thread.start()
+
+    def _run(self, previous: Path, vocab: Vocabulary) -> None:
+        try:
+            if is_valid(previous, vocab):
+                shutil.copyfile(previous, self.staged)
+                fsync_path(self.staged)
+                self.done = True
+        except OSError as exc:  # a full disk, say
+            self.error = PublishFailed(f"copying the previous search index failed: {exc}")
+        except BaseException as exc:  # handed to the build's thread by result()
+            self.error = exc
+
+    def result(self) -> Path | None:
+        """The staged copy, or None when the previous index was not there to copy."""
+        self.thread.join()
+        if self.error is not None:
+            self.discard()
+            raise self.error
+        return self.staged if self.done else None
+
+    def discard(self) -> None:
+        """Wait for the copy and delete it (a build that fails, or writes the index whole)."""
+        self.thread.join()
+        self.done = False
+        self.staged.unlink(missing_ok=True)
+
+
+def _staged_path(folder: Path) -> Path:
+    return folder / f"staged-{os.getpid()}.sqlite"
 
 
 def adopt_index(folder: Path, staged: Path, release_id: str, vocab: Vocabulary) -> Path:
