@@ -20,7 +20,6 @@ import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from kg.authoring.ontology import OntologyFiles
@@ -154,7 +153,7 @@ def apply_delta(
         report.extend(f for f in found if f.focus is None or f.focus not in entities)
     # the other files' are counted now and made into findings only if someone reads them
     others = [p for p in delta.unchanged if p in kept and p not in affected]
-    report.defer(kept.counts(others), partial(kept.load, others))
+    kept.defer_to(report, others)
     report.files = len(delta.unchanged) + len(changed)
     return Applied(report, changed, affected, corpus, mine)
 

@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from kg.authoring.ontology import OntologyFiles
@@ -395,7 +394,7 @@ def _incremental(
         store.tidy()
         report = Report(files=len(manifest.files))
         kept = manifest.kept()
-        report.defer(kept.counts(kept.paths), partial(kept.load, kept.paths))
+        kept.defer_to(report, kept.paths)
         return BuildResult(store.release(), report, {"total": 0.0}, "unchanged", 0)
     context = load_context(settings.ontology_dir, ontology.vocab.base)
     # the copy of the previous release's search index is made while the build validates

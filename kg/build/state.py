@@ -42,6 +42,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from stat import S_ISREG
@@ -49,7 +50,7 @@ from stat import S_ISREG
 from kg import __version__
 from kg.authoring.sources import SourceFile, discover_names, read_regular, relative_path, unlinked
 from kg.build.derive import rules_digest
-from kg.report import Finding
+from kg.report import Finding, Report
 from kg.store.oxigraph import open_staging
 
 #: Bump when what the state holds, or how a build uses it, changes.
@@ -128,11 +129,6 @@ class Manifest:
             found.setdefault(path, {})[iri] = line
         return found
 
-    def findings(self, paths: Iterable[str] | None = None) -> dict[str, list[Finding]]:
-        """The findings kept for each file (of ``paths``, or of every file) that has some."""
-        kept = self.kept(paths)
-        return {path: kept.of(path) for path in kept.paths}
-
     def kept(self, paths: Iterable[str] | None = None) -> KeptFindings:
         """The findings kept for each file (of ``paths``, or of every file), read but not yet
         made into findings (:class:`KeptFindings`)."""
@@ -200,6 +196,11 @@ class KeptFindings:
     def load(self, paths: Iterable[str]) -> Iterator[Finding]:
         for path in paths:
             yield from self.of(path)
+
+    def defer_to(self, report: Report, paths: list[str]) -> None:
+        """Add the findings of the files ``paths`` to ``report``: counted now, made when the
+        report's list is read."""
+        report.defer(self.counts(paths), partial(self.load, paths))
 
     def counts(self, paths: Iterable[str]) -> Counter[str]:
         """How many findings of each severity the files ``paths`` have."""
